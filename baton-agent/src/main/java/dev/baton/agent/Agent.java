@@ -1,0 +1,86 @@
+package dev.baton.agent;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.api.AccessResult;
+import dev.baton.core.api.ConnectRequest;
+import dev.baton.core.api.GatewayEndpoint;
+import dev.baton.core.api.SignInRequest;
+import dev.baton.core.api.SignInResult;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The endpoint agent: signs the user in once, keeps the session id, and presents it to whichever gateway it
+ * connects to next, so the session migrates instead of asking for credentials again. If a state file is
+ * given, the session survives a reboot of the endpoint.
+ *
+ * <p>Not thread-safe: one agent serves one endpoint, driven from one thread.
+ */
+public final class Agent {
+    private final Path stateFile;
+    private final Map<String, String> posture;
+    private AgentState state;
+
+    /**
+     * @param stateFile where the state is kept across reboots, or {@code null} to keep it in memory only
+     * @param posture   the posture facts this endpoint reports to Host Checker
+     */
+    public Agent(Path stateFile, Map<String, String> posture) {
+        this.stateFile = stateFile;
+        this.posture = Map.copyOf(posture);
+        this.state = stateFile == null ? AgentState.EMPTY : AgentState.load(stateFile);
+    }
+
+    /** Signs in at {@code gateway} with a password and keeps the new session id. */
+    public AccessResult signIn(GatewayEndpoint gateway, String realm, String username, String password) {
+        SignInResult result = gateway.signIn(new SignInRequest(realm, username, password, posture, null));
+        remember(new AgentState(result.sessionId(), gateway.name()));
+        return result.access();
+    }
+
+    /** Connects to {@code gateway} with the kept session id: resumes there or migrates there (F3, F10). */
+    public AccessResult connect(GatewayEndpoint gateway) {
+        AccessResult result = gateway.connect(new ConnectRequest(requireSession(), posture));
+        remember(new AgentState(state.sessionId(), gateway.name()));
+        return result;
+    }
+
+    /** Asks {@code gateway} for the session's state (counts as activity). */
+    public AccessResult access(GatewayEndpoint gateway) {
+        return gateway.access(requireSession());
+    }
+
+    /** Signs out at {@code gateway} and forgets the session. */
+    public void signOut(GatewayEndpoint gateway) {
+        gateway.signOut(requireSession());
+        remember(AgentState.EMPTY);
+    }
+
+    /** The agent's state. */
+    public AgentState state() {
+        return state;
+    }
+
+    /** The gateway the agent was last on. */
+    public Optional<String> lastGateway() {
+        return Optional.ofNullable(state.gateway());
+    }
+
+    private String requireSession() {
+        if (!state.signedIn()) {
+            throw new BatonException(ResultCode.UNKNOWN_SESSION, "the agent holds no session; sign in first");
+        }
+        return state.sessionId();
+    }
+
+    private void remember(AgentState next) {
+        state = Objects.requireNonNull(next);
+        if (stateFile != null) {
+            state.save(stateFile);
+        }
+    }
+}

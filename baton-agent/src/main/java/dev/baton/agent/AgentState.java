@@ -1,0 +1,74 @@
+package dev.baton.agent;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * What an agent must remember across a reboot: its session id and the gateway it was last on. Kept in a
+ * properties file readable by its owner only (mode 0600 where the file system has POSIX permissions),
+ * replaced atomically on every change.
+ *
+ * @param sessionId the session id, or {@code null} when signed out
+ * @param gateway   the gateway last connected to, or {@code null}
+ */
+public record AgentState(String sessionId, String gateway) {
+    /** No session. */
+    public static final AgentState EMPTY = new AgentState(null, null);
+
+    /** Whether the agent holds a session. */
+    public boolean signedIn() {
+        return sessionId != null;
+    }
+
+    /** Reads the state file; {@link #EMPTY} if there is none. */
+    public static AgentState load(Path file) {
+        if (!Files.exists(file)) {
+            return EMPTY;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "cannot read agent state file " + file + ": " + e.getMessage(), e);
+        }
+        return new AgentState(p.getProperty("session-id"), p.getProperty("gateway"));
+    }
+
+    /** Writes the state file with owner-only permissions, atomically. */
+    public void save(Path file) {
+        Properties p = new Properties();
+        Optional.ofNullable(sessionId).ifPresent(v -> p.setProperty("session-id", v));
+        Optional.ofNullable(gateway).ifPresent(v -> p.setProperty("gateway", v));
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".agent-state", ".tmp");
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            }
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                p.store(w, "Baton agent state: holds a session id, keep private");
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new BatonException(ResultCode.UNAVAILABLE, "cannot write agent state file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AgentState[signedIn=" + signedIn() + ", gateway=" + gateway + "]";
+    }
+}

@@ -1,0 +1,23 @@
+package dev.baton.core.api;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A connection with an existing session id, to resume or migrate it.
+ *
+ * @param sessionId the session id as the agent holds it
+ * @param posture   current posture facts for Host Checker
+ */
+public record ConnectRequest(String sessionId, Map<String, String> posture) {
+    /** Validates and freezes. */
+    public ConnectRequest {
+        Objects.requireNonNull(sessionId, "sessionId");
+        posture = Map.copyOf(posture == null ? Map.of() : posture);
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectRequest[posture=" + posture + "]";
+    }
+}

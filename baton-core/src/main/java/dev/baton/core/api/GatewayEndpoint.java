@@ -1,0 +1,32 @@
+package dev.baton.core.api;
+
+/**
+ * What an endpoint agent can ask of a gateway. The gateway implements it in-process; the agent reaches a
+ * remote gateway through an implementation that speaks the gateway's HTTP API. Every method fails with
+ * {@link dev.baton.core.BatonException} carrying a result code and a readable reason.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface GatewayEndpoint {
+
+    /** The gateway's name. */
+    String name();
+
+    /** Signs a user in with credentials; returns the new session id, which only this agent will ever hold. */
+    SignInResult signIn(SignInRequest request);
+
+    /**
+     * Connects with an existing session id: resumes it if this gateway holds it (F10), otherwise migrates it
+     * here from the gateway that holds it, without credentials (F3).
+     */
+    AccessResult connect(ConnectRequest request);
+
+    /** Says whether the session is valid here now and which roles it has. Counts as user activity. */
+    AccessResult access(String sessionId);
+
+    /** Records an agent heartbeat (F10). */
+    AccessResult heartbeat(String sessionId);
+
+    /** Ends the session here and in the federation. */
+    void signOut(String sessionId);
+}

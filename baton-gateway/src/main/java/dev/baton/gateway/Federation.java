@@ -1,0 +1,48 @@
+package dev.baton.gateway;
+
+import dev.baton.core.Session;
+import dev.baton.core.SessionIdHash;
+
+import java.util.Optional;
+
+/**
+ * How gateways coordinate sessions (F1-F4): the owning gateway publishes a session, another gateway looks it
+ * up by the hash of the id an agent presented and claims it, and the previous owner is told it lost it.
+ * Only hashes ever cross this interface.
+ *
+ * <p>Implementations are thread-safe. Notifications may arrive on another thread, after {@link #claim}
+ * returned.
+ */
+public interface Federation {
+
+    /** Publishes (or republishes) a session owned by {@code session.owner()} (F2). */
+    void publish(Session session);
+
+    /** The published session with that hash, if any (F3). */
+    Optional<Session> lookup(SessionIdHash hash);
+
+    /**
+     * Takes ownership: publishes {@code claimed} only if the session is still owned by {@code expectedOwner}.
+     * Of two gateways racing for one session exactly one succeeds (F4).
+     *
+     * @throws dev.baton.core.BatonException with {@link dev.baton.core.ResultCode#CONFLICT} if another
+     *         gateway took it first, or {@link dev.baton.core.ResultCode#UNKNOWN_SESSION} if it is gone
+     */
+    void claim(SessionIdHash hash, String expectedOwner, Session claimed);
+
+    /** Removes the session's published data if {@code gateway} owns it (sign-out, expiry). */
+    void withdraw(SessionIdHash hash, String gateway);
+
+    /** Registers {@code gateway} to hear when another gateway takes one of its sessions. */
+    AutoCloseable subscribe(String gateway, OwnershipListener listener);
+
+    /** Told that another gateway took a session. */
+    @FunctionalInterface
+    interface OwnershipListener {
+        /**
+         * @param hash     the session
+         * @param newOwner the gateway that holds it now
+         */
+        void ownershipLost(SessionIdHash hash, String newOwner);
+    }
+}

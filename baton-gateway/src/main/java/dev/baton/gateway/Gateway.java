@@ -1,0 +1,159 @@
+package dev.baton.gateway;
+
+import dev.baton.core.AccessPolicy;
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.RoleMappingRule;
+import dev.baton.core.Session;
+import dev.baton.core.SessionId;
+import dev.baton.core.SessionIdHash;
+import dev.baton.core.SessionOptions;
+import dev.baton.core.TimeoutRules;
+import dev.baton.core.UserDirectory;
+import dev.baton.core.api.AccessResult;
+import dev.baton.core.api.ConnectRequest;
+import dev.baton.core.api.GatewayEndpoint;
+import dev.baton.core.api.SignInRequest;
+import dev.baton.core.api.SignInResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A gateway node: signs users in through its realms, holds their sessions, publishes them to the
+ * federation, takes sessions that migrate in, and drops the ones that migrate away. Thread-safe.
+ *
+ * <p>Time is read only from the {@link InstantSource} given, so tests move it by hand.
+ */
+public final class Gateway implements GatewayEndpoint, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final Federation federation;
+    private final InstantSource clock;
+    private final SessionTable table = new SessionTable();
+    private final Migration migration;
+    private final AutoCloseable subscription;
+
+    /** Starts a gateway and subscribes it to its sessions' ownership changes. */
+    public Gateway(GatewayConfig config, Federation federation, InstantSource clock) {
+        this.config = config;
+        this.federation = federation;
+        this.clock = clock;
+        this.migration = new Migration(config, federation, table, clock);
+        this.subscription = federation.subscribe(config.name(), migration::ownershipLost);
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    /** The gateway's configuration. */
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** The session held here, if any; for the admin view and tests. */
+    public Optional<Session> session(SessionIdHash hash) {
+        return table.get(hash);
+    }
+
+    /** How many sessions this gateway holds. */
+    public int sessionCount() {
+        return table.size();
+    }
+
+    @Override
+    public SignInResult signIn(SignInRequest request) {
+        RealmBinding binding = config.realm(request.realm()).orElseThrow(() -> new BatonException(
+                ResultCode.INVALID_REQUEST, "gateway " + name() + " has no realm named '" + request.realm() + "'"));
+        char[] password = request.password() == null ? new char[0] : request.password().toCharArray();
+        UserDirectory.Entry user = binding.server().authenticate(request.username(), password).orElseThrow(() ->
+                new BatonException(ResultCode.AUTHENTICATION_FAILED, "wrong username or password for realm " + request.realm()));
+        AccessPolicy.Decision roles = config.access().decide(binding.realm(),
+                RoleMappingRule.UserFacts.of(request.username(), user.attributes()), request.posture());
+        SessionId id = SessionId.generate();
+        Session session = Session.start(id.hash(), request.username(), binding.realm().name(), binding.realm().authGroup(),
+                binding.realm().kind(), roles.roles(), user.attributes(), clock.instant(), name())
+                .withRoles(roles.roles(), roles.remediation()).withAgentKey(request.agentKey());
+        table.put(session);
+        if (session.migratable()) {
+            federation.publish(session);
+        }
+        log.info("{} signed in at {} (realm {}, session {}, roles {})", session.user(), name(), session.realm(),
+                session.hash().abbreviated(), session.roles());
+        return new SignInResult(id.reveal(), describe(session, "signed-in"));
+    }
+
+    @Override
+    public AccessResult connect(ConnectRequest request) {
+        SessionIdHash hash = SessionId.hashOf(request.sessionId());
+        if (table.get(hash).isPresent()) {
+            return describe(live(hash, s -> s.touchedAt(clock.instant())), "resumed");
+        }
+        return describe(migration.migrateIn(hash, request.posture()), "migrated");
+    }
+
+    @Override
+    public AccessResult access(String sessionId) {
+        return describe(live(SessionId.hashOf(sessionId), s -> s.touchedAt(clock.instant())), "active");
+    }
+
+    @Override
+    public AccessResult heartbeat(String sessionId) {
+        return describe(live(SessionId.hashOf(sessionId), s -> s.heartbeatAt(clock.instant())), "active");
+    }
+
+    @Override
+    public void signOut(String sessionId) {
+        SessionIdHash hash = SessionId.hashOf(sessionId);
+        Session s = table.remove(hash).orElseThrow(() -> notHeld(hash));
+        federation.withdraw(hash, name());
+        log.info("{} signed out of {} (session {})", s.user(), name(), hash.abbreviated());
+    }
+
+    /** The session after {@code change}, if it is held here and alive; ends it here if it has expired. */
+    private Session live(SessionIdHash hash, UnaryOperator<Session> change) {
+        Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
+        TimeoutRules.Verdict verdict = TimeoutRules.verdict(s, options(s), config.kind(), clock);
+        if (verdict != TimeoutRules.Verdict.ALIVE) {
+            table.remove(hash);
+            federation.withdraw(hash, name());
+            throw new BatonException(ResultCode.SESSION_EXPIRED, "session ended: " + verdict.reason(), hash, name(), null);
+        }
+        return table.update(hash, change).orElseThrow(() -> notHeld(hash));
+    }
+
+    private BatonException notHeld(SessionIdHash hash) {
+        return new BatonException(ResultCode.UNKNOWN_SESSION, "gateway " + name() + " does not hold this session", hash, name(), null);
+    }
+
+    private SessionOptions options(Session s) {
+        return config.access().optionsFor(s.roles());
+    }
+
+    private AccessResult describe(Session s, String outcome) {
+        return new AccessResult(name(), s.user(), s.realm(), s.roles(), s.remediation(), s.startTime(),
+                TimeoutRules.deadline(s, options(s), config.kind()), outcome);
+    }
+
+    /** Stops listening to the federation. */
+    @Override
+    public void close() {
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            log.warn("closing the federation subscription of {} failed", name(), e);
+        }
+    }
+
+    /** Posture-free sign-in, for tests and the demo. */
+    SignInResult signIn(String realm, String user, String password) {
+        return signIn(new SignInRequest(realm, user, password, Map.of(), null));
+    }
+}

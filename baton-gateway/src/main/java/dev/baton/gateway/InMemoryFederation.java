@@ -1,0 +1,86 @@
+package dev.baton.gateway;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.Session;
+import dev.baton.core.SessionIdHash;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+
+/**
+ * An in-memory federation for one process: a map of published sessions and a list of listeners. It stands
+ * in for the IF-MAP federation server in single-process tests; it is not a network service and gateways in
+ * different processes cannot share it.
+ *
+ * <p>Ownership moves with {@link ConcurrentHashMap#compute}, so a claim is an atomic compare-and-set on the
+ * owner. Notifications are delivered through the given executor, as a real federation server's poll
+ * results arrive on the poll connection after the publish that caused them.
+ */
+public final class InMemoryFederation implements Federation {
+    private final Map<SessionIdHash, Session> published = new ConcurrentHashMap<>();
+    private final Map<String, CopyOnWriteArrayList<OwnershipListener>> listeners = new ConcurrentHashMap<>();
+    private final Executor notifier;
+
+    /**
+     * @param notifier runs notifications; {@code Runnable::run} delivers them on the claiming thread
+     */
+    public InMemoryFederation(Executor notifier) {
+        this.notifier = notifier;
+    }
+
+    @Override
+    public void publish(Session session) {
+        published.merge(session.hash(), session, (old, neu) -> {
+            if (!old.owner().equals(neu.owner())) {
+                throw new BatonException(ResultCode.CONFLICT, "session is owned by " + old.owner()
+                        + ", not " + neu.owner(), neu.hash(), neu.owner(), null);
+            }
+            return neu;
+        });
+    }
+
+    @Override
+    public Optional<Session> lookup(SessionIdHash hash) {
+        return Optional.ofNullable(published.get(hash));
+    }
+
+    @Override
+    public void claim(SessionIdHash hash, String expectedOwner, Session claimed) {
+        Session[] previous = new Session[1];
+        published.compute(hash, (h, current) -> {
+            if (current == null) {
+                throw new BatonException(ResultCode.UNKNOWN_SESSION, "session is no longer published", h, claimed.owner(), null);
+            }
+            if (!current.owner().equals(expectedOwner)) {
+                throw new BatonException(ResultCode.CONFLICT, "gateway " + current.owner() + " took the session first",
+                        h, claimed.owner(), null);
+            }
+            previous[0] = current;
+            return claimed;
+        });
+        String loser = previous[0].owner();
+        for (OwnershipListener l : listeners.getOrDefault(loser, new CopyOnWriteArrayList<>())) {
+            notifier.execute(() -> l.ownershipLost(hash, claimed.owner()));
+        }
+    }
+
+    @Override
+    public void withdraw(SessionIdHash hash, String gateway) {
+        published.computeIfPresent(hash, (h, current) -> current.owner().equals(gateway) ? null : current);
+    }
+
+    @Override
+    public AutoCloseable subscribe(String gateway, OwnershipListener listener) {
+        listeners.computeIfAbsent(gateway, g -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> listeners.getOrDefault(gateway, new CopyOnWriteArrayList<>()).remove(listener);
+    }
+
+    /** How many sessions are published; for tests and the demo. */
+    public int size() {
+        return published.size();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.baton.gateway;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Accounts kept on the gateway itself (the "local" authentication server). Passwords are stored only as
+ * Argon2id hashes (BouncyCastle's implementation; RFC 9106 second recommended option: 64 MiB, 3 passes,
+ * 4 lanes by default), compared in constant time. Thread-safe.
+ */
+public final class LocalAccounts implements Authenticator {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    private final int memoryKib;
+    private final int iterations;
+
+    private record Account(String hash, Map<String, List<String>> attributes) {
+    }
+
+    /** Accounts hashed with Argon2id, 64 MiB, 3 iterations. */
+    public LocalAccounts() {
+        this(65_536, 3);
+    }
+
+    /** Accounts hashed with the given Argon2id cost; tests lower it to stay fast. */
+    public LocalAccounts(int memoryKib, int iterations) {
+        this.memoryKib = memoryKib;
+        this.iterations = iterations;
+    }
+
+    /** Adds or replaces an account, hashing its password. */
+    public LocalAccounts add(String username, char[] password, Map<String, List<String>> attributes) {
+        if (username == null || username.isBlank()) {
+            throw new BatonException(ResultCode.CONFIGURATION, "local account username must not be blank");
+        }
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        String encoded = "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + B64.encodeToString(salt)
+                + "$" + B64.encodeToString(argon2(password, salt, memoryKib, iterations));
+        accounts.put(username, new Account(encoded, Map.copyOf(attributes)));
+        return this;
+    }
+
+    @Override
+    public Optional<Entry> authenticate(String username, char[] password) {
+        Account a = accounts.get(username);
+        if (a == null) {
+            argon2(password, new byte[16], memoryKib, iterations); // same cost whether or not the user exists
+            return Optional.empty();
+        }
+        return verify(a.hash, password) ? Optional.of(new Entry(username, a.attributes)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Entry> find(String username) {
+        Account a = accounts.get(username);
+        return a == null ? Optional.empty() : Optional.of(new Entry(username, a.attributes));
+    }
+
+    /** The stored (PHC-format) hash of an account, for tests that check no password is kept. */
+    Optional<String> storedHash(String username) {
+        return Optional.ofNullable(accounts.get(username)).map(Account::hash);
+    }
+
+    static boolean verify(String phc, char[] password) {
+        String[] parts = phc.split("\\$");
+        String[] params = parts[3].split(",");
+        int m = Integer.parseInt(params[0].substring(2));
+        int t = Integer.parseInt(params[1].substring(2));
+        byte[] salt = B64D.decode(parts[4]);
+        byte[] expected = B64D.decode(parts[5]);
+        return MessageDigest.isEqual(expected, argon2(password, salt, m, t));
+    }
+
+    private static byte[] argon2(char[] password, byte[] salt, int memoryKib, int iterations) {
+        Argon2BytesGenerator gen = new Argon2BytesGenerator();
+        gen.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withSalt(salt).withMemoryAsKB(memoryKib).withIterations(iterations).withParallelism(1).build());
+        byte[] out = new byte[32];
+        gen.generateBytes(new String(password).getBytes(StandardCharsets.UTF_8), out);
+        return out;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.baton.gateway;
+
+import dev.baton.core.AccessPolicy;
+import dev.baton.core.BatonException;
+import dev.baton.core.InboundRules;
+import dev.baton.core.ResultCode;
+import dev.baton.core.RoleMappingRule;
+import dev.baton.core.Session;
+import dev.baton.core.SessionIdHash;
+import dev.baton.core.SessionOptions;
+import dev.baton.core.TimeoutRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One migration, as a story in two halves.
+ *
+ * <p>Arriving (on the receiving gateway B, {@link #migrateIn}): the agent presents its session id; B looks
+ * the session up in the federation by the id's hash; B's realm of the same authentication group applies
+ * its inbound rule, role mapping and Host Checker; the original start time is kept and B's maximum length
+ * counted from it; B claims ownership in the federation, which only one gateway can win; B holds the
+ * session and serves.
+ *
+ * <p>Leaving (on the previous owner A, {@link #ownershipLost}): the federation's notification reaches A,
+ * which drops the session from its table and its published data, so exactly one gateway holds it.
+ */
+final class Migration {
+    private static final Logger log = LoggerFactory.getLogger(Migration.class);
+
+    private final GatewayConfig config;
+    private final Federation federation;
+    private final SessionTable table;
+    private final InstantSource clock;
+
+    Migration(GatewayConfig config, Federation federation, SessionTable table, InstantSource clock) {
+        this.config = config;
+        this.federation = federation;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    /** B's half: takes the session here without credentials, or refuses with a reason. */
+    Session migrateIn(SessionIdHash hash, Map<String, String> posture) {
+        if (!config.migrationEnabled()) {
+            throw refuse(ResultCode.MIGRATION_REFUSED, "session migration is switched off on gateway " + config.name()
+                    + "; sign in again", hash);
+        }
+        Session published = federation.lookup(hash).orElseThrow(() -> refuse(ResultCode.UNKNOWN_SESSION,
+                "no gateway of the federation holds this session", hash));
+        RealmBinding realm = realmOfGroup(published, hash);
+        Map<String, List<String>> attributes = admit(published, realm, hash);
+        AccessPolicy.Decision roles = config.access().decide(realm.realm(), RoleMappingRule.UserFacts.of(published.user(), attributes), posture);
+        Session arrived = published.migratedTo(config.name(), realm.realm().name(), roles.roles(), roles.remediation(), clock.instant());
+        requireWithinMaximumLength(arrived);
+        federation.claim(hash, published.owner(), arrived);
+        table.put(arrived);
+        log.info("session {} of {} migrated from {} to {} (realm {}, roles {})", hash.abbreviated(), arrived.user(),
+                published.owner(), config.name(), arrived.realm(), arrived.roles());
+        return arrived;
+    }
+
+    /** A's half: another gateway took the session; drop the local copy and any data A still published. */
+    void ownershipLost(SessionIdHash hash, String newOwner) {
+        table.remove(hash).ifPresent(s -> log.info("session {} of {} moved to {}; dropped from {}",
+                hash.abbreviated(), s.user(), newOwner, config.name()));
+        federation.withdraw(hash, config.name());
+    }
+
+    private RealmBinding realmOfGroup(Session published, SessionIdHash hash) {
+        if (!published.migratable()) {
+            throw refuse(ResultCode.MIGRATION_REFUSED, "sessions authenticated by "
+                    + published.authServerKind().displayName() + " never migrate", hash);
+        }
+        return config.realms().stream()
+                .filter(b -> b.realm().group().equals(java.util.Optional.of(published.authGroup())))
+                .findFirst()
+                .orElseThrow(() -> refuse(ResultCode.MIGRATION_REFUSED, "gateway " + config.name()
+                        + " has no realm in authentication group " + published.authGroup(), hash));
+    }
+
+    private Map<String, List<String>> admit(Session published, RealmBinding realm, SessionIdHash hash) {
+        try {
+            return InboundRules.admit(published, realm.realm(), realm.server());
+        } catch (BatonException e) {
+            throw e.at(config.name(), hash);
+        }
+    }
+
+    private void requireWithinMaximumLength(Session arrived) {
+        SessionOptions options = config.access().optionsFor(arrived.roles());
+        TimeoutRules.Verdict verdict = TimeoutRules.verdict(arrived, options, config.kind(), clock);
+        if (verdict != TimeoutRules.Verdict.ALIVE) {
+            throw refuse(ResultCode.SESSION_EXPIRED, "session cannot migrate: " + verdict.reason()
+                    + " (started " + arrived.startTime() + ")", arrived.hash());
+        }
+    }
+
+    private BatonException refuse(ResultCode code, String reason, SessionIdHash hash) {
+        return new BatonException(code, reason, hash, config.name(), null);
+    }
+}
