@@ -56,8 +56,15 @@ final class Migration {
         AccessPolicy.Decision roles = config.access().decide(realm.realm(), RoleMappingRule.UserFacts.of(published.user(), attributes), posture);
         Session arrived = published.migratedTo(config.name(), realm.realm().name(), roles.roles(), roles.remediation(), clock.instant());
         requireWithinMaximumLength(arrived);
-        federation.claim(hash, published.owner(), arrived);
+        // Hold it before claiming: if a third gateway takes it right after our claim, its notification
+        // must find our copy to drop. A failed claim takes the copy back out.
         table.put(arrived);
+        try {
+            federation.claim(hash, published.owner(), arrived);
+        } catch (RuntimeException e) {
+            table.remove(hash);
+            throw e;
+        }
         log.info("session {} of {} migrated from {} to {} (realm {}, roles {})", hash.abbreviated(), arrived.user(),
                 published.owner(), config.name(), arrived.realm(), arrived.roles());
         return arrived;

@@ -1,0 +1,81 @@
+package dev.baton.gateway;
+
+import dev.baton.core.AuthGroup;
+import dev.baton.core.AuthServerKind;
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.Session;
+import dev.baton.core.SessionId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class InMemoryFederationTest {
+    static final Instant T0 = Instant.parse("2026-11-23T08:00:00Z");
+
+    static Session session(String owner) {
+        return Session.start(SessionId.generate().hash(), "alice", "users", new AuthGroup("corp"), AuthServerKind.LOCAL,
+                Set.of("staff"), Map.of(), T0, owner);
+    }
+
+    @Test
+    void claimsRacingFromTheSameOwnerHaveExactlyOneWinnerAndTheLoserIsNotified() throws Exception {
+        InMemoryFederation federation = new InMemoryFederation(Runnable::run);
+        List<String> lost = new CopyOnWriteArrayList<>();
+        federation.subscribe("a", (hash, newOwner) -> lost.add(newOwner));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 100; round++) {
+                Session s = session("a");
+                federation.publish(s);
+                CyclicBarrier barrier = new CyclicBarrier(4);
+                List<Future<Boolean>> claims = new ArrayList<>();
+                for (String g : List.of("b", "c", "d", "e")) {
+                    claims.add(pool.submit(() -> {
+                        barrier.await();
+                        try {
+                            federation.claim(s.hash(), "a", s.migratedTo(g, "users", Set.of("staff"), false, T0));
+                            return true;
+                        } catch (BatonException e) {
+                            return e.code() == ResultCode.CONFLICT ? false : null;
+                        }
+                    }));
+                }
+                int wins = 0;
+                for (Future<Boolean> f : claims) {
+                    wins += f.get() ? 1 : 0;
+                }
+                assertThat(wins).as("round %d", round).isEqualTo(1);
+            }
+            assertThat(lost).hasSize(100);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void onlyTheOwnerMayRepublishOrWithdraw() {
+        InMemoryFederation federation = new InMemoryFederation(Runnable::run);
+        Session s = session("a");
+        federation.publish(s);
+        assertThatThrownBy(() -> federation.publish(s.migratedTo("b", "users", Set.of(), false, T0)))
+                .hasMessageContaining("owned by a, not b");
+        federation.withdraw(s.hash(), "b");
+        assertThat(federation.lookup(s.hash())).isPresent();
+        federation.withdraw(s.hash(), "a");
+        assertThat(federation.lookup(s.hash())).isEmpty();
+        assertThatThrownBy(() -> federation.claim(s.hash(), "a", s)).hasMessageContaining("no longer published");
+    }
+}
