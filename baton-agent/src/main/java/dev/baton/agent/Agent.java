@@ -1,6 +1,8 @@
 package dev.baton.agent;
 
 import dev.baton.core.BatonException;
+import dev.baton.core.ProofOfPossession;
+import dev.baton.core.SessionId;
 import dev.baton.core.ResultCode;
 import dev.baton.core.api.AccessResult;
 import dev.baton.core.api.ConnectRequest;
@@ -9,6 +11,7 @@ import dev.baton.core.api.SignInRequest;
 import dev.baton.core.api.SignInResult;
 
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,15 +40,24 @@ public final class Agent {
 
     /** Signs in at {@code gateway} with a password and keeps the new session id. */
     public AccessResult signIn(GatewayEndpoint gateway, String realm, String username, String password) {
-        SignInResult result = gateway.signIn(new SignInRequest(realm, username, password, posture, null));
-        remember(new AgentState(result.sessionId(), gateway.name()));
+        KeyPair keys = ProofOfPossession.newKeyPair();
+        String publicKey = ProofOfPossession.encode(keys.getPublic());
+        SignInResult result = gateway.signIn(new SignInRequest(realm, username, password, posture, publicKey));
+        remember(new AgentState(result.sessionId(), gateway.name(), publicKey, ProofOfPossession.encode(keys.getPrivate())));
         return result.access();
     }
 
-    /** Connects to {@code gateway} with the kept session id: resumes there or migrates there (F3, F10). */
+    /**
+     * Connects to {@code gateway} with the kept session id: resumes there or migrates there (F3, F10), proving
+     * with the session's private key that this agent is the one that signed in.
+     */
     public AccessResult connect(GatewayEndpoint gateway) {
-        AccessResult result = gateway.connect(new ConnectRequest(requireSession(), posture));
-        remember(new AgentState(state.sessionId(), gateway.name()));
+        String sessionId = requireSession();
+        String challenge = gateway.challenge();
+        String signature = ProofOfPossession.sign(ProofOfPossession.privateKey(state.privateKey()), gateway.name(),
+                SessionId.hashOf(sessionId), challenge);
+        AccessResult result = gateway.connect(new ConnectRequest(sessionId, posture, challenge, signature));
+        remember(state.on(gateway.name()));
         return result;
     }
 

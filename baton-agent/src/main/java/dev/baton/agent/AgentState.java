@@ -16,16 +16,24 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * What an agent must remember across a reboot: its session id and the gateway it was last on. Kept in a
+ * What an agent must remember across a reboot: its session id, the key pair the session is bound to, and
+ * the gateway it was last on. Kept in a
  * properties file readable by its owner only (mode 0600 where the file system has POSIX permissions),
  * replaced atomically on every change.
  *
- * @param sessionId the session id, or {@code null} when signed out
- * @param gateway   the gateway last connected to, or {@code null}
+ * @param sessionId  the session id, or {@code null} when signed out
+ * @param gateway    the gateway last connected to, or {@code null}
+ * @param publicKey  the agent's public key (base64 X.509), or {@code null}
+ * @param privateKey the agent's private key (base64 PKCS#8), or {@code null}
  */
-public record AgentState(String sessionId, String gateway) {
+public record AgentState(String sessionId, String gateway, String publicKey, String privateKey) {
     /** No session. */
-    public static final AgentState EMPTY = new AgentState(null, null);
+    public static final AgentState EMPTY = new AgentState(null, null, null, null);
+
+    /** The same state connected to another gateway. */
+    public AgentState on(String gatewayName) {
+        return new AgentState(sessionId, gatewayName, publicKey, privateKey);
+    }
 
     /** Whether the agent holds a session. */
     public boolean signedIn() {
@@ -43,7 +51,8 @@ public record AgentState(String sessionId, String gateway) {
         } catch (IOException e) {
             throw new BatonException(ResultCode.INVALID_REQUEST, "cannot read agent state file " + file + ": " + e.getMessage(), e);
         }
-        return new AgentState(p.getProperty("session-id"), p.getProperty("gateway"));
+        return new AgentState(p.getProperty("session-id"), p.getProperty("gateway"), p.getProperty("public-key"),
+                p.getProperty("private-key"));
     }
 
     /** Writes the state file with owner-only permissions, atomically. */
@@ -51,6 +60,8 @@ public record AgentState(String sessionId, String gateway) {
         Properties p = new Properties();
         Optional.ofNullable(sessionId).ifPresent(v -> p.setProperty("session-id", v));
         Optional.ofNullable(gateway).ifPresent(v -> p.setProperty("gateway", v));
+        Optional.ofNullable(publicKey).ifPresent(v -> p.setProperty("public-key", v));
+        Optional.ofNullable(privateKey).ifPresent(v -> p.setProperty("private-key", v));
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);

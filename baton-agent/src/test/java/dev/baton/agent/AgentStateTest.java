@@ -20,11 +20,12 @@ class AgentStateTest {
     @Test
     void stateSurvivesARestartInAnOwnerOnlyFile() throws Exception {
         Path file = dir.resolve("agent.state");
-        new AgentState("x".repeat(43), "gateway-a").save(file);
+        new AgentState("x".repeat(43), "gateway-a", "pub", "priv").save(file);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         Agent rebooted = new Agent(file, Map.of());
         assertThat(rebooted.state().sessionId()).isEqualTo("x".repeat(43));
         assertThat(rebooted.lastGateway()).contains("gateway-a");
+        assertThat(rebooted.state().privateKey()).isEqualTo("priv");
         assertThat(rebooted.state().toString()).doesNotContain("xxxx");
     }
 

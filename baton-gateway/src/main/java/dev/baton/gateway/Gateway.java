@@ -1,6 +1,7 @@
 package dev.baton.gateway;
 
 import dev.baton.core.AccessPolicy;
+import dev.baton.core.ProofOfPossession;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 import dev.baton.core.RoleMappingRule;
@@ -18,8 +19,8 @@ import dev.baton.core.api.SignInResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -37,6 +38,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private final InstantSource clock;
     private final SessionTable table = new SessionTable();
     private final Migration migration;
+    private final Challenges challenges;
     private final AutoCloseable subscription;
 
     /** Starts a gateway and subscribes it to its sessions' ownership changes. */
@@ -45,6 +47,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.federation = federation;
         this.clock = clock;
         this.migration = new Migration(config, federation, table, clock);
+        this.challenges = new Challenges(clock, Duration.ofMinutes(1), 100_000);
         this.subscription = federation.subscribe(config.name(), migration::ownershipLost);
     }
 
@@ -91,12 +94,32 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     }
 
     @Override
+    public String challenge() {
+        return challenges.issue();
+    }
+
+    @Override
     public AccessResult connect(ConnectRequest request) {
         SessionIdHash hash = SessionId.hashOf(request.sessionId());
-        if (table.get(hash).isPresent()) {
+        challenges.consume(request.challenge());
+        Optional<Session> local = table.get(hash);
+        if (local.isPresent()) {
+            requireProof(local.get(), request);
             return describe(live(hash, s -> s.touchedAt(clock.instant())), "resumed");
         }
-        return describe(migration.migrateIn(hash, request.posture()), "migrated");
+        return describe(migration.migrateIn(hash, request.posture(), s -> requireProof(s, request)), "migrated");
+    }
+
+    /** The agent must sign this gateway's challenge with the key the session was bound to at sign-in. */
+    private void requireProof(Session s, ConnectRequest request) {
+        if (s.agentKey() == null) {
+            throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
+                    "session is not bound to an agent key, so it cannot be resumed or migrated; sign in again", s.hash(), name(), null);
+        }
+        if (!ProofOfPossession.verify(s.agentKey(), name(), s.hash(), request.challenge(), request.signature())) {
+            throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
+                    "proof of possession failed: the signature does not match the session's agent key", s.hash(), name(), null);
+        }
     }
 
     @Override
@@ -152,8 +175,4 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         }
     }
 
-    /** Posture-free sign-in, for tests and the demo. */
-    SignInResult signIn(String realm, String user, String password) {
-        return signIn(new SignInRequest(realm, user, password, Map.of(), null));
-    }
 }

@@ -15,12 +15,14 @@ import org.slf4j.LoggerFactory;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One migration, as a story in two halves.
  *
  * <p>Arriving (on the receiving gateway B, {@link #migrateIn}): the agent presents its session id; B looks
- * the session up in the federation by the id's hash; B's realm of the same authentication group applies
+ * the session up in the federation by the id's hash; the agent proves it holds the key the session is bound
+ * to; B's realm of the same authentication group applies
  * its inbound rule, role mapping and Host Checker; the original start time is kept and B's maximum length
  * counted from it; B claims ownership in the federation, which only one gateway can win; B holds the
  * session and serves.
@@ -44,13 +46,14 @@ final class Migration {
     }
 
     /** B's half: takes the session here without credentials, or refuses with a reason. */
-    Session migrateIn(SessionIdHash hash, Map<String, String> posture) {
+    Session migrateIn(SessionIdHash hash, Map<String, String> posture, Consumer<Session> proofOfPossession) {
         if (!config.migrationEnabled()) {
             throw refuse(ResultCode.MIGRATION_REFUSED, "session migration is switched off on gateway " + config.name()
                     + "; sign in again", hash);
         }
         Session published = federation.lookup(hash).orElseThrow(() -> refuse(ResultCode.UNKNOWN_SESSION,
                 "no gateway of the federation holds this session", hash));
+        proofOfPossession.accept(published);
         RealmBinding realm = realmOfGroup(published, hash);
         Map<String, List<String>> attributes = admit(published, realm, hash);
         AccessPolicy.Decision roles = config.access().decide(realm.realm(), RoleMappingRule.UserFacts.of(published.user(), attributes), posture);

@@ -12,6 +12,7 @@ import dev.baton.core.SessionIdHash;
 import dev.baton.core.SessionOptions;
 import dev.baton.core.api.AccessResult;
 import dev.baton.core.api.ConnectRequest;
+import dev.baton.core.api.SignInRequest;
 import dev.baton.core.api.SignInResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,10 @@ class GatewayTest {
         gateways.forEach(Gateway::close);
     }
 
+    static SignInResult signIn(Gateway g, String user, String password) {
+        return g.signIn(new SignInRequest("users", user, password, Map.of(), null));
+    }
+
     static ResultCode codeOf(Throwable t) {
         return ((BatonException) t).code();
     }
@@ -62,7 +67,7 @@ class GatewayTest {
     @Test
     void signInPublishesTheSessionUnderItsHashOnly() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
-        SignInResult r = a.signIn("users", "alice", "secret");
+        SignInResult r = a.signIn(new SignInRequest("users", "alice", "secret", Map.of(), null));
         SessionIdHash hash = SessionId.hashOf(r.sessionId());
         assertThat(federation.lookup(hash)).get().satisfies(s -> {
             assertThat(s.owner()).isEqualTo("a");
@@ -74,9 +79,9 @@ class GatewayTest {
     @Test
     void wrongPasswordAndUnknownRealmAreRefusedWithReasons() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
-        assertThatThrownBy(() -> a.signIn("users", "alice", "wrong")).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
-        assertThatThrownBy(() -> a.signIn("users", "mallory", "secret")).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
-        assertThatThrownBy(() -> a.signIn("staff", "alice", "secret")).hasMessageContaining("has no realm named 'staff'");
+        assertThatThrownBy(() -> signIn(a, "alice", "wrong")).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
+        assertThatThrownBy(() -> signIn(a, "mallory", "secret")).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
+        assertThatThrownBy(() -> a.signIn(new SignInRequest("staff", "alice", "secret", Map.of(), null))).hasMessageContaining("has no realm named 'staff'");
         assertThat(a.sessionCount()).isZero();
     }
 
@@ -84,10 +89,11 @@ class GatewayTest {
     void migrationMovesTheSessionAndTheOriginalDropsIt() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
         Gateway b = gateway("b", GatewayKind.REMOTE_ACCESS, "corp", true);
-        String id = a.signIn("users", "alice", "secret").sessionId();
+        TestAgent alice = new TestAgent();
+        String id = alice.signIn(a, "alice", "secret");
         now.set(T0.plus(Duration.ofMinutes(20)));
 
-        AccessResult r = b.connect(new ConnectRequest(id, Map.of()));
+        AccessResult r = alice.connect(b);
 
         assertThat(r.outcome()).isEqualTo("migrated");
         assertThat(r.startTime()).isEqualTo(T0);
@@ -101,8 +107,9 @@ class GatewayTest {
     void migrationToAnotherAuthenticationGroupIsRefusedAndTheSessionStays() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
         Gateway c = gateway("c", GatewayKind.REMOTE_ACCESS, "partners", true);
-        String id = a.signIn("users", "alice", "secret").sessionId();
-        assertThatThrownBy(() -> c.connect(new ConnectRequest(id, Map.of())))
+        TestAgent alice = new TestAgent();
+        String id = alice.signIn(a, "alice", "secret");
+        assertThatThrownBy(() -> alice.connect(c))
                 .hasMessageContaining("no realm in authentication group corp")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.MIGRATION_REFUSED));
         assertThat(a.access(id).gateway()).isEqualTo("a");
@@ -112,22 +119,24 @@ class GatewayTest {
     void migrationSwitchedOffMeansSignInAgain() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
         Gateway b = gateway("b", GatewayKind.REMOTE_ACCESS, "corp", false);
-        String id = a.signIn("users", "alice", "secret").sessionId();
-        assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of()))).hasMessageContaining("switched off on gateway b; sign in again");
-        assertThat(b.signIn("users", "alice", "secret").access().gateway()).isEqualTo("b");
+        TestAgent alice = new TestAgent();
+        String id = alice.signIn(a, "alice", "secret");
+        assertThatThrownBy(() -> alice.connect(b)).hasMessageContaining("switched off on gateway b; sign in again");
+        assertThat(new TestAgent().signIn(b, "alice", "secret")).isNotEqualTo(id);
     }
 
     @Test
     void aSessionPastItsMaximumLengthDoesNotMigrate() {
         Gateway a = gateway("a", GatewayKind.POLICY, "corp", true);
         Gateway b = gateway("b", GatewayKind.POLICY, "corp", true);
-        String id = a.signIn("users", "alice", "secret").sessionId();
+        TestAgent alice = new TestAgent();
+        String id = alice.signIn(a, "alice", "secret");
         for (int i = 1; i < 96; i++) { // heartbeats every 5 minutes keep it alive for 8 hours
             now.set(T0.plus(Duration.ofMinutes(5L * i)));
             a.heartbeat(id);
         }
         now.set(T0.plus(Duration.ofHours(8)));
-        assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of())))
+        assertThatThrownBy(() -> alice.connect(b))
                 .hasMessageContaining("maximum session length reached")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.SESSION_EXPIRED));
     }
@@ -136,22 +145,77 @@ class GatewayTest {
     void rebootResumeWorksWithinTheWindowOnly() {
         Gateway policy = gateway("p", GatewayKind.POLICY, "corp", true);
         Gateway remote = gateway("r", GatewayKind.REMOTE_ACCESS, "corp", true);
-        String onPolicy = policy.signIn("users", "alice", "secret").sessionId();
-        String onRemote = remote.signIn("users", "alice", "secret").sessionId();
+        TestAgent policyAgent = new TestAgent();
+        String onPolicy = policyAgent.signIn(policy, "alice", "secret");
+        TestAgent remoteAgent = new TestAgent();
+        String onRemote = remoteAgent.signIn(remote, "alice", "secret");
         now.set(T0.plus(Duration.ofMinutes(9)));
-        assertThat(policy.connect(new ConnectRequest(onPolicy, Map.of())).outcome()).isEqualTo("resumed");
+        assertThat(policyAgent.connect(policy).outcome()).isEqualTo("resumed");
         now.set(T0.plus(Duration.ofMinutes(20)));
-        assertThatThrownBy(() -> policy.connect(new ConnectRequest(onPolicy, Map.of()))).hasMessageContaining("heartbeat timeout");
-        assertThat(remote.connect(new ConnectRequest(onRemote, Map.of())).outcome()).isEqualTo("resumed");
+        assertThatThrownBy(() -> policyAgent.connect(policy)).hasMessageContaining("heartbeat timeout");
+        assertThat(remoteAgent.connect(remote).outcome()).isEqualTo("resumed");
         now.set(T0.plus(Duration.ofMinutes(51)));
-        assertThatThrownBy(() -> remote.connect(new ConnectRequest(onRemote, Map.of()))).hasMessageContaining("idle timeout");
+        assertThatThrownBy(() -> remoteAgent.connect(remote)).hasMessageContaining("idle timeout");
         assertThat(federation.lookup(SessionId.hashOf(onRemote))).isEmpty();
+    }
+
+    @Test
+    void aStolenSessionIdWithoutTheAgentKeyGetsNothing() {
+        Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
+        Gateway b = gateway("b", GatewayKind.REMOTE_ACCESS, "corp", true);
+        TestAgent alice = new TestAgent();
+        String id = alice.signIn(a, "alice", "secret");
+        TestAgent thief = new TestAgent();
+        thief.sessionId = id;
+
+        assertThatThrownBy(() -> thief.connect(b)).hasMessageContaining("signature does not match")
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
+        assertThatThrownBy(() -> thief.connect(a)).hasMessageContaining("signature does not match");
+        assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of(), b.challenge(), null))).hasMessageContaining("signature does not match");
+        assertThat(b.session(SessionId.hashOf(id))).isEmpty();
+        assertThat(a.session(SessionId.hashOf(id))).isPresent();
+        assertThat(alice.connect(b).outcome()).isEqualTo("migrated");
+    }
+
+    @Test
+    void aChallengeIsAcceptedOnceAndOnlyWhileFresh() {
+        Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
+        TestAgent alice = new TestAgent();
+        String id = alice.signIn(a, "alice", "secret");
+        String challenge = a.challenge();
+        String signature = dev.baton.core.ProofOfPossession.sign(alice.keys.getPrivate(), "a", SessionId.hashOf(id), challenge);
+        assertThat(a.connect(new ConnectRequest(id, Map.of(), challenge, signature)).outcome()).isEqualTo("resumed");
+        assertThatThrownBy(() -> a.connect(new ConnectRequest(id, Map.of(), challenge, signature))).hasMessageContaining("already used challenge");
+
+        String stale = a.challenge();
+        now.set(now.get().plus(Duration.ofSeconds(61)));
+        String staleSignature = dev.baton.core.ProofOfPossession.sign(alice.keys.getPrivate(), "a", SessionId.hashOf(id), stale);
+        assertThatThrownBy(() -> a.connect(new ConnectRequest(id, Map.of(), stale, staleSignature))).hasMessageContaining("challenge expired");
+    }
+
+    @Test
+    void aSignatureForOneGatewayCannotBeReplayedAtAnother() {
+        Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
+        Gateway b = gateway("b", GatewayKind.REMOTE_ACCESS, "corp", true);
+        TestAgent alice = new TestAgent();
+        String id = alice.signIn(a, "alice", "secret");
+        String challengeOfB = b.challenge();
+        String signedForA = dev.baton.core.ProofOfPossession.sign(alice.keys.getPrivate(), "a", SessionId.hashOf(id), challengeOfB);
+        assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of(), challengeOfB, signedForA))).hasMessageContaining("signature does not match");
+    }
+
+    @Test
+    void aSessionWithoutABoundKeyCannotBeResumedOrMigrated() {
+        Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
+        String id = signIn(a, "alice", "secret").sessionId();
+        assertThatThrownBy(() -> a.connect(new ConnectRequest(id, Map.of(), a.challenge(), "x"))).hasMessageContaining("not bound to an agent key");
     }
 
     @Test
     void signOutRemovesTheSessionEverywhere() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
-        String id = a.signIn("users", "alice", "secret").sessionId();
+        TestAgent alice = new TestAgent();
+        String id = alice.signIn(a, "alice", "secret");
         a.signOut(id);
         assertThat(federation.size()).isZero();
         assertThatThrownBy(() -> a.access(id)).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.UNKNOWN_SESSION));
@@ -165,14 +229,15 @@ class GatewayTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 100; round++) {
-                String id = a.signIn("users", "alice", "secret").sessionId();
+                TestAgent alice = new TestAgent();
+        String id = alice.signIn(a, "alice", "secret");
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<Boolean>> results = new ArrayList<>();
                 for (Gateway g : List.of(b, c)) {
                     Callable<Boolean> race = () -> {
                         start.await();
                         try {
-                            g.connect(new ConnectRequest(id, Map.of()));
+                            alice.connect(g);
                             return true;
                         } catch (BatonException e) {
                             assertThat(e.code()).isIn(ResultCode.CONFLICT, ResultCode.UNKNOWN_SESSION);

@@ -8,8 +8,10 @@ import java.util.Objects;
  *
  * @param sessionId the session id as the agent holds it
  * @param posture   current posture facts for Host Checker
+ * @param challenge a fresh challenge from {@link GatewayEndpoint#challenge()} of the gateway connected to
+ * @param signature the agent's signature over it ({@link dev.baton.core.ProofOfPossession#sign})
  */
-public record ConnectRequest(String sessionId, Map<String, String> posture) {
+public record ConnectRequest(String sessionId, Map<String, String> posture, String challenge, String signature) {
     /** Validates and freezes. */
     public ConnectRequest {
         Objects.requireNonNull(sessionId, "sessionId");

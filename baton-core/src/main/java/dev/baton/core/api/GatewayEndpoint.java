@@ -16,8 +16,15 @@ public interface GatewayEndpoint {
     SignInResult signIn(SignInRequest request);
 
     /**
+     * A fresh single-use challenge for proof of possession, valid for a short time (one minute by default).
+     * The agent signs it with the key its session was bound to and sends it with {@link #connect}.
+     */
+    String challenge();
+
+    /**
      * Connects with an existing session id: resumes it if this gateway holds it (F10), otherwise migrates it
-     * here from the gateway that holds it, without credentials (F3).
+     * here from the gateway that holds it, without credentials (F3). Either way the agent must prove it holds
+     * the session's private key.
      */
     AccessResult connect(ConnectRequest request);
 
