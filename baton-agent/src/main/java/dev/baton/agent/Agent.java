@@ -5,6 +5,7 @@ import dev.baton.core.ProofOfPossession;
 import dev.baton.core.SessionId;
 import dev.baton.core.ResultCode;
 import dev.baton.core.api.AccessResult;
+import dev.baton.core.api.Challenge;
 import dev.baton.core.api.ConnectRequest;
 import dev.baton.core.api.GatewayEndpoint;
 import dev.baton.core.api.SignInRequest;
@@ -43,7 +44,7 @@ public final class Agent {
         KeyPair keys = ProofOfPossession.newKeyPair();
         String publicKey = ProofOfPossession.encode(keys.getPublic());
         SignInResult result = gateway.signIn(new SignInRequest(realm, username, password, posture, publicKey));
-        remember(new AgentState(result.sessionId(), gateway.name(), publicKey, ProofOfPossession.encode(keys.getPrivate())));
+        remember(new AgentState(result.sessionId(), result.access().gateway(), publicKey, ProofOfPossession.encode(keys.getPrivate())));
         return result.access();
     }
 
@@ -53,11 +54,11 @@ public final class Agent {
      */
     public AccessResult connect(GatewayEndpoint gateway) {
         String sessionId = requireSession();
-        String challenge = gateway.challenge();
-        String signature = ProofOfPossession.sign(ProofOfPossession.privateKey(state.privateKey()), gateway.name(),
-                SessionId.hashOf(sessionId), challenge);
-        AccessResult result = gateway.connect(new ConnectRequest(sessionId, posture, challenge, signature));
-        remember(state.on(gateway.name()));
+        Challenge challenge = gateway.challenge();
+        String signature = ProofOfPossession.sign(ProofOfPossession.privateKey(state.privateKey()), challenge.gateway(),
+                SessionId.hashOf(sessionId), challenge.value());
+        AccessResult result = gateway.connect(new ConnectRequest(sessionId, posture, challenge.value(), signature));
+        remember(state.on(result.gateway()));
         return result;
     }
 

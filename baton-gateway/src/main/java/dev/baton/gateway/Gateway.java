@@ -12,6 +12,7 @@ import dev.baton.core.SessionOptions;
 import dev.baton.core.TimeoutRules;
 import dev.baton.core.UserDirectory;
 import dev.baton.core.api.AccessResult;
+import dev.baton.core.api.Challenge;
 import dev.baton.core.api.ConnectRequest;
 import dev.baton.core.api.GatewayEndpoint;
 import dev.baton.core.api.SignInRequest;
@@ -94,8 +95,8 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     }
 
     @Override
-    public String challenge() {
-        return challenges.issue();
+    public Challenge challenge() {
+        return new Challenge(name(), challenges.issue());
     }
 
     @Override

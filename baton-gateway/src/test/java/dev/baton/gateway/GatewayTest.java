@@ -171,7 +171,7 @@ class GatewayTest {
         assertThatThrownBy(() -> thief.connect(b)).hasMessageContaining("signature does not match")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
         assertThatThrownBy(() -> thief.connect(a)).hasMessageContaining("signature does not match");
-        assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of(), b.challenge(), null))).hasMessageContaining("signature does not match");
+        assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of(), b.challenge().value(), null))).hasMessageContaining("signature does not match");
         assertThat(b.session(SessionId.hashOf(id))).isEmpty();
         assertThat(a.session(SessionId.hashOf(id))).isPresent();
         assertThat(alice.connect(b).outcome()).isEqualTo("migrated");
@@ -182,12 +182,12 @@ class GatewayTest {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
         TestAgent alice = new TestAgent();
         String id = alice.signIn(a, "alice", "secret");
-        String challenge = a.challenge();
+        String challenge = a.challenge().value();
         String signature = dev.baton.core.ProofOfPossession.sign(alice.keys.getPrivate(), "a", SessionId.hashOf(id), challenge);
         assertThat(a.connect(new ConnectRequest(id, Map.of(), challenge, signature)).outcome()).isEqualTo("resumed");
         assertThatThrownBy(() -> a.connect(new ConnectRequest(id, Map.of(), challenge, signature))).hasMessageContaining("already used challenge");
 
-        String stale = a.challenge();
+        String stale = a.challenge().value();
         now.set(now.get().plus(Duration.ofSeconds(61)));
         String staleSignature = dev.baton.core.ProofOfPossession.sign(alice.keys.getPrivate(), "a", SessionId.hashOf(id), stale);
         assertThatThrownBy(() -> a.connect(new ConnectRequest(id, Map.of(), stale, staleSignature))).hasMessageContaining("challenge expired");
@@ -199,7 +199,7 @@ class GatewayTest {
         Gateway b = gateway("b", GatewayKind.REMOTE_ACCESS, "corp", true);
         TestAgent alice = new TestAgent();
         String id = alice.signIn(a, "alice", "secret");
-        String challengeOfB = b.challenge();
+        String challengeOfB = b.challenge().value();
         String signedForA = dev.baton.core.ProofOfPossession.sign(alice.keys.getPrivate(), "a", SessionId.hashOf(id), challengeOfB);
         assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of(), challengeOfB, signedForA))).hasMessageContaining("signature does not match");
     }
@@ -208,7 +208,7 @@ class GatewayTest {
     void aSessionWithoutABoundKeyCannotBeResumedOrMigrated() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
         String id = signIn(a, "alice", "secret").sessionId();
-        assertThatThrownBy(() -> a.connect(new ConnectRequest(id, Map.of(), a.challenge(), "x"))).hasMessageContaining("not bound to an agent key");
+        assertThatThrownBy(() -> a.connect(new ConnectRequest(id, Map.of(), a.challenge().value(), "x"))).hasMessageContaining("not bound to an agent key");
     }
 
     @Test

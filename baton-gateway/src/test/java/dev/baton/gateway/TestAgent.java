@@ -24,7 +24,7 @@ final class TestAgent {
     }
 
     AccessResult connect(Gateway g, Map<String, String> posture) {
-        String challenge = g.challenge();
+        String challenge = g.challenge().value();
         String signature = ProofOfPossession.sign(keys.getPrivate(), g.name(), SessionId.hashOf(sessionId), challenge);
         return g.connect(new ConnectRequest(sessionId, posture, challenge, signature));
     }

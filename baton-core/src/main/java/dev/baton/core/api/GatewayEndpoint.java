@@ -19,7 +19,7 @@ public interface GatewayEndpoint {
      * A fresh single-use challenge for proof of possession, valid for a short time (one minute by default).
      * The agent signs it with the key its session was bound to and sends it with {@link #connect}.
      */
-    String challenge();
+    Challenge challenge();
 
     /**
      * Connects with an existing session id: resumes it if this gateway holds it (F10), otherwise migrates it

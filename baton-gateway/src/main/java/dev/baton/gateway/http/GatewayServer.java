@@ -1,0 +1,183 @@
+package dev.baton.gateway.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.api.ConnectRequest;
+import dev.baton.core.api.SignInRequest;
+import dev.baton.gateway.Gateway;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.security.KeyStore;
+import java.util.Map;
+
+/**
+ * The agents' HTTPS API of one gateway, on Javalin (Jetty 12) with virtual threads.
+ *
+ * <pre>
+ * GET  /health             {"gateway","status","sessions"}       (load-balancer health check)
+ * POST /api/v1/sign-in     SignInRequest  -&gt; SignInResult
+ * POST /api/v1/challenge                  -&gt; Challenge {"gateway","value"}
+ * POST /api/v1/connect     ConnectRequest -&gt; AccessResult        (resume or migrate, with proof)
+ * POST /api/v1/access      Authorization: Session &lt;id&gt; -&gt; AccessResult
+ * POST /api/v1/heartbeat   Authorization: Session &lt;id&gt; -&gt; AccessResult
+ * POST /api/v1/sign-out    Authorization: Session &lt;id&gt; -&gt; 204
+ * </pre>
+ *
+ * Failures answer {@code {"code","message"}} with the result code's HTTP status. Request bodies are limited
+ * to {@link #MAX_BODY_BYTES}; unknown JSON fields are refused by name.
+ */
+public final class GatewayServer implements AutoCloseable {
+    /** Largest accepted request body, in bytes. */
+    public static final long MAX_BODY_BYTES = 64 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+    private static final String SESSION_SCHEME = "Session ";
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private final Gateway gateway;
+    private final Javalin app;
+
+    /**
+     * Starts serving.
+     *
+     * @param listen    the address to bind (port 0 picks a free one)
+     * @param keyStore  the TLS identity (PKCS#12), or {@code null} for plain HTTP (tests behind TLS-terminating proxies only)
+     * @param password  the keystore password
+     */
+    public GatewayServer(Gateway gateway, InetSocketAddress listen, KeyStore keyStore, char[] password) {
+        this.gateway = gateway;
+        this.app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.startup.showJavalinBanner = false;
+            if (keyStore != null) {
+                config.jetty.addConnector((server, httpConfig) -> tlsConnector(server, httpConfig, listen, keyStore, password));
+            } else {
+                config.jetty.host = listen.getHostString();
+                config.jetty.port = listen.getPort();
+            }
+            config.routes.get("/health", ctx -> ctx.json(Map.of("gateway", gateway.name(), "status", "up", "sessions", gateway.sessionCount())));
+            config.routes.post("/api/v1/sign-in", ctx -> reply(ctx, gateway.signIn(read(ctx, SignInRequest.class))));
+            config.routes.post("/api/v1/challenge", ctx -> reply(ctx, gateway.challenge()));
+            config.routes.post("/api/v1/connect", ctx -> reply(ctx, gateway.connect(read(ctx, ConnectRequest.class))));
+            config.routes.post("/api/v1/access", ctx -> reply(ctx, gateway.access(sessionId(ctx))));
+            config.routes.post("/api/v1/heartbeat", ctx -> reply(ctx, gateway.heartbeat(sessionId(ctx))));
+            config.routes.post("/api/v1/sign-out", ctx -> {
+                gateway.signOut(sessionId(ctx));
+                ctx.status(204);
+            });
+            config.routes.exception(BatonException.class, (e, ctx) -> error(ctx, e.code(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("unexpected failure serving {} on {}", ctx.path(), gateway.name(), e);
+                error(ctx, ResultCode.INTERNAL, "internal error; see the gateway log");
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null) {
+                    error(ctx, ResultCode.INVALID_REQUEST, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                    ctx.status(404);
+                }
+            });
+            config.routes.error(413, ctx -> error(ctx, ResultCode.TOO_LARGE, "request body larger than " + MAX_BODY_BYTES + " bytes"));
+        }).start();
+        log.info("gateway {} serving agents on {}://{}:{}", gateway.name(), keyStore == null ? "http" : "https",
+                listen.getHostString(), port());
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return app.port();
+    }
+
+    /** The gateway served. */
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static ServerConnector tlsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
+                                                InetSocketAddress listen, KeyStore keyStore, char[] password) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(keyStore);
+        tls.setKeyStorePassword(new String(password));
+        tls.setWantClientAuth(true);
+        tls.setTrustAll(true); // client certificates are validated by the certificate realm, not the TLS layer
+        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration https = new HttpConfiguration(httpConfig);
+        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        customizer.setSniHostCheck(false);
+        https.addCustomizer(customizer);
+        ServerConnector c = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
+        c.setHost(listen.getHostString());
+        c.setPort(listen.getPort());
+        return c;
+    }
+
+    private static <T> T read(Context ctx, Class<T> type) {
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length == 0) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "request body is empty; expected a JSON " + type.getSimpleName());
+        }
+        try {
+            T value = JSON.readValue(body, type);
+            if (value == null) {
+                throw new BatonException(ResultCode.INVALID_REQUEST, "request body is null; expected a JSON " + type.getSimpleName());
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "unknown field '" + e.getPropertyName() + "' in " + type.getSimpleName());
+        } catch (JsonProcessingException e) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "malformed JSON for " + type.getSimpleName() + ": "
+                    + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "cannot read request body: " + e.getMessage(), e);
+        } catch (NullPointerException e) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "missing field in " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static String sessionId(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h == null || !h.startsWith(SESSION_SCHEME)) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "missing 'Authorization: Session <id>' header");
+        }
+        return h.substring(SESSION_SCHEME.length()).strip();
+    }
+
+    private static void reply(Context ctx, Object value) throws JsonProcessingException {
+        ctx.contentType("application/json").result(JSON.writeValueAsBytes(value));
+    }
+
+    private static void error(Context ctx, ResultCode code, String message) {
+        ctx.status(code.httpStatus()).contentType("application/json");
+        try {
+            ctx.result(JSON.writeValueAsBytes(Map.of("code", code.name(), "message", message)));
+        } catch (JsonProcessingException e) {
+            ctx.result("{\"code\":\"INTERNAL\"}");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.baton.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.core.AccessPolicy;
+import dev.baton.core.AuthServerKind;
+import dev.baton.core.GatewayKind;
+import dev.baton.core.Realm;
+import dev.baton.core.Role;
+import dev.baton.gateway.Gateway;
+import dev.baton.gateway.GatewayConfig;
+import dev.baton.gateway.InMemoryFederation;
+import dev.baton.gateway.LocalAccounts;
+import dev.baton.gateway.RealmBinding;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The agent API's answers to good and bad requests, over real HTTP. */
+class GatewayServerTest {
+    static GatewayServer server;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        LocalAccounts accounts = new LocalAccounts(1024, 1).add("alice", "secret".toCharArray(), Map.of());
+        GatewayConfig config = new GatewayConfig("gw-http", GatewayKind.REMOTE_ACCESS, true,
+                List.of(new RealmBinding(Realm.simple("users", AuthServerKind.LOCAL, "corp", "staff"), accounts)),
+                new AccessPolicy(List.of(Role.plain("staff")), List.of()));
+        server = new GatewayServer(new Gateway(config, new InMemoryFederation(Runnable::run), Clock.systemUTC()),
+                new InetSocketAddress("127.0.0.1", 0), null, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static HttpResponse<String> post(String path, String body, String session) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            b.header("Authorization", "Session " + session);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws Exception {
+        return GatewayServer.JSON.readTree(r.body());
+    }
+
+    @Test
+    void signInAndAccessOverHttp() throws Exception {
+        HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\":\"users\",\"username\":\"alice\",\"password\":\"secret\"}", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        String id = json(r).path("sessionId").asText();
+        assertThat(id).hasSize(43);
+        HttpResponse<String> access = post("/api/v1/access", "", id);
+        assertThat(access.statusCode()).isEqualTo(200);
+        assertThat(json(access).path("roles").get(0).asText()).isEqualTo("staff");
+        assertThat(json(access).path("startTime").asText()).endsWith("Z");
+    }
+
+    @Test
+    void malformedJsonIsRefusedWithTheProblem() throws Exception {
+        HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\": \"users\", ", null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).path("code").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(json(r).path("message").asText()).startsWith("malformed JSON for SignInRequest");
+    }
+
+    @Test
+    void unknownFieldsAreNamed() throws Exception {
+        HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\":\"users\",\"username\":\"a\",\"pasword\":\"x\"}", null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).path("message").asText()).isEqualTo("unknown field 'pasword' in SignInRequest");
+    }
+
+    @Test
+    void missingRequiredFieldsAreNamed() throws Exception {
+        HttpResponse<String> r = post("/api/v1/sign-in", "{\"username\":\"alice\"}", null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).path("message").asText()).contains("realm");
+    }
+
+    @Test
+    void oversizedBodiesAreRefused() throws Exception {
+        HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\":\"" + "x".repeat(200_000) + "\"}", null);
+        assertThat(r.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void unknownSessionsAndMissingHeadersAreRefused() throws Exception {
+        HttpResponse<String> unknown = post("/api/v1/access", "", "A".repeat(43));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).path("code").asText()).isEqualTo("UNKNOWN_SESSION");
+        HttpResponse<String> malformed = post("/api/v1/access", "", "not-an-id");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(json(malformed).path("message").asText()).contains("43 base64url characters");
+        HttpResponse<String> noHeader = post("/api/v1/access", "", null);
+        assertThat(json(noHeader).path("message").asText()).contains("Authorization: Session");
+    }
+
+    @Test
+    void wrongPasswordIs401() throws Exception {
+        HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\":\"users\",\"username\":\"alice\",\"password\":\"nope\"}", null);
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(json(r).path("code").asText()).isEqualTo("AUTHENTICATION_FAILED");
+    }
+
+    @Test
+    void healthNamesTheGateway() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(json(r).path("gateway").asText()).isEqualTo("gw-http");
+    }
+}
