@@ -47,12 +47,31 @@ public final class LocalAccounts implements Authenticator {
         if (username == null || username.isBlank()) {
             throw new BatonException(ResultCode.CONFIGURATION, "local account username must not be blank");
         }
+        accounts.put(username, new Account(hash(password), Map.copyOf(attributes)));
+        return this;
+    }
+
+    /**
+     * Adds an account whose password is already hashed, in the PHC form this class writes
+     * ({@code $argon2id$v=19$m=...,t=...,p=1$salt$hash}), as configuration files keep it.
+     *
+     * @throws BatonException with {@link ResultCode#CONFIGURATION} if the hash is not in that form
+     */
+    public LocalAccounts addHashed(String username, String phcHash, Map<String, List<String>> attributes) {
+        if (phcHash == null || !phcHash.matches("\\$argon2id\\$v=19\\$m=\\d+,t=\\d+,p=1\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+")) {
+            throw new BatonException(ResultCode.CONFIGURATION, "password-hash of local account " + username
+                    + " must be an Argon2id PHC string as written by 'baton hash-password'");
+        }
+        accounts.put(username, new Account(phcHash, Map.copyOf(attributes)));
+        return this;
+    }
+
+    /** Hashes a password with this instance's cost, in PHC form, for configuration files. */
+    public String hash(char[] password) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        String encoded = "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + B64.encodeToString(salt)
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + B64.encodeToString(salt)
                 + "$" + B64.encodeToString(argon2(password, salt, memoryKib, iterations));
-        accounts.put(username, new Account(encoded, Map.copyOf(attributes)));
-        return this;
     }
 
     @Override

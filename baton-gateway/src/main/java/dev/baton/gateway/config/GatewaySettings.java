@@ -1,0 +1,64 @@
+package dev.baton.gateway.config;
+
+import dev.baton.gateway.GatewayConfig;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Everything a gateway process needs, read from its YAML file.
+ *
+ * @param gateway    the gateway's rules (realms, roles, Host Checker, migration)
+ * @param listen     where the agents' HTTPS API listens (default 127.0.0.1:8444)
+ * @param tls        the TLS identity, or empty for a self-signed certificate generated on first start
+ * @param federation how to reach the federation server
+ * @param storage    where sessions are stored besides memory
+ */
+public record GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, Optional<Tls> tls,
+                              Federation federation, Storage storage) {
+
+    /**
+     * A configured keystore.
+     *
+     * @param keystore PKCS#12 file
+     * @param password its password
+     */
+    public record Tls(Path keystore, String password) {
+        @Override
+        public String toString() {
+            return "Tls[keystore=" + keystore + ", password=****]";
+        }
+    }
+
+    /**
+     * The federation server.
+     *
+     * @param url       its HTTPS URL, e.g. {@code https://127.0.0.1:8443}
+     * @param user      the basic-auth user (each gateway its own publisher)
+     * @param password  the basic-auth password
+     * @param trustAll  accept any server certificate (for self-signed embedded defaults on loopback only)
+     * @param truststore a PKCS#12 truststore with the server's certificate, if not trusting all
+     */
+    public record Federation(String url, String user, String password, boolean trustAll, Optional<Path> truststore) {
+        @Override
+        public String toString() {
+            return "Federation[url=" + url + ", user=" + user + ", password=****, trustAll=" + trustAll + "]";
+        }
+    }
+
+    /**
+     * Session storage.
+     *
+     * @param type     {@code memory}, {@code h2}, {@code postgresql}, {@code mariadb} or {@code ldap}
+     * @param url      the JDBC or LDAP URL; for {@code h2} a file path prefix is enough
+     * @param user     the user, if any
+     * @param password the password, if any
+     */
+    public record Storage(String type, String url, String user, String password) {
+        @Override
+        public String toString() {
+            return "Storage[type=" + type + ", url=" + url + ", user=" + user + ", password=****]";
+        }
+    }
+}

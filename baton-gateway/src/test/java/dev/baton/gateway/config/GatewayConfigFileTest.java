@@ -1,0 +1,120 @@
+package dev.baton.gateway.config;
+
+import dev.baton.core.AuthServerKind;
+import dev.baton.core.BatonException;
+import dev.baton.core.GatewayKind;
+import dev.baton.core.ResultCode;
+import dev.baton.gateway.LocalAccounts;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GatewayConfigFileTest {
+    static final String VALID = """
+            name: gateway-b
+            kind: policy
+            listen: 127.0.0.1:9444
+            migration: true
+            federation: { url: "https://127.0.0.1:8443", user: gateway-b, password: s3cret, trust-all: true }
+            storage: { type: h2, url: "./data/gateway-b" }
+            host-checker:
+              antivirus: ["antivirus=running", "av.signatures>=2026.11"]
+            roles:
+              staff: { max-session-length: 10h, idle-timeout: 45m, heartbeat-timeout: 5m, host-checker: [antivirus] }
+              remediation: { remediation: true, max-session-length: 1h }
+            realms:
+              - name: users
+                auth-group: corp
+                auth-server:
+                  kind: local
+                  accounts:
+                    - { username: alice, password: "correct horse", attributes: { department: engineering } }
+                role-mapping:
+                  - { when: ["attribute:department=eng*"], roles: [staff] }
+                remediation-role: remediation
+            """;
+
+    static BatonException failure(String yaml) {
+        try {
+            new GatewayConfigFile().parse(yaml);
+        } catch (BatonException e) {
+            assertThat(e.code()).isEqualTo(ResultCode.CONFIGURATION);
+            return e;
+        }
+        throw new AssertionError("expected a configuration error");
+    }
+
+    @Test
+    void aValidFileBecomesFrozenSettings() {
+        GatewaySettings s = new GatewayConfigFile().parse(VALID);
+        assertThat(s.gateway().name()).isEqualTo("gateway-b");
+        assertThat(s.gateway().kind()).isEqualTo(GatewayKind.POLICY);
+        assertThat(s.listen().getPort()).isEqualTo(9444);
+        assertThat(s.federation().trustAll()).isTrue();
+        assertThat(s.federation().toString()).doesNotContain("s3cret");
+        assertThat(s.storage().type()).isEqualTo("h2");
+        assertThat(s.gateway().access().optionsFor(List.of("staff")).maxSessionLength()).isEqualTo(Duration.ofHours(10));
+        assertThat(s.gateway().access().optionsFor(List.of("staff")).heartbeatTimeout()).isEqualTo(Duration.ofMinutes(5));
+        var realm = s.gateway().realm("users").orElseThrow();
+        assertThat(realm.realm().kind()).isEqualTo(AuthServerKind.LOCAL);
+        assertThat(realm.realm().authGroup().name()).isEqualTo("corp");
+        assertThat(realm.server().authenticate("alice", "correct horse".toCharArray())).isPresent();
+        assertThat(realm.server().find("alice").orElseThrow().attributes()).containsEntry("department", List.of("engineering"));
+    }
+
+    @Test
+    void typosAreNamedWithTheirPath() {
+        assertThat(failure(VALID.replace("idle-timeout: 45m", "idle-timout: 45m")).getMessage())
+                .startsWith("roles.staff.idle-timout: is not a known key here");
+        assertThat(failure(VALID.replace("kind: policy", "kind: vpn")).getMessage())
+                .startsWith("kind: unknown gateway kind 'vpn'");
+        assertThat(failure(VALID.replace("kind: local", "kind: kerberos")).getMessage())
+                .startsWith("realms[0].auth-server.kind: unknown authentication server kind 'kerberos'");
+    }
+
+    @Test
+    void badValuesAreNamedWithTheirPath() {
+        assertThat(failure(VALID.replace("max-session-length: 10h", "max-session-length: ten hours")).getMessage())
+                .contains("roles.staff.max-session-length: 'ten hours' is not a duration");
+        assertThat(failure(VALID.replace("migration: true", "migration: maybe")).getMessage())
+                .isEqualTo("migration: must be true or false, got 'maybe'");
+        assertThat(failure(VALID.replace("listen: 127.0.0.1:9444", "listen: nowhere")).getMessage())
+                .isEqualTo("listen: 'nowhere' must be HOST:PORT");
+        assertThat(failure(VALID.replace("https://127.0.0.1:8443", "http://127.0.0.1:8443")).getMessage())
+                .startsWith("federation.url: must be an https:// URL");
+        assertThat(failure(VALID.replace("type: h2", "type: mongodb")).getMessage()).startsWith("storage.type:");
+    }
+
+    @Test
+    void referencesToUnknownRolesAndPoliciesAreNamed() {
+        assertThat(failure(VALID.replace("roles: [staff] }", "roles: [ghost] }")).getMessage())
+                .contains("realm users role mapping names unknown role 'ghost'");
+        assertThat(failure(VALID.replace("host-checker: [antivirus] }", "host-checker: [firewall] }")).getMessage())
+                .contains("role staff names unknown Host Checker policy 'firewall'");
+        assertThat(failure(VALID.replace("name: gateway-b", "name: 'gateway b'")).getMessage()).contains("gateway name must be");
+        assertThat(failure("kind: policy\n").getMessage()).isEqualTo("name: is required");
+        assertThat(failure("name: [unclosed").getMessage()).contains("not valid YAML");
+    }
+
+    @Test
+    void passwordHashesAreAcceptedAndMalformedOnesNamed() {
+        String hash = new LocalAccounts(1024, 1).hash("pw".toCharArray());
+        GatewaySettings s = new GatewayConfigFile().parse(VALID.replace("password: \"correct horse\"", "password-hash: \"" + hash + "\""));
+        assertThat(s.gateway().realm("users").orElseThrow().server().authenticate("alice", "pw".toCharArray())).isPresent();
+        assertThat(failure(VALID.replace("password: \"correct horse\"", "password-hash: md5:abc")).getMessage())
+                .contains("realms[0].auth-server.accounts[0]: password-hash of local account alice must be an Argon2id PHC string");
+    }
+
+    @Test
+    void durationsAcceptUnitsAndIso8601() {
+        assertThat(ConfigNode.parseDuration("1500ms", "x")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(ConfigNode.parseDuration("3w", "x")).isEqualTo(Duration.ofDays(21));
+        assertThat(ConfigNode.parseDuration("PT8H", "x")).isEqualTo(Duration.ofHours(8));
+        assertThatThrownBy(() -> ConfigNode.parseDuration("0s", "x")).hasMessageContaining("must be positive");
+    }
+}
