@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GatewayConfigFileTest {
+    static final String ALICE_HASH = new LocalAccounts(1024, 1).hash("correct horse".toCharArray());
     static final String VALID = """
             name: gateway-b
             kind: policy
@@ -33,11 +34,11 @@ class GatewayConfigFileTest {
                 auth-server:
                   kind: local
                   accounts:
-                    - { username: alice, password: "correct horse", attributes: { department: engineering } }
+                    - { username: alice, password-hash: "HASH", attributes: { department: engineering } }
                 role-mapping:
                   - { when: ["attribute:department=eng*"], roles: [staff] }
                 remediation-role: remediation
-            """;
+            """.replace("HASH", ALICE_HASH);
 
     static BatonException failure(String yaml) {
         try {
@@ -104,10 +105,16 @@ class GatewayConfigFileTest {
     @Test
     void passwordHashesAreAcceptedAndMalformedOnesNamed() {
         String hash = new LocalAccounts(1024, 1).hash("pw".toCharArray());
-        GatewaySettings s = new GatewayConfigFile().parse(VALID.replace("password: \"correct horse\"", "password-hash: \"" + hash + "\""));
+        GatewaySettings s = new GatewayConfigFile().parse(VALID.replace(ALICE_HASH, hash));
         assertThat(s.gateway().realm("users").orElseThrow().server().authenticate("alice", "pw".toCharArray())).isPresent();
-        assertThat(failure(VALID.replace("password: \"correct horse\"", "password-hash: md5:abc")).getMessage())
+        assertThat(failure(VALID.replace("\"" + ALICE_HASH + "\"", "md5:abc")).getMessage())
                 .contains("realms[0].auth-server.accounts[0]: password-hash of local account alice must be an Argon2id PHC string");
+    }
+
+    @Test
+    void plainPasswordsAreHashedOnLoad() {
+        GatewaySettings s = new GatewayConfigFile().parse(VALID.replace("password-hash: \"" + ALICE_HASH + "\"", "password: pw"));
+        assertThat(s.gateway().realm("users").orElseThrow().server().authenticate("alice", "pw".toCharArray())).isPresent();
     }
 
     @Test
