@@ -62,6 +62,47 @@ public final class Agent {
         return result;
     }
 
+    /**
+     * Keeps the session alive through {@code gateway}, which may be a load balancer in front of several
+     * gateways (F11): sends a heartbeat; if the gateway answering no longer holds the session (the balancer
+     * moved the agent after its gateway failed) or cannot be reached, connects again, which migrates the
+     * session to whichever gateway answers, without credentials. Retries up to {@code attempts} times.
+     *
+     * @return the session's state after the heartbeat or the reconnection
+     */
+    public AccessResult keepAlive(GatewayEndpoint gateway, int attempts, java.time.Duration pause) {
+        try {
+            return gateway.heartbeat(requireSession());
+        } catch (BatonException e) {
+            if (e.code() != ResultCode.UNKNOWN_SESSION && e.code() != ResultCode.UNAVAILABLE) {
+                throw e;
+            }
+        }
+        BatonException last = null;
+        for (int i = 0; i < attempts; i++) {
+            try {
+                return connect(gateway);
+            } catch (BatonException e) {
+                boolean retriable = e.code() == ResultCode.UNAVAILABLE || e.code() == ResultCode.STALE_CHALLENGE;
+                if (!retriable) {
+                    throw e;
+                }
+                last = e;
+                sleep(pause);
+            }
+        }
+        throw last;
+    }
+
+    private static void sleep(java.time.Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BatonException(ResultCode.UNAVAILABLE, "interrupted while reconnecting", e);
+        }
+    }
+
     /** Asks {@code gateway} for the session's state (counts as activity). */
     public AccessResult access(GatewayEndpoint gateway) {
         return gateway.access(requireSession());

@@ -12,6 +12,8 @@ public enum ResultCode {
     INVALID_REQUEST(400, "Failure", 2),
     /** Credentials were wrong or missing. */
     AUTHENTICATION_FAILED(401, "AccessDenied", 3),
+    /** A proof-of-possession challenge was unknown, already used or expired; ask for a new one and retry. */
+    STALE_CHALLENGE(401, "AccessDenied", 12),
     /** The caller is known but may not do this (wrong authentication group, migration disabled, ...). */
     NOT_AUTHORIZED(403, "NotAuthorized", 4),
     /** The session id (or its hash) is not known here, or no longer valid. */

@@ -49,15 +49,15 @@ final class Challenges {
     /**
      * Accepts a challenge once.
      *
-     * @throws BatonException {@link ResultCode#AUTHENTICATION_FAILED} if it was never issued, was used, or expired
+     * @throws BatonException {@link ResultCode#STALE_CHALLENGE} if it was never issued, was used, or expired
      */
     void consume(String challenge) {
         Instant expiry = challenge == null ? null : issued.remove(challenge);
         if (expiry == null) {
-            throw new BatonException(ResultCode.AUTHENTICATION_FAILED, "proof of possession failed: unknown or already used challenge");
+            throw new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: unknown or already used challenge");
         }
         if (!clock.instant().isBefore(expiry)) {
-            throw new BatonException(ResultCode.AUTHENTICATION_FAILED, "proof of possession failed: challenge expired");
+            throw new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: challenge expired");
         }
     }
 

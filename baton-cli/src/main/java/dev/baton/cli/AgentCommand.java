@@ -1,0 +1,183 @@
+package dev.baton.cli;
+
+import dev.baton.agent.Agent;
+import dev.baton.agent.AgentState;
+import dev.baton.agent.AgentTls;
+import dev.baton.agent.HttpGatewayEndpoint;
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.SessionId;
+import dev.baton.core.api.AccessResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code baton agent ...}: the endpoint agent from the command line. State is kept in an owner-only file. */
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "The endpoint agent: sign in, connect, keep alive, status, sign out.",
+        subcommands = {AgentCommand.SignIn.class, AgentCommand.Connect.class, AgentCommand.KeepAlive.class,
+                AgentCommand.Status.class, AgentCommand.SignOut.class})
+final class AgentCommand {
+    @Option(names = "--state", description = "Agent state file (default: ${DEFAULT-VALUE}).",
+            defaultValue = "${sys:user.home}/.baton/agent.state")
+    Path state;
+
+    @Option(names = "--gateway", description = "Gateway (or load balancer) URL, e.g. https://127.0.0.1:8444.")
+    URI gateway;
+
+    @Option(names = "--insecure", description = "Trust any gateway certificate (self-signed embedded defaults on loopback only).")
+    boolean insecure;
+
+    @Option(names = "--truststore", description = "PKCS#12 truststore with the gateways' certificates.")
+    Path truststore;
+
+    @Option(names = "--truststore-password", defaultValue = "", description = "Truststore password.")
+    String truststorePassword;
+
+    @Option(names = "--posture", description = "A posture fact for Host Checker, NAME=VALUE; repeatable.")
+    Map<String, String> posture = new LinkedHashMap<>();
+
+    @Option(names = "--timeout", defaultValue = "10s", description = "Per-request timeout (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    HttpGatewayEndpoint endpoint() {
+        if (gateway == null) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "--gateway URL is required");
+        }
+        if (!insecure && truststore == null) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "give --truststore FILE, or --insecure for a self-signed gateway on loopback");
+        }
+        return new HttpGatewayEndpoint(gateway, insecure ? AgentTls.trustAll() : AgentTls.truststore(truststore, truststorePassword.toCharArray()),
+                dev.baton.gateway.config.ConfigNode.parseDuration(timeout, "--timeout"));
+    }
+
+    Agent agent() {
+        return new Agent(state, posture);
+    }
+
+    static void print(PrintWriter out, AccessResult r) {
+        out.printf("%s: %s at %s (realm %s), roles %s%s, started %s, deadline %s%n", r.outcome(), r.user(), r.gateway(), r.realm(),
+                r.roles(), r.remediation() ? " (remediation)" : "", r.startTime(), r.deadline());
+        out.flush();
+    }
+
+    @Command(name = "sign-in", mixinStandardHelpOptions = true, description = "Sign in with a password; the password is read from standard input.")
+    static final class SignIn implements Callable<Integer> {
+        @ParentCommand
+        AgentCommand parent;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--realm", required = true)
+        String realm;
+        @Option(names = "--user", required = true)
+        String user;
+        @Option(names = "--password-file", description = "Read the password from this file instead of standard input.")
+        Path passwordFile;
+
+        @Override
+        public Integer call() throws Exception {
+            String password = passwordFile != null ? Files.readString(passwordFile).strip()
+                    : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (password == null) {
+                throw new BatonException(ResultCode.INVALID_REQUEST, "no password on standard input");
+            }
+            print(spec.commandLine().getOut(), parent.agent().signIn(parent.endpoint(), realm, user, password));
+            return 0;
+        }
+    }
+
+    @Command(name = "connect", mixinStandardHelpOptions = true, description = "Connect with the kept session: resume or migrate, with proof of possession.")
+    static final class Connect implements Callable<Integer> {
+        @ParentCommand
+        AgentCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            print(spec.commandLine().getOut(), parent.agent().connect(parent.endpoint()));
+            return 0;
+        }
+    }
+
+    @Command(name = "keep-alive", mixinStandardHelpOptions = true,
+            description = "Send heartbeats on a timer; if the gateway is gone or no longer holds the session, reconnect (migrates).")
+    static final class KeepAlive implements Callable<Integer> {
+        @ParentCommand
+        AgentCommand parent;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--interval", defaultValue = "30s", description = "Time between heartbeats (default: ${DEFAULT-VALUE}).")
+        String interval;
+        @Option(names = "--count", defaultValue = "0", description = "Stop after this many heartbeats; 0 runs until stopped.")
+        long count;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Duration pause = dev.baton.gateway.config.ConfigNode.parseDuration(interval, "--interval");
+            Agent agent = parent.agent();
+            HttpGatewayEndpoint endpoint = parent.endpoint();
+            for (long i = 0; count == 0 || i < count; i++) {
+                print(spec.commandLine().getOut(), agent.keepAlive(endpoint, 10, Duration.ofMillis(500)));
+                if (count == 0 || i + 1 < count) {
+                    Thread.sleep(pause);
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the kept session (hash only) and, with --gateway, its state there.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        AgentCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            AgentState s = AgentState.load(parent.state);
+            if (!s.signedIn()) {
+                out.println("no session");
+                out.flush();
+                return ResultCode.UNKNOWN_SESSION.exitStatus();
+            }
+            out.printf("session %s, last gateway %s%n", SessionId.hashOf(s.sessionId()).abbreviated(), s.gateway());
+            if (parent.gateway != null) {
+                print(out, parent.agent().access(parent.endpoint()));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "sign-out", mixinStandardHelpOptions = true, description = "Sign out and forget the session.")
+    static final class SignOut implements Callable<Integer> {
+        @ParentCommand
+        AgentCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            parent.agent().signOut(parent.endpoint());
+            spec.commandLine().getOut().println("signed out");
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+}
