@@ -72,7 +72,7 @@ public final class Agent {
      */
     public AccessResult keepAlive(GatewayEndpoint gateway, int attempts, java.time.Duration pause) {
         try {
-            return gateway.heartbeat(requireSession());
+            return gateway.heartbeat(requireSession(), posture);
         } catch (BatonException e) {
             if (e.code() != ResultCode.UNKNOWN_SESSION && e.code() != ResultCode.UNAVAILABLE) {
                 throw e;

@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A gateway reached over its HTTPS agent API. One HTTP client (and its connections) is reused for every call.
@@ -77,8 +78,8 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
     }
 
     @Override
-    public AccessResult heartbeat(String sessionId) {
-        return convert(call("POST", "/api/v1/heartbeat", null, sessionId), AccessResult.class);
+    public AccessResult heartbeat(String sessionId, Map<String, String> posture) {
+        return convert(call("POST", "/api/v1/heartbeat", Map.of("posture", posture), sessionId), AccessResult.class);
     }
 
     @Override

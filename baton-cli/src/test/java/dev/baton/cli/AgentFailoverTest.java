@@ -58,7 +58,7 @@ class AgentFailoverTest {
         public Challenge challenge() { return target().challenge(); }
         public AccessResult connect(ConnectRequest r) { return target().connect(r); }
         public AccessResult access(String id) { return target().access(id); }
-        public AccessResult heartbeat(String id) { return target().heartbeat(id); }
+        public AccessResult heartbeat(String id, Map<String, String> p) { return target().heartbeat(id, p); }
         public void signOut(String id) { target().signOut(id); }
     }
 

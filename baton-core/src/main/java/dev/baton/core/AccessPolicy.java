@@ -107,6 +107,11 @@ public final class AccessPolicy {
         return SessionOptions.merge(roleNames.stream().filter(roles::containsKey).map(n -> roles.get(n).options()).toList());
     }
 
+    /** Whether any of the named roles requires a Host Checker policy. */
+    public boolean requiresHostChecker(Collection<String> roleNames) {
+        return roleNames.stream().map(roles::get).anyMatch(r -> r != null && !r.hostCheckerPolicies().isEmpty());
+    }
+
     /** Names of the policies {@code posture} passes, published as capabilities (F2). */
     public Set<String> passedPolicies(Map<String, String> posture) {
         Set<String> out = new TreeSet<>();

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -40,6 +41,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private final SessionTable table = new SessionTable();
     private final Migration migration;
     private final Challenges challenges;
+    private final HostCheck hostCheck;
     private final AutoCloseable subscription;
 
     /** Starts a gateway and subscribes it to its sessions' ownership changes. */
@@ -49,7 +51,11 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.clock = clock;
         this.migration = new Migration(config, federation, table, clock);
         this.challenges = new Challenges(clock, Duration.ofMinutes(1), 100_000);
-        this.subscription = federation.subscribe(config.name(), migration::ownershipLost);
+        this.hostCheck = new HostCheck(config, clock);
+        this.subscription = federation.subscribe(config.name(), (hash, newOwner) -> {
+            migration.ownershipLost(hash, newOwner);
+            hostCheck.forget(hash);
+        });
     }
 
     @Override
@@ -86,6 +92,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
                 binding.realm().kind(), roles.roles(), user.attributes(), clock.instant(), name())
                 .withRoles(roles.roles(), roles.remediation()).withAgentKey(request.agentKey());
         table.put(session);
+        hostCheck.reported(session.hash());
         if (session.migratable()) {
             federation.publish(session);
         }
@@ -106,9 +113,11 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         Optional<Session> local = table.get(hash);
         if (local.isPresent()) {
             requireProof(local.get(), request);
-            return describe(live(hash, s -> s.touchedAt(clock.instant())), "resumed");
+            return describe(live(hash, s -> hostCheck.reevaluate(s.touchedAt(clock.instant()), request.posture())), "resumed");
         }
-        return describe(migration.migrateIn(hash, request.posture(), s -> requireProof(s, request)), "migrated");
+        Session arrived = migration.migrateIn(hash, request.posture(), s -> requireProof(s, request));
+        hostCheck.reported(hash);
+        return describe(arrived, "migrated");
     }
 
     /** The agent must sign this gateway's challenge with the key the session was bound to at sign-in. */
@@ -129,28 +138,55 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     }
 
     @Override
-    public AccessResult heartbeat(String sessionId) {
-        return describe(live(SessionId.hashOf(sessionId), s -> s.heartbeatAt(clock.instant())), "active");
+    public AccessResult heartbeat(String sessionId, Map<String, String> posture) {
+        return describe(live(SessionId.hashOf(sessionId), s -> hostCheck.reevaluate(s.heartbeatAt(clock.instant()), posture)), "active");
     }
 
     @Override
     public void signOut(String sessionId) {
         SessionIdHash hash = SessionId.hashOf(sessionId);
-        Session s = table.remove(hash).orElseThrow(() -> notHeld(hash));
-        federation.withdraw(hash, name());
+        Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
+        end(hash);
         log.info("{} signed out of {} (session {})", s.user(), name(), hash.abbreviated());
     }
 
-    /** The session after {@code change}, if it is held here and alive; ends it here if it has expired. */
+    /**
+     * The session after {@code change}, if it is held here and alive. Applies the Host Checker timeout first
+     * (which may fall back to the remediation role), then the timeout rules; ends the session here and in the
+     * federation if it is over. Republishes it when its roles changed.
+     */
     private Session live(SessionIdHash hash, UnaryOperator<Session> change) {
-        Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
+        Session before = table.get(hash).orElseThrow(() -> notHeld(hash));
+        Session s = endOnFailure(hash, () -> hostCheck.applyTimeout(before));
         TimeoutRules.Verdict verdict = TimeoutRules.verdict(s, options(s), config.kind(), clock);
         if (verdict != TimeoutRules.Verdict.ALIVE) {
-            table.remove(hash);
-            federation.withdraw(hash, name());
+            end(hash);
             throw new BatonException(ResultCode.SESSION_EXPIRED, "session ended: " + verdict.reason(), hash, name(), null);
         }
-        return table.update(hash, change).orElseThrow(() -> notHeld(hash));
+        Session after = endOnFailure(hash, () -> table.update(hash, cur -> change.apply(hostCheck.applyTimeout(cur)))
+                .orElseThrow(() -> notHeld(hash)));
+        if (!after.roles().equals(before.roles()) && after.migratable()) {
+            federation.publish(after);
+        }
+        return after;
+    }
+
+    private Session endOnFailure(SessionIdHash hash, java.util.function.Supplier<Session> step) {
+        try {
+            return step.get();
+        } catch (BatonException e) {
+            if (e.code() == ResultCode.HOST_CHECK_FAILED) {
+                end(hash);
+            }
+            throw e.at(name(), hash);
+        }
+    }
+
+    /** Ends a session here: out of the table, out of the federation. */
+    private void end(SessionIdHash hash) {
+        table.remove(hash);
+        hostCheck.forget(hash);
+        federation.withdraw(hash, name());
     }
 
     private BatonException notHeld(SessionIdHash hash) {

@@ -5,6 +5,7 @@ import dev.baton.core.BatonException;
 import dev.baton.core.GatewayKind;
 import dev.baton.core.ResultCode;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,19 @@ import java.util.Optional;
  * @param migrationEnabled whether sessions may migrate in (F5); when off, agents must sign in again
  * @param realms           the realms in order; a gateway may be in one authentication group per realm
  * @param access           roles and Host Checker policies
+ * @param hostCheckTimeout how long a session keeps its roles without a posture report; past it the session
+ *                         falls back to its realm's remediation role, or ends if there is none (F8)
  */
-public record GatewayConfig(String name, GatewayKind kind, boolean migrationEnabled, List<RealmBinding> realms, AccessPolicy access) {
+public record GatewayConfig(String name, GatewayKind kind, boolean migrationEnabled, List<RealmBinding> realms, AccessPolicy access,
+                            Duration hostCheckTimeout) {
+
+    /** Default Host Checker timeout: 10 minutes. */
+    public static final Duration DEFAULT_HOST_CHECK_TIMEOUT = Duration.ofMinutes(10);
+
+    /** A configuration with the default Host Checker timeout. */
+    public GatewayConfig(String name, GatewayKind kind, boolean migrationEnabled, List<RealmBinding> realms, AccessPolicy access) {
+        this(name, kind, migrationEnabled, realms, access, DEFAULT_HOST_CHECK_TIMEOUT);
+    }
 
     /** Validates names and references; failures name the key. */
     public GatewayConfig {
@@ -37,6 +49,9 @@ public record GatewayConfig(String name, GatewayKind kind, boolean migrationEnab
                 throw new BatonException(ResultCode.CONFIGURATION, "gateway " + name + ": realm " + b.realm().name() + " is defined twice");
             }
             access.validate(b.realm());
+        }
+        if (hostCheckTimeout == null || hostCheckTimeout.isNegative() || hostCheckTimeout.isZero()) {
+            throw new BatonException(ResultCode.CONFIGURATION, "gateway " + name + ": host-check-timeout must be positive");
         }
         if (realms.isEmpty()) {
             throw new BatonException(ResultCode.CONFIGURATION, "gateway " + name + ": at least one realm is required");

@@ -133,7 +133,7 @@ class GatewayTest {
         String id = alice.signIn(a, "alice", "secret");
         for (int i = 1; i < 96; i++) { // heartbeats every 5 minutes keep it alive for 8 hours
             now.set(T0.plus(Duration.ofMinutes(5L * i)));
-            a.heartbeat(id);
+            a.heartbeat(id, Map.of());
         }
         now.set(T0.plus(Duration.ofHours(8)));
         assertThatThrownBy(() -> alice.connect(b))

@@ -1,5 +1,7 @@
 package dev.baton.core.api;
 
+import java.util.Map;
+
 /**
  * What an endpoint agent can ask of a gateway. The gateway implements it in-process; the agent reaches a
  * remote gateway through an implementation that speaks the gateway's HTTP API. Every method fails with
@@ -31,8 +33,11 @@ public interface GatewayEndpoint {
     /** Says whether the session is valid here now and which roles it has. Counts as user activity. */
     AccessResult access(String sessionId);
 
-    /** Records an agent heartbeat (F10). */
-    AccessResult heartbeat(String sessionId);
+    /**
+     * Records an agent heartbeat (F10) with the endpoint's current posture, which Host Checker evaluates
+     * again (F8): roles whose policies now fail are dropped, or the session falls back to the remediation role.
+     */
+    AccessResult heartbeat(String sessionId, Map<String, String> posture);
 
     /** Ends the session here and in the federation. */
     void signOut(String sessionId);

@@ -35,7 +35,7 @@ import java.util.Map;
  * POST /api/v1/challenge                  -&gt; Challenge {"gateway","value"}
  * POST /api/v1/connect     ConnectRequest -&gt; AccessResult        (resume or migrate, with proof)
  * POST /api/v1/access      Authorization: Session &lt;id&gt; -&gt; AccessResult
- * POST /api/v1/heartbeat   Authorization: Session &lt;id&gt; -&gt; AccessResult
+ * POST /api/v1/heartbeat   Authorization: Session &lt;id&gt;, {"posture"} -&gt; AccessResult
  * POST /api/v1/sign-out    Authorization: Session &lt;id&gt; -&gt; 204
  * </pre>
  *
@@ -82,7 +82,8 @@ public final class GatewayServer implements AutoCloseable {
             config.routes.post("/api/v1/challenge", ctx -> reply(ctx, gateway.challenge()));
             config.routes.post("/api/v1/connect", ctx -> reply(ctx, gateway.connect(read(ctx, ConnectRequest.class))));
             config.routes.post("/api/v1/access", ctx -> reply(ctx, gateway.access(sessionId(ctx))));
-            config.routes.post("/api/v1/heartbeat", ctx -> reply(ctx, gateway.heartbeat(sessionId(ctx))));
+            config.routes.post("/api/v1/heartbeat", ctx -> reply(ctx, gateway.heartbeat(sessionId(ctx),
+                    ctx.bodyAsBytes().length == 0 ? Map.of() : read(ctx, Heartbeat.class).posture())));
             config.routes.post("/api/v1/sign-out", ctx -> {
                 gateway.signOut(sessionId(ctx));
                 ctx.status(204);
@@ -135,6 +136,13 @@ public final class GatewayServer implements AutoCloseable {
         c.setHost(listen.getHostString());
         c.setPort(listen.getPort());
         return c;
+    }
+
+    /** The body of a heartbeat: the endpoint's current posture. */
+    record Heartbeat(Map<String, String> posture) {
+        Heartbeat {
+            posture = posture == null ? Map.of() : Map.copyOf(posture);
+        }
     }
 
     private static <T> T read(Context ctx, Class<T> type) {
