@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * it. Draining many writes into one {@link SessionStore#writeAll} transaction is what makes the write path
  * fast under load (group commit); while the store is down the same batch is retried until it succeeds, so
  * writes reach the store in the order they were queued and nothing queued is dropped. The last write per
- * session within a batch wins, which is that order's net effect.
+ * session within a batch wins, which is that order's net effect. A batch the store refuses for another reason
+ * than an outage (a value too long for its column, say) is retried write by write, and only the refused write
+ * is dropped: its caller gets the error, and one bad session cannot hold up every other.
  *
  * <p>{@link #pending} tells a reader that the store is behind for a session (a queued sign-out must not be
  * undone by a cache miss reloading the stale row).
@@ -54,6 +56,7 @@ final class WriteQueue implements AutoCloseable {
     private final Thread writer;
     private final Counter applied;
     private final Counter failures;
+    private final Counter dropped;
     private final Timer batchTimer;
     private volatile boolean available = true;
     private volatile boolean running = true;
@@ -64,6 +67,7 @@ final class WriteQueue implements AutoCloseable {
         this.queue = new LinkedBlockingQueue<>(settings.maxQueuedWrites());
         this.applied = Counter.builder("baton.store.writes").description("writes committed to the store").register(registry);
         this.failures = Counter.builder("baton.store.write.failures").description("failed write attempts").register(registry);
+        this.dropped = Counter.builder("baton.store.write.dropped").description("writes the store refused (not outages)").register(registry);
         this.batchTimer = Timer.builder("baton.store.write.batch").description("store commit time per batch").register(registry);
         Gauge.builder("baton.store.write.queue", queue, LinkedBlockingQueue::size).description("writes waiting").register(registry);
         Gauge.builder("baton.store.available", this, q -> q.available ? 1 : 0).description("1 if the store is reachable").register(registry);
@@ -143,20 +147,50 @@ final class WriteQueue implements AutoCloseable {
                 stores.add(w.session);
             }
         });
-        while (!tryCommit(stores, deletes)) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException();
+        RuntimeException failure;
+        while ((failure = tryCommit(stores, deletes)) != null) {
+            if (!isUnavailable(failure)) {
+                // the store is up but refuses this batch: find the write it refuses instead of blocking everyone
+                commitOneByOne(last.values());
+                break;
             }
-            sleep(settings.retryBackoff());
+            pause();
         }
         for (Write w : batch) {
             w.applied = true;
             pending.remove(w.hash, w);
-            w.done.complete(null);
+            w.done.complete(null); // no effect on a write already failed one by one
         }
     }
 
-    private boolean tryCommit(List<StoredSession> stores, List<SessionIdHash> deletes) {
+    private void commitOneByOne(Iterable<Write> writes) throws InterruptedException {
+        for (Write w : writes) {
+            RuntimeException failure;
+            while ((failure = tryCommit(w.session == null ? List.of() : List.of(w.session),
+                    w.session == null ? List.of(w.hash) : List.of())) != null && isUnavailable(failure)) {
+                pause();
+            }
+            if (failure != null) {
+                dropped.increment();
+                LOG.error("session store refused the write of session {}; dropped: {}", w.hash.abbreviated(), failure.toString());
+                w.done.completeExceptionally(failure);
+            }
+        }
+    }
+
+    private void pause() throws InterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException();
+        }
+        sleep(settings.retryBackoff());
+    }
+
+    private static boolean isUnavailable(RuntimeException e) {
+        return e instanceof BatonException b && b.code() == ResultCode.UNAVAILABLE;
+    }
+
+    /** Returns null on success, else the failure. */
+    private RuntimeException tryCommit(List<StoredSession> stores, List<SessionIdHash> deletes) {
         try {
             batchTimer.record(() -> store.writeAll(stores, deletes));
             applied.increment(stores.size() + deletes.size());
@@ -164,9 +198,12 @@ final class WriteQueue implements AutoCloseable {
                 available = true;
                 LOG.warn("session store is available again; {} queued writes left to apply", queue.size());
             }
-            return true;
+            return null;
         } catch (RuntimeException e) {
             failures.increment();
+            if (!isUnavailable(e)) {
+                return e;
+            }
             if (available) {
                 available = false;
                 LOG.error("session store unavailable, serving from memory and queueing writes (bound {}): {}",
@@ -174,7 +211,7 @@ final class WriteQueue implements AutoCloseable {
             } else {
                 LOG.debug("session store still unavailable ({} queued): {}", queue.size(), e.toString());
             }
-            return false;
+            return e;
         }
     }
 

@@ -238,4 +238,27 @@ class TieredSessionStoreTest {
             accepted.forEach(s -> assertThat(backing.load(s.session().hash())).contains(s));
         }
     }
+    @Test
+    void aWriteTheStoreRefusesFailsAloneAndDoesNotHoldUpOthers() {
+        StoredSession bad = session("mallory", "gw-a", clock.instant(), IDLE);
+        FlakyStore picky = new FlakyStore(backing) {
+            @Override
+            public void writeAll(java.util.List<StoredSession> stores, java.util.List<dev.baton.core.SessionIdHash> deletes) {
+                if (stores.stream().anyMatch(s -> s.session().user().equals("mallory"))) {
+                    throw new BatonException(ResultCode.INTERNAL, "value too long for column user_name");
+                }
+                super.writeAll(stores, deletes);
+            }
+        };
+        SimpleMeterRegistry m = new SimpleMeterRegistry();
+        try (TieredSessionStore t = new TieredSessionStore(picky, TieredStoreSettings.DEFAULTS, "gw-a", clock, m)) {
+            assertThatThrownBy(() -> t.put(bad)).isInstanceOf(BatonException.class).hasMessageContaining("session write failed");
+            StoredSession good = session("alice", "gw-a", clock.instant(), IDLE);
+            t.put(good);
+            assertThat(backing.load(good.session().hash())).contains(good);
+            assertThat(backing.load(bad.session().hash())).isEmpty();
+            assertThat(t.storeAvailable()).as("a refusal is not an outage").isTrue();
+            assertThat(m.counter("baton.store.write.dropped").count()).isEqualTo(1);
+        }
+    }
 }

@@ -95,6 +95,7 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
         h.setPoolName("baton-store");
         if (config.dialect() == Dialect.POSTGRESQL) {
             h.addDataSourceProperty("reWriteBatchedInserts", "true");
+            h.addDataSourceProperty("logServerErrorDetail", "false"); // keeps row values out of error messages
         }
         return h;
     }
@@ -118,7 +119,7 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
     @Override
     public void writeAll(List<StoredSession> stores, List<SessionIdHash> deletes) {
         try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
+            c.setAutoCommit(false); // HikariCP restores auto-commit when the connection goes back to the pool
             try {
                 if (!stores.isEmpty()) {
                     upsertAll(c, stores);
@@ -128,13 +129,20 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollbackQuietly(c, e);
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw failure("write", e);
+        }
+    }
+
+    /** A failed rollback (the connection is gone) must not hide why the write failed. */
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -271,12 +279,37 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
         }
     }
 
-    /** UNAVAILABLE for lost or refused connections (SQLState class 08, pool timeouts), INTERNAL otherwise. */
+    /**
+     * UNAVAILABLE when the database cannot be reached or is shutting down (SQLState classes 08, 53, 57P, pool
+     * time-outs, I/O failures anywhere in the chain), INTERNAL otherwise (the database refused the statement).
+     */
     static BatonException failure(String what, SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        boolean unreachable = state.startsWith("08") || e instanceof java.sql.SQLTransientException
-                || e instanceof java.sql.SQLRecoverableException || e.getCause() instanceof java.io.IOException;
-        return new BatonException(unreachable ? ResultCode.UNAVAILABLE : ResultCode.INTERNAL,
-                "session store " + what + " failed: " + e.getMessage(), e);
+        return new BatonException(unreachable(e) ? ResultCode.UNAVAILABLE : ResultCode.INTERNAL,
+                "session store " + what + " failed: " + safeMessage(e) + " (SQLState " + e.getSQLState() + ")", e);
+    }
+
+    /** A batch failure's message repeats the statement with its values (session data): report the cause instead. */
+    private static String safeMessage(SQLException e) {
+        SQLException shown = e instanceof java.sql.BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        String m = String.valueOf(shown.getMessage());
+        int values = m.indexOf("VALUES");
+        m = values < 0 ? m : m.substring(0, values) + "…";
+        return m.length() > 300 ? m.substring(0, 300) + "…" : m;
+    }
+
+    private static boolean unreachable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof java.sql.SQLTransientException
+                    || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }
