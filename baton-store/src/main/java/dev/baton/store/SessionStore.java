@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * External session storage: the authority on which sessions exist. The in-memory tier in front of it is
- * only the working set. Sessions are keyed by the hash of their id; a raw session id never reaches a store.
+ * External session storage: the authority on which sessions exist. The in-memory tier in front of it
+ * ({@link TieredSessionStore}) is only the working set. Sessions are keyed by the hash of their id; a raw
+ * session id never reaches a store.
  *
- * <p>The SPI is deliberately narrow (load, store, delete, and the two queries cleanup and restart need), so
- * a backend is one small class. Implementations must be thread-safe. Every method may throw
- * {@link dev.baton.core.BatonException} with {@link dev.baton.core.ResultCode#UNAVAILABLE} when the storage
- * server cannot be reached.
+ * <p>The SPI is deliberately narrow (load, store, delete, one batched write, and the queries that restart,
+ * per-user look-ups and cleanup need), so a backend is one small class. Implementations must be thread-safe.
+ * Every method may throw {@link dev.baton.core.BatonException} with
+ * {@link dev.baton.core.ResultCode#UNAVAILABLE} when the storage server cannot be reached.
  */
 public interface SessionStore extends AutoCloseable {
 
@@ -27,11 +28,29 @@ public interface SessionStore extends AutoCloseable {
     boolean delete(SessionIdHash hash);
 
     /**
+     * Applies many writes at once: every session in {@code stores} is inserted or replaced and every hash in
+     * {@code deletes} removed. A hash appears in at most one of the two lists. Backends that can should do it
+     * in one transaction (all or nothing); this is what lets the tiered store commit many sessions per round
+     * trip. The default applies them one by one.
+     */
+    default void writeAll(List<StoredSession> stores, List<SessionIdHash> deletes) {
+        stores.forEach(this::store);
+        deletes.forEach(this::delete);
+    }
+
+    /**
      * Sessions owned by {@code gateway} whose expiry is after {@code now}, for a restarting gateway.
      *
-     * @param limit at most this many, oldest expiry last
+     * @param limit at most this many, latest expiry first
      */
     List<StoredSession> loadOwnedBy(String gateway, Instant now, int limit);
+
+    /**
+     * Sessions of {@code user} whose expiry is after {@code now}, on any gateway, latest expiry first.
+     *
+     * @param limit at most this many
+     */
+    List<StoredSession> loadByUser(String user, Instant now, int limit);
 
     /**
      * Deletes at most {@code batchSize} sessions whose {@code column} is before {@code cutoff}.

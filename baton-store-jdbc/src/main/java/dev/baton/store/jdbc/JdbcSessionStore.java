@@ -1,0 +1,315 @@
+package dev.baton.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.Session;
+import dev.baton.core.SessionIdHash;
+import dev.baton.store.AttributeCipher;
+import dev.baton.store.CleanupLease;
+import dev.baton.store.SessionCodec;
+import dev.baton.store.SessionStore;
+import dev.baton.store.StoredSession;
+import dev.baton.store.TimestampColumn;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link SessionStore} and {@link CleanupLease} in an SQL database: H2 (embedded, the default), PostgreSQL
+ * or MariaDB, through a HikariCP pool, with the schema created and upgraded by Flyway ({@link #open}).
+ *
+ * <p>One row per session in {@code <prefix>sessions}: the id hash (primary key), the columns cleanup and
+ * look-ups filter on, and the whole session as JSON ({@link SessionCodec}). Times are UTC milliseconds
+ * since the epoch. The cleanup lease is one row of {@code <prefix>lease}, taken by a conditional update.
+ *
+ * <p>Thread-safe. Every SQL failure surfaces as {@link BatonException}: {@link ResultCode#UNAVAILABLE} when
+ * the database cannot be reached, {@link ResultCode#INTERNAL} otherwise.
+ */
+public final class JdbcSessionStore implements SessionStore, CleanupLease {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSessionStore.class);
+    private static final String LEASE = "session-cleanup";
+
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+    private final SessionCodec codec;
+    private final String sessions;
+    private final String lease;
+    private final String upsert;
+
+    private JdbcSessionStore(HikariDataSource pool, Dialect dialect, String prefix, SessionCodec codec) {
+        this.pool = pool;
+        this.dialect = dialect;
+        this.codec = codec;
+        this.sessions = prefix + "sessions";
+        this.lease = prefix + "lease";
+        this.upsert = dialect.upsert(sessions);
+    }
+
+    /**
+     * Opens a pool to the configured database, brings its schema up to date, and returns the store, which
+     * owns the pool.
+     *
+     * @throws BatonException {@link ResultCode#UNAVAILABLE} if the database cannot be reached or migrated
+     */
+    public static JdbcSessionStore open(JdbcStoreConfig config) {
+        LOG.info("opening session store {}", config);
+        HikariDataSource pool = new HikariDataSource(hikari(config));
+        try {
+            Flyway.configure().dataSource(pool).locations(config.dialect().migrations())
+                    .table(config.tablePrefix() + "schema_history").placeholders(Map.of("prefix", config.tablePrefix()))
+                    .baselineOnMigrate(true).baselineVersion("0").load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new BatonException(ResultCode.UNAVAILABLE, "cannot prepare the session store schema at "
+                    + config.url().replaceAll("\\?.*", "") + ": " + e.getMessage(), e);
+        }
+        SessionCodec codec = config.encryptionKey().isEmpty() ? SessionCodec.plain()
+                : SessionCodec.encrypting(AttributeCipher.fromBase64Key(config.encryptionKey()));
+        return new JdbcSessionStore(pool, config.dialect(), config.tablePrefix(), codec);
+    }
+
+    private static HikariConfig hikari(JdbcStoreConfig config) {
+        HikariConfig h = new HikariConfig();
+        h.setJdbcUrl(config.url());
+        h.setUsername(config.user());
+        h.setPassword(config.password());
+        h.setMaximumPoolSize(config.poolSize());
+        h.setConnectionTimeout(config.connectionTimeout().toMillis());
+        h.setValidationTimeout(Math.min(config.connectionTimeout().toMillis(), 1000));
+        // start even when the database is down: the tiered store serves from memory until it returns
+        h.setInitializationFailTimeout(-1);
+        h.setPoolName("baton-store");
+        if (config.dialect() == Dialect.POSTGRESQL) {
+            h.addDataSourceProperty("reWriteBatchedInserts", "true");
+            h.addDataSourceProperty("logServerErrorDetail", "false"); // keeps row values out of error messages
+        }
+        return h;
+    }
+
+    @Override
+    public Optional<StoredSession> load(SessionIdHash hash) {
+        return query("load", "SELECT session_data FROM " + sessions + " WHERE id_hash = ?", 1, ps -> ps.setString(1, hash.hex()))
+                .stream().findFirst();
+    }
+
+    @Override
+    public void store(StoredSession session) {
+        writeAll(List.of(session), List.of());
+    }
+
+    @Override
+    public boolean delete(SessionIdHash hash) {
+        return update("delete", "DELETE FROM " + sessions + " WHERE id_hash = ?", ps -> ps.setString(1, hash.hex())) > 0;
+    }
+
+    @Override
+    public void writeAll(List<StoredSession> stores, List<SessionIdHash> deletes) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false); // HikariCP restores auto-commit when the connection goes back to the pool
+            try {
+                if (!stores.isEmpty()) {
+                    upsertAll(c, stores);
+                }
+                if (!deletes.isEmpty()) {
+                    deleteAll(c, deletes);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("write", e);
+        }
+    }
+
+    /** A failed rollback (the connection is gone) must not hide why the write failed. */
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void upsertAll(Connection c, List<StoredSession> stores) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(upsert)) {
+            for (StoredSession s : stores) {
+                bind(ps, s);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void deleteAll(Connection c, List<SessionIdHash> deletes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + sessions + " WHERE id_hash = ?")) {
+            for (SessionIdHash h : deletes) {
+                ps.setString(1, h.hex());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void bind(PreparedStatement ps, StoredSession stored) throws SQLException {
+        Session s = stored.session();
+        ps.setString(1, s.hash().hex());
+        ps.setString(2, s.user());
+        ps.setString(3, s.realm());
+        if (s.authGroup() == null) {
+            ps.setNull(4, Types.VARCHAR);
+        } else {
+            ps.setString(4, s.authGroup().name());
+        }
+        ps.setString(5, s.owner());
+        ps.setLong(6, s.startTime().toEpochMilli());
+        ps.setLong(7, s.lastActivity().toEpochMilli());
+        ps.setLong(8, stored.expiryTime().toEpochMilli());
+        ps.setString(9, codec.encode(stored));
+    }
+
+    @Override
+    public List<StoredSession> loadOwnedBy(String gateway, Instant now, int limit) {
+        return query("load by gateway", "SELECT session_data FROM " + sessions
+                + " WHERE owner_gateway = ? AND expiry_time > ? ORDER BY expiry_time DESC", limit, ps -> {
+                    ps.setString(1, gateway);
+                    ps.setLong(2, now.toEpochMilli());
+                });
+    }
+
+    @Override
+    public List<StoredSession> loadByUser(String user, Instant now, int limit) {
+        return query("load by user", "SELECT session_data FROM " + sessions
+                + " WHERE user_name = ? AND expiry_time > ? ORDER BY expiry_time DESC", limit, ps -> {
+                    ps.setString(1, user);
+                    ps.setLong(2, now.toEpochMilli());
+                });
+    }
+
+    @Override
+    public int deleteExpired(TimestampColumn column, Instant cutoff, int batchSize) {
+        return update("cleanup", dialect.deleteExpired(sessions, column), ps -> {
+            ps.setLong(1, cutoff.toEpochMilli());
+            ps.setInt(2, batchSize);
+        });
+    }
+
+    @Override
+    public long countExpired(TimestampColumn column, Instant cutoff) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + sessions + " WHERE " + column.column() + " < ?")) {
+            ps.setLong(1, cutoff.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failure("count", e);
+        }
+    }
+
+    @Override
+    public boolean tryAcquire(String holder, Instant now, Duration ttl) {
+        return update("take lease", "UPDATE " + lease + " SET holder = ?, expires_at = ? WHERE name = ?"
+                + " AND (holder IS NULL OR holder = ? OR expires_at <= ?)", ps -> {
+                    ps.setString(1, holder);
+                    ps.setLong(2, now.plus(ttl).toEpochMilli());
+                    ps.setString(3, LEASE);
+                    ps.setString(4, holder);
+                    ps.setLong(5, now.toEpochMilli());
+                }) == 1;
+    }
+
+    @Override
+    public void release(String holder) {
+        update("release lease", "UPDATE " + lease + " SET holder = NULL, expires_at = 0 WHERE name = ? AND holder = ?", ps -> {
+            ps.setString(1, LEASE);
+            ps.setString(2, holder);
+        });
+    }
+
+    /** Closes the pool. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<StoredSession> query(String what, String sql, int limit, Binder binder) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.setMaxRows(limit);
+            List<StoredSession> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(codec.decode(rs.getString(1)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private int update(String what, String sql, Binder binder) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /**
+     * UNAVAILABLE when the database cannot be reached or is shutting down (SQLState classes 08, 53, 57P, pool
+     * time-outs, I/O failures anywhere in the chain), INTERNAL otherwise (the database refused the statement).
+     */
+    static BatonException failure(String what, SQLException e) {
+        return new BatonException(unreachable(e) ? ResultCode.UNAVAILABLE : ResultCode.INTERNAL,
+                "session store " + what + " failed: " + safeMessage(e) + " (SQLState " + e.getSQLState() + ")", e);
+    }
+
+    /** A batch failure's message repeats the statement with its values (session data): report the cause instead. */
+    private static String safeMessage(SQLException e) {
+        SQLException shown = e instanceof java.sql.BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        String m = String.valueOf(shown.getMessage());
+        int values = m.indexOf("VALUES");
+        m = values < 0 ? m : m.substring(0, values) + "…";
+        return m.length() > 300 ? m.substring(0, 300) + "…" : m;
+    }
+
+    private static boolean unreachable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof java.sql.SQLTransientException
+                    || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

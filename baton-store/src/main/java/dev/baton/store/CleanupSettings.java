@@ -1,0 +1,108 @@
+package dev.baton.store;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of the database cleanup task (S3, S4, S6). Immutable; validated on construction with messages that
+ * name the operator's key.
+ *
+ * <table>
+ * <caption>Keys</caption>
+ * <tr><th>key</th><th>type, unit</th><th>default</th></tr>
+ * <tr><td>{@code store.cleanup.interval-ms}</td><td>long, milliseconds; 0 disables</td><td>86400000 (a day)</td></tr>
+ * <tr><td>{@code store.cleanup.batch-size}</td><td>int, sessions per delete statement</td><td>500</td></tr>
+ * <tr><td>{@code store.cleanup.timestamp-column}</td><td>{@code expiry_time} or {@code last_activity_time}</td><td>expiry_time</td></tr>
+ * <tr><td>{@code store.cleanup.offset-minutes}</td><td>long, minutes</td><td>10</td></tr>
+ * <tr><td>{@code store.cleanup.console-node}</td><td>boolean: whether this node runs the task</td><td>false</td></tr>
+ * <tr><td>{@code store.cleanup.lease-seconds}</td><td>long, seconds a run holds the lease between batches</td><td>300</td></tr>
+ * </table>
+ *
+ * @param intervalMillis how often a run starts, or 0 to never run on a schedule
+ * @param batchSize      how many sessions one delete statement removes; batches repeat until none is left
+ * @param column         the timestamp compared with now minus the offset
+ * @param offsetMinutes  a session is removed when its column is older than now minus this
+ * @param consoleNode    only the console node schedules runs (S4)
+ * @param lease          how long the storage lease lasts unless the run renews it (after each batch)
+ */
+public record CleanupSettings(long intervalMillis, int batchSize, TimestampColumn column, long offsetMinutes,
+                              boolean consoleNode, Duration lease) {
+    /** Key prefix of every setting. */
+    public static final String PREFIX = "store.cleanup.";
+    /** Defaults: daily, 500 per batch, expiry_time, 10 minutes offset, not the console node, 5-minute lease. */
+    public static final CleanupSettings DEFAULTS =
+            new CleanupSettings(86_400_000L, 500, TimestampColumn.EXPIRY_TIME, 10, false, Duration.ofMinutes(5));
+
+    /** Validates. */
+    public CleanupSettings {
+        if (intervalMillis < 0) {
+            throw bad("interval-ms", "must be 0 (disabled) or positive, got " + intervalMillis);
+        }
+        if (batchSize < 1 || batchSize > 100_000) {
+            throw bad("batch-size", "must be between 1 and 100000, got " + batchSize);
+        }
+        Objects.requireNonNull(column, PREFIX + "timestamp-column");
+        if (offsetMinutes < 0) {
+            throw bad("offset-minutes", "must not be negative, got " + offsetMinutes);
+        }
+        if (lease == null || lease.toSeconds() < 1) {
+            throw bad("lease-seconds", "must be at least 1 second, got " + lease);
+        }
+    }
+
+    /**
+     * Reads the settings from {@code properties} (keys above); absent keys keep their defaults.
+     *
+     * @throws BatonException {@link ResultCode#CONFIGURATION} naming the key of a malformed value
+     */
+    public static CleanupSettings from(Map<String, String> properties) {
+        return new CleanupSettings(
+                number(properties, "interval-ms", DEFAULTS.intervalMillis),
+                (int) number(properties, "batch-size", DEFAULTS.batchSize),
+                properties.containsKey(PREFIX + "timestamp-column")
+                        ? TimestampColumn.parse(properties.get(PREFIX + "timestamp-column")) : DEFAULTS.column,
+                number(properties, "offset-minutes", DEFAULTS.offsetMinutes),
+                Boolean.parseBoolean(properties.getOrDefault(PREFIX + "console-node", "false").strip()),
+                Duration.ofSeconds(number(properties, "lease-seconds", DEFAULTS.lease.toSeconds())));
+    }
+
+    /** Whether runs happen on a schedule on this node. */
+    public boolean scheduled() {
+        return consoleNode && intervalMillis > 0;
+    }
+
+    /** A copy with another batch size. */
+    public CleanupSettings withBatchSize(int size) {
+        return new CleanupSettings(intervalMillis, size, column, offsetMinutes, consoleNode, lease);
+    }
+
+    /** A copy with another column and offset. */
+    public CleanupSettings withColumn(TimestampColumn c, long offset) {
+        return new CleanupSettings(intervalMillis, batchSize, c, offset, consoleNode, lease);
+    }
+
+    /** A copy marked (or not) as the console node, with another interval. */
+    public CleanupSettings onConsoleNode(boolean console, long interval) {
+        return new CleanupSettings(interval, batchSize, column, offsetMinutes, console, lease);
+    }
+
+    private static long number(Map<String, String> p, String key, long fallback) {
+        String value = p.get(PREFIX + key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.strip().replace("_", "").replace(",", ""));
+        } catch (NumberFormatException e) {
+            throw bad(key, "must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static BatonException bad(String key, String message) {
+        return new BatonException(ResultCode.CONFIGURATION, PREFIX + key + " " + message);
+    }
+}

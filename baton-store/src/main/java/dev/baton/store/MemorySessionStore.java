@@ -1,0 +1,128 @@
+package dev.baton.store;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.SessionIdHash;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
+
+/**
+ * A {@link SessionStore} and {@link CleanupLease} held in this process's memory: what tests use wherever a
+ * store is needed, and what a gateway without external storage runs on (S1). Nothing survives the process.
+ *
+ * <p>Thread-safe. Queries scan every session, so it suits up to some hundred thousand sessions.
+ */
+public final class MemorySessionStore implements SessionStore, CleanupLease {
+    private final ConcurrentMap<SessionIdHash, StoredSession> sessions = new ConcurrentHashMap<>();
+    private final Object leaseLock = new Object();
+    private String leaseHolder;
+    private Instant leaseEnd = Instant.MIN;
+    private volatile boolean closed;
+
+    @Override
+    public Optional<StoredSession> load(SessionIdHash hash) {
+        open();
+        return Optional.ofNullable(sessions.get(Objects.requireNonNull(hash, "hash")));
+    }
+
+    @Override
+    public void store(StoredSession session) {
+        open();
+        sessions.put(session.session().hash(), session);
+    }
+
+    @Override
+    public boolean delete(SessionIdHash hash) {
+        open();
+        return sessions.remove(Objects.requireNonNull(hash, "hash")) != null;
+    }
+
+    @Override
+    public List<StoredSession> loadOwnedBy(String gateway, Instant now, int limit) {
+        return query(s -> s.session().owner().equals(gateway) && s.expiryTime().isAfter(now), limit);
+    }
+
+    @Override
+    public List<StoredSession> loadByUser(String user, Instant now, int limit) {
+        return query(s -> s.session().user().equals(user) && s.expiryTime().isAfter(now), limit);
+    }
+
+    @Override
+    public int deleteExpired(TimestampColumn column, Instant cutoff, int batchSize) {
+        open();
+        int deleted = 0;
+        for (var entry : sessions.entrySet()) {
+            if (deleted == batchSize) {
+                break;
+            }
+            // remove(key, value) so a session refreshed concurrently is not deleted on stale data
+            if (isBefore(entry.getValue(), column, cutoff) && sessions.remove(entry.getKey(), entry.getValue())) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public long countExpired(TimestampColumn column, Instant cutoff) {
+        open();
+        return sessions.values().stream().filter(s -> isBefore(s, column, cutoff)).count();
+    }
+
+    @Override
+    public boolean tryAcquire(String holder, Instant now, Duration ttl) {
+        open();
+        synchronized (leaseLock) {
+            if (holder.equals(leaseHolder) || !leaseEnd.isAfter(now)) {
+                leaseHolder = holder;
+                leaseEnd = now.plus(ttl);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    @Override
+    public void release(String holder) {
+        synchronized (leaseLock) {
+            if (holder.equals(leaseHolder)) {
+                leaseHolder = null;
+                leaseEnd = Instant.MIN;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    static boolean isBefore(StoredSession s, TimestampColumn column, Instant cutoff) {
+        Instant value = switch (column) {
+            case EXPIRY_TIME -> s.expiryTime();
+            case LAST_ACTIVITY_TIME -> s.session().lastActivity();
+        };
+        return value.isBefore(cutoff);
+    }
+
+    private List<StoredSession> query(Predicate<StoredSession> filter, int limit) {
+        open();
+        return sessions.values().stream().filter(filter)
+                .sorted(Comparator.comparing(StoredSession::expiryTime).reversed())
+                .limit(limit).toList();
+    }
+
+    private void open() {
+        if (closed) {
+            throw new BatonException(ResultCode.UNAVAILABLE, "memory session store is closed");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.baton.store;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Settings of the {@link TieredSessionStore}. Immutable and validated; messages name the operator's key.
+ *
+ * <table>
+ * <caption>Keys</caption>
+ * <tr><th>key</th><th>type, unit</th><th>default</th></tr>
+ * <tr><td>{@code store.activity-write-interval-ms}</td><td>long, ms: the most {@code last_activity_time} and
+ *     {@code expiry_time} in the store may lag behind memory (plus the write queue's delay)</td><td>60000</td></tr>
+ * <tr><td>{@code store.max-queued-writes}</td><td>int: writes held while the store is down; beyond it new
+ *     sign-ins are refused</td><td>100000</td></tr>
+ * <tr><td>{@code store.fail-closed}</td><td>boolean: refuse sign-ins and cache misses while the store is down
+ *     instead of serving from memory</td><td>false</td></tr>
+ * <tr><td>{@code store.write-timeout-ms}</td><td>long, ms a sign-in waits for its write to commit</td><td>2000</td></tr>
+ * <tr><td>{@code store.write-batch-size}</td><td>int: writes committed per transaction at most</td><td>256</td></tr>
+ * <tr><td>{@code store.retry-backoff-ms}</td><td>long, ms between attempts while the store is down</td><td>500</td></tr>
+ * <tr><td>{@code store.preload}</td><td>boolean: load this gateway's unexpired sessions at start instead of on
+ *     first use</td><td>false</td></tr>
+ * </table>
+ *
+ * @param activityWriteInterval how often coalesced activity updates are written
+ * @param maxQueuedWrites       bound of the write queue
+ * @param failClosed            refuse rather than serve from memory while the store is down
+ * @param writeTimeout          how long a write-through waits for its commit
+ * @param writeBatchSize        how many queued writes one transaction carries at most
+ * @param retryBackoff          pause between attempts while the store is down
+ * @param preload               bulk-load on start instead of lazily
+ */
+public record TieredStoreSettings(Duration activityWriteInterval, int maxQueuedWrites, boolean failClosed,
+                                  Duration writeTimeout, int writeBatchSize, Duration retryBackoff, boolean preload) {
+    /** Key prefix. */
+    public static final String PREFIX = "store.";
+    /** The defaults in the table above. */
+    public static final TieredStoreSettings DEFAULTS = new TieredStoreSettings(Duration.ofSeconds(60), 100_000, false,
+            Duration.ofSeconds(2), 256, Duration.ofMillis(500), false);
+
+    /** Validates. */
+    public TieredStoreSettings {
+        positive(activityWriteInterval, "activity-write-interval-ms");
+        positive(writeTimeout, "write-timeout-ms");
+        positive(retryBackoff, "retry-backoff-ms");
+        if (maxQueuedWrites < 1) {
+            throw bad("max-queued-writes", "must be positive, got " + maxQueuedWrites);
+        }
+        if (writeBatchSize < 1 || writeBatchSize > 10_000) {
+            throw bad("write-batch-size", "must be between 1 and 10000, got " + writeBatchSize);
+        }
+    }
+
+    /** Reads the keys above from {@code p}; absent keys keep their defaults. */
+    public static TieredStoreSettings from(Map<String, String> p) {
+        return new TieredStoreSettings(
+                Duration.ofMillis(number(p, "activity-write-interval-ms", DEFAULTS.activityWriteInterval.toMillis())),
+                (int) number(p, "max-queued-writes", DEFAULTS.maxQueuedWrites),
+                Boolean.parseBoolean(p.getOrDefault(PREFIX + "fail-closed", "false").strip()),
+                Duration.ofMillis(number(p, "write-timeout-ms", DEFAULTS.writeTimeout.toMillis())),
+                (int) number(p, "write-batch-size", DEFAULTS.writeBatchSize),
+                Duration.ofMillis(number(p, "retry-backoff-ms", DEFAULTS.retryBackoff.toMillis())),
+                Boolean.parseBoolean(p.getOrDefault(PREFIX + "preload", "false").strip()));
+    }
+
+    /** A copy with another activity write interval. */
+    public TieredStoreSettings withActivityWriteInterval(Duration d) {
+        return new TieredStoreSettings(d, maxQueuedWrites, failClosed, writeTimeout, writeBatchSize, retryBackoff, preload);
+    }
+
+    /** A copy with another queue bound. */
+    public TieredStoreSettings withMaxQueuedWrites(int n) {
+        return new TieredStoreSettings(activityWriteInterval, n, failClosed, writeTimeout, writeBatchSize, retryBackoff, preload);
+    }
+
+    /** A copy failing closed (or open). */
+    public TieredStoreSettings withFailClosed(boolean closed) {
+        return new TieredStoreSettings(activityWriteInterval, maxQueuedWrites, closed, writeTimeout, writeBatchSize, retryBackoff, preload);
+    }
+
+    /** A copy with other write timing. */
+    public TieredStoreSettings withTiming(Duration timeout, Duration backoff) {
+        return new TieredStoreSettings(activityWriteInterval, maxQueuedWrites, failClosed, timeout, writeBatchSize, backoff, preload);
+    }
+
+    private static void positive(Duration d, String key) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw bad(key, "must be positive, got " + d);
+        }
+    }
+
+    private static long number(Map<String, String> p, String key, long fallback) {
+        String value = p.get(PREFIX + key);
+        try {
+            return value == null ? fallback : Long.parseLong(value.strip().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw bad(key, "must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static BatonException bad(String key, String message) {
+        return new BatonException(ResultCode.CONFIGURATION, PREFIX + key + " " + message);
+    }
+}

@@ -1,0 +1,238 @@
+package dev.baton.store;
+
+import dev.baton.core.AuthServerKind;
+import dev.baton.core.Session;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.baton.store.TestSessions.session;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@link SessionStore} and {@link CleanupLease} contract, stated once. Each backend's subclass only says how
+ * to reach its storage: {@link #openStore()} must return a store on empty storage private to the test, and
+ * {@link #openSecondNode()} another store (as a second gateway would open it) on the same storage.
+ */
+public abstract class SessionStoreContractTest {
+    protected static final Duration HOUR = Duration.ofHours(1);
+    protected final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T08:00:00.123456789Z"));
+    protected SessionStore store;
+
+    /** A store on fresh, empty storage. */
+    protected abstract SessionStore openStore();
+
+    /** Another store on the storage of the last {@link #openStore()}; the caller closes it. */
+    protected abstract SessionStore openSecondNode();
+
+    /** The cleanup lease kept in {@code s}'s storage. */
+    protected abstract CleanupLease leaseOf(SessionStore s);
+
+    @BeforeEach
+    void openFreshStore() {
+        store = openStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    @Test
+    void storedSessionLoadsBackUnchanged() {
+        StoredSession s = session("alice", "gw-a", clock.instant(), HOUR);
+        store.store(s);
+        assertThat(store.load(s.session().hash())).contains(s);
+    }
+
+    @Test
+    void sessionWithoutGroupOrAttributesButWithAgentKeyLoadsBackUnchanged() {
+        Session plain = new Session(TestSessions.newHash(), "bob", "guests", null, AuthServerKind.RADIUS, Set.of(),
+                Map.of(), clock.instant(), clock.instant(), clock.instant(), "gw-b", true, "MCowBQYDK2VwAyEA");
+        StoredSession s = new StoredSession(plain, clock.instant().plus(HOUR));
+        store.store(s);
+        assertThat(store.load(plain.hash())).contains(s);
+    }
+
+    @Test
+    void unknownHashLoadsEmpty() {
+        assertThat(store.load(TestSessions.newHash())).isEmpty();
+    }
+
+    @Test
+    void storeReplacesTheSessionWithTheSameHash() {
+        StoredSession s = session("alice", "gw-a", clock.instant(), HOUR);
+        store.store(s);
+        StoredSession later = TestSessions.touched(s, clock.instant().plusSeconds(90), HOUR);
+        store.store(later);
+        assertThat(store.load(s.session().hash())).contains(later);
+    }
+
+    @Test
+    void deleteSaysWhetherTheSessionWasThere() {
+        StoredSession s = session("alice", "gw-a", clock.instant(), HOUR);
+        store.store(s);
+        assertThat(store.delete(s.session().hash())).isTrue();
+        assertThat(store.delete(s.session().hash())).isFalse();
+        assertThat(store.load(s.session().hash())).isEmpty();
+    }
+
+    @Test
+    void writeAllAppliesStoresAndDeletesTogether() {
+        StoredSession gone = session("carol", "gw-a", clock.instant(), HOUR);
+        store.store(gone);
+        List<StoredSession> fresh = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            fresh.add(session("user" + i, "gw-a", clock.instant(), HOUR));
+        }
+        store.writeAll(fresh, List.of(gone.session().hash()));
+        assertThat(store.load(gone.session().hash())).isEmpty();
+        fresh.forEach(s -> assertThat(store.load(s.session().hash())).contains(s));
+    }
+
+    @Test
+    void loadOwnedByReturnsOnlyUnexpiredSessionsOfThatGatewayLatestExpiryFirst() {
+        Instant now = clock.instant();
+        StoredSession soon = session("a", "gw-a", now, Duration.ofMinutes(5));
+        StoredSession late = session("b", "gw-a", now, HOUR);
+        StoredSession expired = session("c", "gw-a", now.minus(HOUR), Duration.ofMinutes(30));
+        StoredSession elsewhere = session("d", "gw-b", now, HOUR);
+        List.of(soon, late, expired, elsewhere).forEach(store::store);
+        assertThat(store.loadOwnedBy("gw-a", now, 10)).containsExactly(late, soon);
+        assertThat(store.loadOwnedBy("gw-a", now, 1)).containsExactly(late);
+    }
+
+    @Test
+    void loadByUserFindsTheUsersUnexpiredSessionsOnEveryGateway() {
+        Instant now = clock.instant();
+        StoredSession onA = session("erin", "gw-a", now, HOUR);
+        StoredSession onB = session("erin", "gw-b", now, Duration.ofMinutes(20));
+        StoredSession expired = session("erin", "gw-b", now.minus(HOUR), Duration.ofMinutes(1));
+        StoredSession other = session("frank", "gw-a", now, HOUR);
+        List.of(onA, onB, expired, other).forEach(store::store);
+        assertThat(store.loadByUser("erin", now, 10)).containsExactly(onA, onB);
+    }
+
+    @Test
+    void deleteExpiredRemovesOnlySessionsWhoseExpiryIsBeforeTheCutoff() {
+        Instant now = clock.instant();
+        StoredSession dead = session("a", "gw-a", now.minus(Duration.ofHours(3)), HOUR);
+        StoredSession alive = session("b", "gw-a", now, HOUR);
+        store.store(dead);
+        store.store(alive);
+        assertThat(store.countExpired(TimestampColumn.EXPIRY_TIME, now)).isEqualTo(1);
+        assertThat(store.deleteExpired(TimestampColumn.EXPIRY_TIME, now, 500)).isEqualTo(1);
+        assertThat(store.load(dead.session().hash())).isEmpty();
+        assertThat(store.load(alive.session().hash())).contains(alive);
+        assertThat(store.deleteExpired(TimestampColumn.EXPIRY_TIME, now, 500)).isZero();
+    }
+
+    @Test
+    void deleteExpiredByLastActivityIgnoresExpiry() {
+        Instant now = clock.instant();
+        // idle for three weeks but with a far expiry: removable by last_activity_time only
+        StoredSession idle = session("a", "gw-a", now.minus(Duration.ofDays(21)), Duration.ofDays(60));
+        StoredSession busy = TestSessions.touched(session("b", "gw-a", now.minus(Duration.ofDays(21)), HOUR), now, HOUR);
+        store.store(idle);
+        store.store(busy);
+        Instant cutoff = now.minus(Duration.ofMinutes(30_240 - 1));
+        assertThat(store.countExpired(TimestampColumn.EXPIRY_TIME, cutoff)).isZero();
+        assertThat(store.deleteExpired(TimestampColumn.LAST_ACTIVITY_TIME, cutoff, 10)).isEqualTo(1);
+        assertThat(store.load(idle.session().hash())).isEmpty();
+        assertThat(store.load(busy.session().hash())).isPresent();
+    }
+
+    @Test
+    void deleteExpiredRemovesAtMostOneBatch() {
+        Instant now = clock.instant();
+        for (int i = 0; i < 25; i++) {
+            store.store(session("u" + i, "gw-a", now.minus(Duration.ofHours(2)), HOUR));
+        }
+        assertThat(store.deleteExpired(TimestampColumn.EXPIRY_TIME, now, 10)).isEqualTo(10);
+        assertThat(store.countExpired(TimestampColumn.EXPIRY_TIME, now)).isEqualTo(15);
+    }
+
+    @Test
+    void cleanupRunDeletesEveryRemovableSessionInBatchesAndCountsThem() {
+        Instant now = clock.instant();
+        for (int i = 0; i < 23; i++) {
+            store.store(session("u" + i, "gw-a", now.minus(Duration.ofHours(2)), HOUR));
+        }
+        // expired 5 minutes ago: within the 10-minute offset, so kept
+        StoredSession recent = session("r", "gw-a", now.minus(Duration.ofMinutes(65)), HOUR);
+        StoredSession live = session("l", "gw-a", now, HOUR);
+        store.store(recent);
+        store.store(live);
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        CleanupTask task = new CleanupTask(store, leaseOf(store), CleanupSettings.DEFAULTS.withBatchSize(10), "gw-a", clock, metrics);
+        assertThat(task.dryRunCount()).isEqualTo(23);
+        List<Long> progress = new ArrayList<>();
+        CleanupReport report = task.runOnce((batch, total, left) -> progress.add(left));
+        assertThat(report.outcome()).isEqualTo(CleanupReport.Outcome.COMPLETED);
+        assertThat(report.deleted()).isEqualTo(23);
+        assertThat(report.batches()).isEqualTo(3);
+        assertThat(progress).containsExactly(13L, 3L, 0L);
+        assertThat(store.load(recent.session().hash())).isPresent();
+        assertThat(store.load(live.session().hash())).isPresent();
+        assertThat(metrics.counter("baton.store.cleanup.deleted").count()).isEqualTo(23);
+        assertThat(metrics.counter("baton.store.cleanup.batches").count()).isEqualTo(3);
+        assertThat(metrics.get("baton.store.cleanup.last.run").gauge().value()).isEqualTo(now.getEpochSecond());
+        assertThat(metrics.get("baton.store.cleanup.backlog").gauge().value()).isZero();
+        assertThat(metrics.timer("baton.store.cleanup.duration").count()).isEqualTo(1);
+    }
+
+    @Test
+    void dryRunCountsWithoutDeleting() {
+        store.store(session("a", "gw-a", clock.instant().minus(Duration.ofHours(2)), HOUR));
+        CleanupTask task = new CleanupTask(store, leaseOf(store), CleanupSettings.DEFAULTS, "gw-a", clock, new SimpleMeterRegistry());
+        assertThat(task.dryRunCount()).isEqualTo(1);
+        assertThat(task.dryRunCount()).isEqualTo(1);
+        assertThat(store.countExpired(TimestampColumn.EXPIRY_TIME, clock.instant())).isEqualTo(1);
+    }
+
+    @Test
+    void leaseHasOneHolderUntilReleasedOrRunOut() {
+        CleanupLease lease = leaseOf(store);
+        Instant now = clock.instant();
+        Duration ttl = Duration.ofMinutes(5);
+        assertThat(lease.tryAcquire("gw-a", now, ttl)).isTrue();
+        assertThat(lease.tryAcquire("gw-b", now.plusSeconds(60), ttl)).isFalse();
+        assertThat(lease.tryAcquire("gw-a", now.plusSeconds(60), ttl)).as("holder extends").isTrue();
+        assertThat(lease.tryAcquire("gw-b", now.plusSeconds(5 * 60 + 30), ttl)).as("extended term").isFalse();
+        assertThat(lease.tryAcquire("gw-b", now.plusSeconds(6 * 60 + 1), ttl)).as("after term ran out").isTrue();
+        lease.release("gw-a");
+        assertThat(lease.tryAcquire("gw-a", now.plusSeconds(6 * 60 + 2), ttl)).as("release by non-holder ignored").isFalse();
+        lease.release("gw-b");
+        assertThat(lease.tryAcquire("gw-a", now.plusSeconds(6 * 60 + 3), ttl)).isTrue();
+    }
+
+    @Test
+    void twoConsoleNodesOnOneStorageNeverDeleteAtTheSameTime() {
+        Instant now = clock.instant();
+        for (int i = 0; i < 30; i++) {
+            store.store(session("u" + i, "gw-a", now.minus(Duration.ofHours(2)), HOUR));
+        }
+        CleanupSettings both = CleanupSettings.DEFAULTS.withBatchSize(10).onConsoleNode(true, 60_000);
+        try (SessionStore second = openSecondNode()) {
+            CleanupTask a = new CleanupTask(store, leaseOf(store), both, "gw-a", clock, new SimpleMeterRegistry());
+            CleanupTask b = new CleanupTask(second, leaseOf(second), both, "gw-b", clock, new SimpleMeterRegistry());
+            List<CleanupReport> whileARuns = new ArrayList<>();
+            CleanupReport ra = a.runOnce((batch, total, left) -> whileARuns.add(b.runOnce(CleanupProgress.NONE)));
+            assertThat(ra.deleted()).isEqualTo(30);
+            assertThat(whileARuns).hasSize(3).allSatisfy(r -> {
+                assertThat(r.outcome()).isEqualTo(CleanupReport.Outcome.LEASE_HELD_ELSEWHERE);
+                assertThat(r.deleted()).isZero();
+            });
+            store.store(session("x", "gw-a", now.minus(Duration.ofHours(2)), HOUR));
+            assertThat(b.runOnce(CleanupProgress.NONE).deleted()).as("lease released after A's run").isEqualTo(1);
+        }
+    }
+}
