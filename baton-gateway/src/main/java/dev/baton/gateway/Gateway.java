@@ -17,6 +17,10 @@ import dev.baton.core.api.ConnectRequest;
 import dev.baton.core.api.GatewayEndpoint;
 import dev.baton.core.api.SignInRequest;
 import dev.baton.core.api.SignInResult;
+import dev.baton.store.MemorySessionStore;
+import dev.baton.store.TieredSessionStore;
+import dev.baton.store.TieredStoreSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,20 +42,31 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private final GatewayConfig config;
     private final Federation federation;
     private final InstantSource clock;
-    private final SessionTable table = new SessionTable();
+    private final SessionTable table;
     private final Migration migration;
     private final Challenges challenges;
     private final HostCheck hostCheck;
     private final AutoCloseable subscription;
 
-    /** Starts a gateway and subscribes it to its sessions' ownership changes. */
+    /** A gateway whose sessions live in memory only (no external storage), for tests and the demo. */
     public Gateway(GatewayConfig config, Federation federation, InstantSource clock) {
+        this(config, federation, clock, new TieredSessionStore(new MemorySessionStore(), TieredStoreSettings.DEFAULTS,
+                config.name(), clock, new SimpleMeterRegistry()));
+    }
+
+    /**
+     * Starts a gateway over its session tier and subscribes it to its sessions' ownership changes.
+     *
+     * @param sessions memory plus external storage; the gateway does not close it
+     */
+    public Gateway(GatewayConfig config, Federation federation, InstantSource clock, TieredSessionStore sessions) {
         this.config = config;
         this.federation = federation;
         this.clock = clock;
+        this.hostCheck = new HostCheck(config, clock);
+        this.table = new SessionTable(sessions, hostCheck::expiry);
         this.migration = new Migration(config, federation, table, clock);
         this.challenges = new Challenges(clock, Duration.ofMinutes(1), 100_000);
-        this.hostCheck = new HostCheck(config, clock);
         this.subscription = federation.subscribe(config.name(), (hash, newOwner) -> {
             migration.ownershipLost(hash, newOwner);
             hostCheck.forget(hash);
@@ -190,7 +205,8 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     }
 
     private BatonException notHeld(SessionIdHash hash) {
-        return new BatonException(ResultCode.UNKNOWN_SESSION, "gateway " + name() + " does not hold this session", hash, name(), null);
+        return new BatonException(ResultCode.UNKNOWN_SESSION, "gateway " + name()
+                + " does not hold this session (it ended, moved to another gateway, or was never here)", hash, name(), null);
     }
 
     private SessionOptions options(Session s) {

@@ -57,6 +57,25 @@ final class HostCheck {
         return s.withRoles(d.roles(), d.remediation());
     }
 
+    /**
+     * The latest instant the session can still be alive if nothing more happens, counting the fall-back to the
+     * remediation role at the Host Checker timeout: the memory tier and the store must keep it that long.
+     */
+    Instant expiry(Session s) {
+        Instant plain = TimeoutRules.deadline(s, config.access().optionsFor(s.roles()), config.kind());
+        String remediation = config.realm(s.realm()).map(b -> b.realm().remediationRole()).orElse(null);
+        if (!checked(s) || s.remediation() || remediation == null) {
+            return plain;
+        }
+        Instant fallBackAt = lastReport.getOrDefault(s.hash(), clock.instant()).plus(config.hostCheckTimeout());
+        if (!plain.isAfter(fallBackAt)) {
+            return plain;
+        }
+        Session demoted = s.withRoles(Set.of(remediation), true);
+        Instant rescued = TimeoutRules.deadline(demoted, config.access().optionsFor(demoted.roles()), config.kind());
+        return rescued.isAfter(plain) ? rescued : plain;
+    }
+
     /** Whether Host Checker applies to the session at all: its realm or one of its roles names a policy. */
     private boolean checked(Session s) {
         boolean realmChecks = config.realm(s.realm()).map(b -> !b.realm().hostCheckerPolicies().isEmpty()).orElse(false);

@@ -2,47 +2,73 @@ package dev.baton.gateway;
 
 import dev.baton.core.Session;
 import dev.baton.core.SessionIdHash;
+import dev.baton.store.StoredSession;
+import dev.baton.store.TieredSessionStore;
 
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * The sessions a gateway holds now, keyed by id hash. Thread-safe.
+ * The sessions a gateway holds, over its {@link TieredSessionStore}: memory is the working set, the external
+ * store the authority. Changes of what a session is (roles, owner, realm, key) are written through; mere
+ * activity and heartbeats are coalesced by the tier. Each session's expiry in memory and in the store is
+ * its deadline as the gateway computes it. Thread-safe.
  */
-public final class SessionTable {
-    private final Map<SessionIdHash, Session> sessions = new ConcurrentHashMap<>();
+final class SessionTable {
+    private final TieredSessionStore tier;
+    private final Function<Session, Instant> expiry;
 
-    /** The session, if held here. */
-    public Optional<Session> get(SessionIdHash hash) {
-        return Optional.ofNullable(sessions.get(hash));
+    SessionTable(TieredSessionStore tier, Function<Session, Instant> expiry) {
+        this.tier = Objects.requireNonNull(tier, "tier");
+        this.expiry = Objects.requireNonNull(expiry, "expiry");
     }
 
-    /** Holds a session. */
-    public void put(Session session) {
-        sessions.put(session.hash(), session);
+    /** The session, if held here and not expired. */
+    Optional<Session> get(SessionIdHash hash) {
+        return tier.get(hash).map(StoredSession::session);
     }
 
-    /** Applies {@code change} to the session if held; returns the new value. */
-    public Optional<Session> update(SessionIdHash hash, UnaryOperator<Session> change) {
-        return Optional.ofNullable(sessions.computeIfPresent(hash, (h, s) -> change.apply(s)));
+    /** Holds a session, writing it through. */
+    void put(Session session) {
+        tier.put(stored(session));
     }
 
-    /** Drops a session; returns it if it was held. */
-    public Optional<Session> remove(SessionIdHash hash) {
-        return Optional.ofNullable(sessions.remove(hash));
+    /** Applies {@code change} if the session is held; returns the new value. */
+    Optional<Session> update(SessionIdHash hash, UnaryOperator<Session> change) {
+        Optional<Session> current = get(hash);
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        Session next = change.apply(current.get());
+        if (sameIdentity(current.get(), next)) {
+            return tier.touch(stored(next)) ? Optional.of(next) : Optional.empty();
+        }
+        tier.put(stored(next));
+        return Optional.of(next);
     }
 
-    /** How many sessions are held. */
-    public int size() {
-        return sessions.size();
+    /** Drops a session here and from the store; returns it if it was held. */
+    Optional<Session> remove(SessionIdHash hash) {
+        Optional<Session> current = tier.get(hash).map(StoredSession::session);
+        tier.remove(hash);
+        return current;
     }
 
-    /** A snapshot of all sessions held. */
-    public Collection<Session> snapshot() {
-        return List.copyOf(sessions.values());
+    /** How many sessions are held in memory (an estimate). */
+    int size() {
+        return (int) tier.sessionsInMemory();
+    }
+
+    private StoredSession stored(Session s) {
+        return new StoredSession(s, expiry.apply(s));
+    }
+
+    /** Whether only activity times differ, which the tier may write late. */
+    private static boolean sameIdentity(Session a, Session b) {
+        return a.roles().equals(b.roles()) && a.remediation() == b.remediation() && a.owner().equals(b.owner())
+                && a.realm().equals(b.realm()) && Objects.equals(a.agentKey(), b.agentKey());
     }
 }

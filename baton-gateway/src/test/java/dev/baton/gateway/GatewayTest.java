@@ -152,10 +152,11 @@ class GatewayTest {
         now.set(T0.plus(Duration.ofMinutes(9)));
         assertThat(policyAgent.connect(policy).outcome()).isEqualTo("resumed");
         now.set(T0.plus(Duration.ofMinutes(20)));
-        assertThatThrownBy(() -> policyAgent.connect(policy)).hasMessageContaining("heartbeat timeout");
+        assertThatThrownBy(() -> policyAgent.connect(policy)).hasMessageContaining("it ended")
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.UNKNOWN_SESSION));
         assertThat(remoteAgent.connect(remote).outcome()).isEqualTo("resumed");
         now.set(T0.plus(Duration.ofMinutes(51)));
-        assertThatThrownBy(() -> remoteAgent.connect(remote)).hasMessageContaining("idle timeout");
+        assertThatThrownBy(() -> remoteAgent.connect(remote)).hasMessageContaining("it ended");
         assertThat(federation.lookup(SessionId.hashOf(onRemote))).isEmpty();
     }
 
