@@ -18,6 +18,10 @@ import dev.baton.core.api.GatewayEndpoint;
 import dev.baton.core.api.SignInRequest;
 import dev.baton.core.api.SignInResult;
 import dev.baton.store.MemorySessionStore;
+import dev.baton.store.SessionStore;
+import dev.baton.store.StoredSession;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ScheduledExecutorService;
 import dev.baton.store.TieredSessionStore;
 import dev.baton.store.TieredStoreSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -42,6 +46,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private final GatewayConfig config;
     private final Federation federation;
     private final InstantSource clock;
+    private final TieredSessionStore tier;
     private final SessionTable table;
     private final Migration migration;
     private final Challenges challenges;
@@ -50,21 +55,26 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
 
     /** A gateway whose sessions live in memory only (no external storage), for tests and the demo. */
     public Gateway(GatewayConfig config, Federation federation, InstantSource clock) {
-        this(config, federation, clock, new TieredSessionStore(new MemorySessionStore(), TieredStoreSettings.DEFAULTS,
-                config.name(), clock, new SimpleMeterRegistry()));
+        this(config, federation, clock, new MemorySessionStore(), TieredStoreSettings.DEFAULTS, new SimpleMeterRegistry());
     }
 
     /**
-     * Starts a gateway over its session tier and subscribes it to its sessions' ownership changes.
+     * Starts a gateway and subscribes it to its sessions' ownership changes. Its sessions live in memory and
+     * in {@code store}; a session that reaches its deadline in memory is withdrawn from the federation.
+     * Call {@link #startMaintenance} to flush coalesced activity and evict expired sessions on a timer.
      *
-     * @param sessions memory plus external storage; the gateway does not close it
+     * @param store    the external session store (the gateway does not close it)
+     * @param settings how the memory tier writes to it
+     * @param registry where the tier's metrics go
      */
-    public Gateway(GatewayConfig config, Federation federation, InstantSource clock, TieredSessionStore sessions) {
+    public Gateway(GatewayConfig config, Federation federation, InstantSource clock, SessionStore store,
+                   TieredStoreSettings settings, MeterRegistry registry) {
         this.config = config;
         this.federation = federation;
         this.clock = clock;
         this.hostCheck = new HostCheck(config, clock);
-        this.table = new SessionTable(sessions, hostCheck::expiry);
+        this.tier = new TieredSessionStore(store, settings, config.name(), clock, registry, this::expired);
+        this.table = new SessionTable(tier, hostCheck::expiry);
         this.migration = new Migration(config, federation, table, clock);
         this.challenges = new Challenges(clock, Duration.ofMinutes(1), 100_000);
         this.subscription = federation.subscribe(config.name(), (hash, newOwner) -> {
@@ -218,7 +228,29 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
                 TimeoutRules.deadline(s, options(s), config.kind()), outcome);
     }
 
-    /** Stops listening to the federation. */
+    /** A session reached its deadline in memory: withdraw it from the federation too. */
+    private void expired(StoredSession s) {
+        hostCheck.forget(s.session().hash());
+        federation.withdraw(s.session().hash(), name());
+        log.info("session {} of {} expired on {}", s.session().hash().abbreviated(), s.session().user(), name());
+    }
+
+    /** Evicts sessions that reached their deadline now (normally done by {@link #startMaintenance}). */
+    public void evictExpired() {
+        tier.evictExpired();
+    }
+
+    /** Schedules the tier's activity flushes and expiry sweeps on {@code scheduler}. */
+    public void startMaintenance(ScheduledExecutorService scheduler) {
+        tier.start(scheduler);
+    }
+
+    /** Whether external storage answered the last write. */
+    public boolean storeAvailable() {
+        return tier.storeAvailable();
+    }
+
+    /** Stops listening to the federation and writes pending activity to the store. */
     @Override
     public void close() {
         try {
@@ -226,6 +258,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         } catch (Exception e) {
             log.warn("closing the federation subscription of {} failed", name(), e);
         }
+        tier.close();
     }
 
 }

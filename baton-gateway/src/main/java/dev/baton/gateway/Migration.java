@@ -53,6 +53,10 @@ final class Migration {
         }
         Session published = federation.lookup(hash).orElseThrow(() -> refuse(ResultCode.UNKNOWN_SESSION,
                 "no gateway of the federation holds this session", hash));
+        if (published.owner().equals(config.name())) {
+            federation.withdraw(hash, config.name());
+            throw refuse(ResultCode.SESSION_EXPIRED, "session ended on this gateway; sign in again", hash);
+        }
         proofOfPossession.accept(published);
         RealmBinding realm = realmOfGroup(published, hash);
         Map<String, List<String>> attributes = admit(published, realm, hash);

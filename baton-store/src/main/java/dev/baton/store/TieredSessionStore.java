@@ -74,11 +74,31 @@ public final class TieredSessionStore implements AutoCloseable {
      */
     public TieredSessionStore(SessionStore store, TieredStoreSettings settings, String gateway, InstantSource clock,
                               MeterRegistry registry) {
+        this(store, settings, gateway, clock, registry, expired -> { });
+    }
+
+    /**
+     * @param gateway   the name of this gateway, the owner of its sessions in the store
+     * @param onExpired told of each session that reached its deadline in memory (on the thread that noticed;
+     *                  {@link #evictExpired()} makes sure it is noticed), so the gateway can withdraw it elsewhere
+     */
+    public TieredSessionStore(SessionStore store, TieredStoreSettings settings, String gateway, InstantSource clock,
+                              MeterRegistry registry, java.util.function.Consumer<StoredSession> onExpired) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.gateway = Objects.requireNonNull(gateway, "gateway");
         this.clock = Objects.requireNonNull(clock, "clock");
+        java.util.Objects.requireNonNull(onExpired, "onExpired");
         this.memory = Caffeine.newBuilder().ticker(ticker(clock)).expireAfter(new DeadlineExpiry())
+                .<SessionIdHash, StoredSession>removalListener((hash, session, cause) -> {
+                    if (cause == com.github.benmanes.caffeine.cache.RemovalCause.EXPIRED && session != null) {
+                        try {
+                            onExpired.accept(session);
+                        } catch (RuntimeException e) {
+                            LOG.warn("expiry listener failed for session {}", hash == null ? "?" : hash.abbreviated(), e);
+                        }
+                    }
+                })
                 .executor(Runnable::run).build();
         this.writes = new WriteQueue(store, settings, gateway, registry);
         this.touches = Counter.builder("baton.store.touches").description("activity updates in memory").register(registry);
@@ -209,8 +229,14 @@ public final class TieredSessionStore implements AutoCloseable {
         flusher = scheduler.scheduleWithFixedDelay(this::flushGuarded, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Evicts sessions past their deadline now, telling the expiry listener; also run with every flush. */
+    public void evictExpired() {
+        memory.cleanUp();
+    }
+
     private void flushGuarded() {
         try {
+            evictExpired();
             flushActivity();
         } catch (Throwable t) { // a scheduled task that throws is never run again
             LOG.error("activity flush failed; the next one is still scheduled", t);
