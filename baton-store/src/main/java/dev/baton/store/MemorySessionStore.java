@@ -46,6 +46,17 @@ public final class MemorySessionStore implements SessionStore, CleanupLease {
     }
 
     @Override
+    public boolean deleteOwned(SessionIdHash hash, String owner) {
+        open();
+        boolean[] deleted = new boolean[1];
+        sessions.computeIfPresent(Objects.requireNonNull(hash, "hash"), (h, s) -> {
+            deleted[0] = s.session().owner().equals(owner);
+            return deleted[0] ? null : s;
+        });
+        return deleted[0];
+    }
+
+    @Override
     public List<StoredSession> loadOwnedBy(String gateway, Instant now, int limit) {
         return query(s -> s.session().owner().equals(gateway) && s.expiryTime().isAfter(now), limit);
     }

@@ -39,6 +39,21 @@ public interface SessionStore extends AutoCloseable {
     }
 
     /**
+     * Deletes the session only if {@code owner} still owns it. Gateways that share one store need this: when a
+     * session migrates from A to B, B stores it as its own and A's later delete must not remove B's copy. The
+     * default loads and compares, which is not atomic; backends that can should do it in one statement.
+     */
+    default boolean deleteOwned(SessionIdHash hash, String owner) {
+        return load(hash).filter(s -> s.session().owner().equals(owner)).map(s -> delete(hash)).orElse(false);
+    }
+
+    /** {@link #writeAll} where each delete is {@link #deleteOwned} by {@code owner}; what the tiered store uses. */
+    default void writeAll(List<StoredSession> stores, List<SessionIdHash> deletes, String owner) {
+        stores.forEach(this::store);
+        deletes.forEach(h -> deleteOwned(h, owner));
+    }
+
+    /**
      * Sessions owned by {@code gateway} whose expiry is after {@code now}, for a restarting gateway.
      *
      * @param limit at most this many, latest expiry first

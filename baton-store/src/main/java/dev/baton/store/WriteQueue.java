@@ -61,7 +61,10 @@ final class WriteQueue implements AutoCloseable {
     private volatile boolean available = true;
     private volatile boolean running = true;
 
+    private final String gateway;
+
     WriteQueue(SessionStore store, TieredStoreSettings settings, String gateway, MeterRegistry registry) {
+        this.gateway = gateway;
         this.store = store;
         this.settings = settings;
         this.queue = new LinkedBlockingQueue<>(settings.maxQueuedWrites());
@@ -192,7 +195,7 @@ final class WriteQueue implements AutoCloseable {
     /** Returns null on success, else the failure. */
     private RuntimeException tryCommit(List<StoredSession> stores, List<SessionIdHash> deletes) {
         try {
-            batchTimer.record(() -> store.writeAll(stores, deletes));
+            batchTimer.record(() -> store.writeAll(stores, deletes, gateway));
             applied.increment(stores.size() + deletes.size());
             if (!available) {
                 available = true;

@@ -77,6 +77,22 @@ public abstract class SessionStoreContractTest {
     }
 
     @Test
+    void deleteOwnedLeavesASessionAnotherGatewayNowOwns() {
+        StoredSession atA = session("alice", "gw-a", clock.instant(), HOUR);
+        store.store(atA);
+        StoredSession atB = new StoredSession(atA.session().migratedTo("gw-b", "users", Set.of("staff"), false, clock.instant()),
+                atA.expiryTime());
+        store.store(atB);
+        assertThat(store.deleteOwned(atA.session().hash(), "gw-a")).isFalse();
+        store.writeAll(List.of(), List.of(atA.session().hash()), "gw-a");
+        assertThat(store.load(atA.session().hash())).get().extracting(s -> s.session().owner()).isEqualTo("gw-b");
+        store.writeAll(List.of(), List.of(atA.session().hash()), "gw-b");
+        assertThat(store.load(atA.session().hash())).isEmpty();
+        store.store(atB);
+        assertThat(store.deleteOwned(atA.session().hash(), "gw-b")).isTrue();
+    }
+
+    @Test
     void deleteSaysWhetherTheSessionWasThere() {
         StoredSession s = session("alice", "gw-a", clock.instant(), HOUR);
         store.store(s);

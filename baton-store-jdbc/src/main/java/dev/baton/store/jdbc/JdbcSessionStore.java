@@ -117,7 +117,21 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
     }
 
     @Override
+    public boolean deleteOwned(SessionIdHash hash, String owner) {
+        return update("delete", "DELETE FROM " + sessions + " WHERE id_hash = ? AND owner_gateway = ?", ps -> {
+            ps.setString(1, hash.hex());
+            ps.setString(2, owner);
+        }) > 0;
+    }
+
+    @Override
     public void writeAll(List<StoredSession> stores, List<SessionIdHash> deletes) {
+        writeAll(stores, deletes, null);
+    }
+
+    /** One transaction; deletes are limited to rows {@code owner} owns unless it is {@code null}. */
+    @Override
+    public void writeAll(List<StoredSession> stores, List<SessionIdHash> deletes, String owner) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false); // HikariCP restores auto-commit when the connection goes back to the pool
             try {
@@ -125,7 +139,7 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
                     upsertAll(c, stores);
                 }
                 if (!deletes.isEmpty()) {
-                    deleteAll(c, deletes);
+                    deleteAll(c, deletes, owner);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -156,10 +170,14 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
         }
     }
 
-    private void deleteAll(Connection c, List<SessionIdHash> deletes) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + sessions + " WHERE id_hash = ?")) {
+    private void deleteAll(Connection c, List<SessionIdHash> deletes, String owner) throws SQLException {
+        String sql = "DELETE FROM " + sessions + " WHERE id_hash = ?" + (owner == null ? "" : " AND owner_gateway = ?");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (SessionIdHash h : deletes) {
                 ps.setString(1, h.hex());
+                if (owner != null) {
+                    ps.setString(2, owner);
+                }
                 ps.addBatch();
             }
             ps.executeBatch();
