@@ -78,7 +78,7 @@ final class ResponseWriter {
                 continue;
             }
             out.append("<resultItem>");
-            e.getKey().appendXml(out, "ifmap");
+            e.getKey().appendXml(out, "");
             if (!e.getValue().isEmpty()) {
                 out.append("<metadata>");
                 for (Metadata m : e.getValue()) {

@@ -31,6 +31,16 @@ public final class RequestParser {
     /** Default {@code max-size} of a search in bytes when the request gives none. */
     public static final int DEFAULT_SEARCH_MAX_SIZE = 100_000;
 
+    /**
+     * Prefixes a filter may use without declaring them, because widely used clients (ifmapj among them) send
+     * {@code meta:} filters without an xmlns declaration. A declaration in the request wins.
+     */
+    private static final Map<String, String> WELL_KNOWN_PREFIXES = Map.of(
+            "meta", Xml.META_NS,
+            "ifmap", Xml.IFMAP_NS,
+            "op-meta", "http://www.trustedcomputinggroup.org/2012/IFMAP-OPERATIONAL-METADATA/1",
+            "baton", Xml.BATON_NS);
+
     private final XmlLimits limits;
     private final int maxMetadataLength;
 
@@ -105,7 +115,7 @@ public final class RequestParser {
                 }
                 case "delete" -> {
                     String text = in.attribute("filter");
-                    Filter filter = text == null ? null : Filter.compile(text, in.namespacesInScope());
+                    Filter filter = text == null ? null : Filter.compile(text, namespaces(in));
                     ops.add(new Request.Delete(itemAndMetadata(in, false).item, filter));
                 }
                 default -> throw new MalformedRequestException("unknown publish operation <" + op + ">");
@@ -141,7 +151,7 @@ public final class RequestParser {
 
     /** Reads the search attributes of the current element, then its one identifier child. */
     private Request.SearchSpec searchSpec(SafeReader in) {
-        var ns = in.namespacesInScope();
+        var ns = namespaces(in);
         String ml = in.attribute("match-links");
         String rf = in.attribute("result-filter");
         int depth = (int) Math.min(Integer.MAX_VALUE, parseLong(in.attribute("max-depth"), 0));
@@ -205,6 +215,12 @@ public final class RequestParser {
             list.add(draft);
         }
         return list;
+    }
+
+    private static Map<String, String> namespaces(SafeReader in) {
+        Map<String, String> ns = new HashMap<>(WELL_KNOWN_PREFIXES);
+        ns.putAll(in.namespacesInScope());
+        return ns;
     }
 
     private static Map<String, String> rootAttributes(SafeReader in) {
