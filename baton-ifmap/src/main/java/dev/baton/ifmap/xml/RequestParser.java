@@ -27,6 +27,8 @@ import javax.xml.stream.XMLStreamConstants;
  * Stateless and thread-safe.
  */
 public final class RequestParser {
+    private static final Set<String> REQUESTS = Set.of("newSession", "endSession", "renewSession", "poll",
+            "purgePublisher", "search", "publish", "subscribe");
     private static final Set<String> STAMPED = Set.of("ifmap-publisher-id", "ifmap-timestamp");
     /** Default {@code max-size} of a search in bytes when the request gives none. */
     public static final int DEFAULT_SEARCH_MAX_SIZE = 100_000;
@@ -83,6 +85,9 @@ public final class RequestParser {
         }
         String sid = in.attribute("session-id");
         String name = in.localName();
+        if (!REQUESTS.contains(name)) {
+            throw new MalformedRequestException("unknown IF-MAP request <" + name + ">");
+        }
         if (!name.equals("newSession") && (sid == null || sid.isEmpty())) {
             throw new IfmapException(IfmapError.InvalidSessionID, name + " has no session-id");
         }
