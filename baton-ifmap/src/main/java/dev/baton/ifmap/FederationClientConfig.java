@@ -15,7 +15,7 @@ import javax.net.ssl.SSLContext;
  * @param password       basic-auth password
  * @param ssl            TLS context trusting the server's certificate
  * @param gateway        this gateway's name, as published in ownership metadata
- * @param requestTimeout limit of one request (default 10 s)
+ * @param requestTimeout limit of one request (default 30 s)
  * @param pollTimeout    limit of one poll; longer than the server's poll wait (default 150 s)
  * @param renewInterval  how often the session is renewed (default 60 s; the server's timeout is 180 s)
  * @param maxBackoff     longest wait between reconnection attempts (default 5 s)
@@ -41,7 +41,7 @@ public record FederationClientConfig(URI url, String user, String password, SSLC
 
     /** A configuration with the defaults above. */
     public static FederationClientConfig of(URI url, String user, String password, SSLContext ssl, String gateway) {
-        return new FederationClientConfig(url, user, password, ssl, gateway, Duration.ofSeconds(10),
+        return new FederationClientConfig(url, user, password, ssl, gateway, Duration.ofSeconds(30),
                 Duration.ofSeconds(150), Duration.ofSeconds(60), Duration.ofSeconds(5));
     }
 

@@ -115,7 +115,7 @@ class FederationClientTest {
         Session migrated = seen.asSession().migratedTo("gw-b", "Partners", Set.of("limited"), false, T0.plusSeconds(60));
         assertThat(gwB.claim(seen, migrated, Set.of())).isTrue();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> lostAtA.contains(hash));
+        await().atMost(Duration.ofSeconds(60)).until(() -> lostAtA.contains(hash));
         assertThat(gwA.owns(hash)).isFalse();
         assertThat(gwB.owns(hash)).isTrue();
         FederatedSession now = gwC.lookup(hash).orElseThrow();
@@ -162,7 +162,7 @@ class FederationClientTest {
         } finally {
             pool.shutdownNow();
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> lostAtA.containsAll(hashes));
+        await().atMost(Duration.ofSeconds(60)).until(() -> lostAtA.containsAll(hashes));
         assertThat(hashes).noneMatch(gwA::owns);
     }
 

@@ -46,7 +46,7 @@ class RestartTest {
             IfmapServer second = startOn(port);
             try {
                 assertThat(second.certificate()).isEqualTo(certificate);
-                await().atMost(Duration.ofSeconds(15)).until(() -> gwA.reconnects() >= 1);
+                await().atMost(Duration.ofSeconds(60)).until(() -> gwA.reconnects() >= 1);
                 gwB = FederationClientTest.client(second, "bob", "gw-b");
                 FederatedSession seen = gwB.lookup(hash).orElseThrow();
                 assertThat(seen.owner()).isEqualTo("gw-a");
@@ -55,7 +55,7 @@ class RestartTest {
 
                 assertThat(gwB.claim(seen, seen.asSession().migratedTo("gw-b", "Users", Set.of("x"), false,
                         seen.startTime()), Set.of())).isTrue();
-                await().atMost(Duration.ofSeconds(10)).until(() -> lost.contains(hash));
+                await().atMost(Duration.ofSeconds(60)).until(() -> lost.contains(hash));
             } finally {
                 if (gwB != null) {
                     gwB.close();

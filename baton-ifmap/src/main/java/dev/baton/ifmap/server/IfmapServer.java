@@ -205,6 +205,7 @@ public final class IfmapServer implements AutoCloseable {
 
     /** Stops listening, ends every client session and closes the metadata store. Idempotent. */
     public synchronized void stop() {
+        long started = System.nanoTime();
         if (sweeper != null) {
             sweeper.shutdownNow();
             sweeper = null;
@@ -220,6 +221,7 @@ public final class IfmapServer implements AutoCloseable {
             store.close();
             store = null;
         }
+        LOG.info("federation server stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
     @Override
