@@ -37,11 +37,13 @@ public final class Filter {
     private static final DocumentBuilderFactory DOM = domFactory();
 
     private final String text;
+    private final Map<String, String> namespaces;
     private final List<String[]> names;
     private final XPathExpression expression;
 
-    private Filter(String text, List<String[]> names, XPathExpression expression) {
+    private Filter(String text, Map<String, String> namespaces, List<String[]> names, XPathExpression expression) {
         this.text = text;
+        this.namespaces = Map.copyOf(namespaces);
         this.names = names;
         this.expression = expression;
     }
@@ -55,7 +57,7 @@ public final class Filter {
     public static Filter compile(String text, Map<String, String> namespaces) {
         String trimmed = text.strip();
         if (trimmed.equals("*")) {
-            return new Filter(text, List.of(), null);
+            return new Filter(text, namespaces, List.of(), null);
         }
         List<String[]> names = new ArrayList<>();
         for (String part : OR.split(trimmed)) {
@@ -72,9 +74,14 @@ public final class Filter {
             names.add(new String[] {ns, m.group(2)});
         }
         if (names != null) {
-            return new Filter(text, List.copyOf(names), null);
+            return new Filter(text, namespaces, List.copyOf(names), null);
         }
-        return new Filter(text, null, compileXPath(text, namespaces));
+        return new Filter(text, namespaces, null, compileXPath(text, namespaces));
+    }
+
+    /** The prefix-to-namespace bindings the filter was compiled with. */
+    public Map<String, String> namespaces() {
+        return namespaces;
     }
 
     /** The filter as the client wrote it. */

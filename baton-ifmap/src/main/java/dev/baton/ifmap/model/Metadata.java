@@ -37,6 +37,11 @@ public record Metadata(long id, String namespace, String localName, Cardinality 
         attributes = java.util.Map.copyOf(attributes);
     }
 
+    /** The same element with another server-assigned id (replicas number metadata by log position). */
+    public Metadata withId(long newId) {
+        return new Metadata(newId, namespace, localName, cardinality, publisherId, lifetime, xml, attributes);
+    }
+
     /** Whether this is {@code localName} in {@code namespace}. */
     public boolean is(String namespace, String localName) {
         return this.localName.equals(localName) && this.namespace.equals(namespace);

@@ -38,6 +38,7 @@ public final class IfmapServer implements AutoCloseable {
     private final IfmapServerConfig config;
     private MapService service;
     private MetadataStore store;
+    private PostgresReplication replication;
     private Javalin app;
     private ServerConnector connector;
     private ScheduledExecutorService sweeper;
@@ -59,8 +60,15 @@ public final class IfmapServer implements AutoCloseable {
         }
         keyStore = config.keyStore();
         store = config.storeFactory().get();
+        if (config.replication() != null) {
+            var r = config.replication();
+            replication = new PostgresReplication(r.jdbcUrl(), r.user(), r.password(), r.name());
+        }
         service = new MapService(config.clock(), config.sessionTimeout(), config.pollWait(),
-                config.maxPollResultSize(), config.rights(), store);
+                config.maxPollResultSize(), config.rights(), store, replication);
+        if (replication != null) {
+            replication.start(service);
+        }
         SoapEndpoint endpoint = new SoapEndpoint(service,
                 new RequestParser(config.xmlLimits(), config.maxMetadataLength()));
         app = Javalin.create(c -> {
@@ -216,6 +224,10 @@ public final class IfmapServer implements AutoCloseable {
         if (app != null) {
             app.stop();
             app = null;
+        }
+        if (replication != null) {
+            replication.close();
+            replication = null;
         }
         if (store != null) {
             store.close();

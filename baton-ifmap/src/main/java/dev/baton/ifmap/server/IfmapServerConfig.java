@@ -34,12 +34,25 @@ import java.util.function.Supplier;
  * @param maxPollResultSize upper bound of any session's max-poll-result-size, bytes (default 5,000,000)
  * @param xmlLimits         request size, depth and element bounds
  * @param maxMetadataLength longest metadata element in characters (default 65,536)
+ * @param replication       PostgreSQL replication of the whole graph among replicas, or {@code null} for a
+ *                          single node
  */
 public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Function<String, PublisherRights> rights,
                                 Path dataDirectory, KeyStore explicitKeyStore, char[] keyStorePassword,
                                 KeyStore clientTrustStore, Supplier<MetadataStore> storeFactory, InstantSource clock,
                                 Duration sessionTimeout, Duration pollWait, long maxPollResultSize,
-                                XmlLimits xmlLimits, int maxMetadataLength) {
+                                XmlLimits xmlLimits, int maxMetadataLength, Replicas replication) {
+
+    /**
+     * Replicas of one federation share their graph through one PostgreSQL database.
+     *
+     * @param jdbcUrl  {@code jdbc:postgresql://host:port/db}
+     * @param user     database user
+     * @param password database password
+     * @param name     names the tables and the LISTEN/NOTIFY channel (default {@code ifmap})
+     */
+    public record Replicas(String jdbcUrl, String user, String password, String name) { }
+
 
     /** Validates; messages name the option. */
     public IfmapServerConfig {
@@ -84,6 +97,7 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
         private long maxPollResultSize = 5_000_000;
         private XmlLimits xmlLimits = XmlLimits.DEFAULTS;
         private int maxMetadataLength = 65_536;
+        private Replicas replicas;
 
         /** Listen address and port (0: any free port). */
         public Builder listen(String host, int port) {
@@ -171,15 +185,25 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
             return this;
         }
 
+        /**
+         * Makes this server a replica of every server configured with the same database and name; the
+         * database then holds the whole graph and forever metadata needs no other store.
+         */
+        public Builder replicas(Replicas r) {
+            this.replicas = r;
+            return this;
+        }
+
         /** The frozen configuration. */
         public IfmapServerConfig config() {
             Map<String, PublisherRights> r = Map.copyOf(rights);
             Path dir = dataDirectory;
             Supplier<MetadataStore> sf = storeFactory != null ? storeFactory
+                    : replicas != null ? MetadataStore::none
                     : () -> JdbcMetadataStore.h2(dir.resolve("federation-db"));
             return new IfmapServerConfig(host, port, users, u -> r.getOrDefault(u, PublisherRights.DEFAULT), dir,
                     keyStore, keyStorePassword, clientTrustStore, sf, clock, sessionTimeout, pollWait,
-                    maxPollResultSize, xmlLimits, maxMetadataLength);
+                    maxPollResultSize, xmlLimits, maxMetadataLength, replicas);
         }
 
         /** A server with this configuration, not yet started. */

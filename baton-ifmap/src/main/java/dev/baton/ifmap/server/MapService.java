@@ -50,6 +50,7 @@ final class MapService implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
     private final PersistenceWriter writer;
+    private final PostgresReplication replication;
 
     /**
      * A service over {@code store}, loading the forever metadata it holds.
@@ -61,6 +62,15 @@ final class MapService implements AutoCloseable {
      */
     MapService(InstantSource clock, Duration sessionTimeout, Duration pollWait, long maxPollResultSize,
                       Function<String, PublisherRights> rights, MetadataStore store) {
+        this(clock, sessionTimeout, pollWait, maxPollResultSize, rights, store, null);
+    }
+
+    /**
+     * A replica whose graph follows {@code replication}'s shared log; {@code store} is then normally
+     * {@link MetadataStore#none()}, the log being the authority. Call {@link PostgresReplication#start} after this.
+     */
+    MapService(InstantSource clock, Duration sessionTimeout, Duration pollWait, long maxPollResultSize,
+               Function<String, PublisherRights> rights, MetadataStore store, PostgresReplication replication) {
         this.clock = clock;
         this.sessionTimeout = sessionTimeout;
         this.pollWait = pollWait;
@@ -73,6 +83,7 @@ final class MapService implements AutoCloseable {
         }
         ids.set(maxId);
         this.writer = new PersistenceWriter(store);
+        this.replication = replication;
     }
 
     /** Opens a session for {@code user}, ending the user's earlier one (one session per client identity). */
@@ -103,7 +114,7 @@ final class MapService implements AutoCloseable {
 
     /** Ends {@code s}: its subscriptions and session-lifetime metadata go, a waiting poll is answered. */
     public void end(ClientSession s, String reason) {
-        List<MetadataStore.Change> changes = new ArrayList<>();
+        GraphOp purge = new GraphOp.Purge(s.publisherId, true);
         lock.lock();
         try {
             if (s.ended) {
@@ -113,71 +124,119 @@ final class MapService implements AutoCloseable {
             sessions.remove(s.id);
             sessionByUser.remove(s.user, s);
             subscriptions.removeAll(s);
-            removePublished(s.publisherId, m -> m.lifetime() == Metadata.Lifetime.session, changes);
+            if (replication == null) {
+                apply(List.of(purge), new ArrayList<>()); // session metadata is never persisted
+            }
         } finally {
             lock.unlock();
         }
         s.queue.close("session ended: " + reason);
+        if (replication != null) {
+            replication.append(List.of(purge), List.of());
+        }
     }
 
     /** Applies {@code ops} atomically and returns once forever metadata among them is durable. */
     public void publish(ClientSession s, List<Request.PublishOp> ops) {
         require(rights(s).publish(), s, "publish");
+        List<GraphOp> graphOps = stamp(s, ops, clock.instant());
+        if (replication != null) {
+            lock.lock();
+            try {
+                OwnershipRule.check(graph, ops); // fails fast; the shared log decides for good
+            } finally {
+                lock.unlock();
+            }
+            replication.append(graphOps, OwnershipRule.claims(ops));
+            return;
+        }
         List<MetadataStore.Change> changes = new ArrayList<>();
         lock.lock();
         try {
             OwnershipRule.check(graph, ops);
-            Set<Item> touched = new LinkedHashSet<>();
-            Instant now = clock.instant();
-            for (Request.PublishOp op : ops) {
-                switch (op) {
-                    case Request.Update u -> update(s, u, now, touched, changes);
-                    case Request.Delete d -> delete(d, touched, changes);
-                    case Request.Notify n -> notify(s, n, now);
-                }
-            }
-            subscriptions.changed(touched);
+            apply(graphOps, changes);
         } finally {
             lock.unlock();
         }
         awaitDurable(writer.submit(changes));
     }
 
-    private void update(ClientSession s, Request.Update u, Instant now, Set<Item> touched,
-                        List<MetadataStore.Change> changes) {
-        for (MetadataDraft d : u.metadata()) {
-            Metadata m = d.stamp(ids.incrementAndGet(), s.publisherId, now, u.lifetime());
+    /** The graph operations of a publish request, stamped with the publisher and {@code now}. */
+    private List<GraphOp> stamp(ClientSession s, List<Request.PublishOp> ops, Instant now) {
+        List<GraphOp> out = new ArrayList<>(ops.size());
+        for (Request.PublishOp op : ops) {
+            switch (op) {
+                case Request.Update u -> out.add(new GraphOp.Put(u.item(), stamp(s, u.metadata(), now, u.lifetime())));
+                case Request.Notify n -> out.add(new GraphOp.Tell(n.item(),
+                        stamp(s, n.metadata(), now, Metadata.Lifetime.session)));
+                case Request.Delete d -> out.add(new GraphOp.Remove(d.item(), d.filter()));
+            }
+        }
+        return out;
+    }
+
+    private List<Metadata> stamp(ClientSession s, List<MetadataDraft> drafts, Instant now, Metadata.Lifetime lifetime) {
+        List<Metadata> out = new ArrayList<>(drafts.size());
+        for (MetadataDraft d : drafts) {
+            out.add(d.stamp(ids.incrementAndGet(), s.publisherId, now, lifetime));
+        }
+        return out;
+    }
+
+    /**
+     * Applies replicated operations, as one atomic change, to this replica's graph. Called by the
+     * replication log in log order.
+     */
+    void applyReplicated(List<GraphOp> ops) {
+        lock.lock();
+        try {
+            apply(ops, new ArrayList<>());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Applies {@code ops} in order and re-runs the subscriptions that see a change. Holds the lock. */
+    private void apply(List<GraphOp> ops, List<MetadataStore.Change> changes) {
+        Set<Item> touched = new LinkedHashSet<>();
+        for (GraphOp op : ops) {
+            switch (op) {
+                case GraphOp.Put p -> put(p, touched, changes);
+                case GraphOp.Remove r -> {
+                    Predicate<Metadata> which = r.filter() == null ? m -> true : r.filter()::matches;
+                    if (!remove(r.item(), which, changes).isEmpty()) {
+                        touched.add(r.item());
+                    }
+                }
+                case GraphOp.Tell t -> tell(t);
+                case GraphOp.Purge p -> touched.addAll(purgeItems(p, changes));
+            }
+        }
+        subscriptions.changed(touched);
+    }
+
+    private void put(GraphOp.Put p, Set<Item> touched, List<MetadataStore.Change> changes) {
+        for (Metadata m : p.metadata()) {
             if (m.cardinality() == Metadata.Cardinality.singleValue) {
-                remove(u.item(), m::sameTypeAs, changes);
+                remove(p.item(), m::sameTypeAs, changes);
             }
-            graph.add(u.item(), m);
+            graph.add(p.item(), m);
             if (m.lifetime() == Metadata.Lifetime.forever) {
-                changes.add(new MetadataStore.Change(u.item(), m, true));
+                changes.add(new MetadataStore.Change(p.item(), m, true));
             }
         }
-        touched.add(u.item());
+        touched.add(p.item());
     }
 
-    private void delete(Request.Delete d, Set<Item> touched, List<MetadataStore.Change> changes) {
-        Predicate<Metadata> which = d.filter() == null ? m -> true : d.filter()::matches;
-        if (!remove(d.item(), which, changes).isEmpty()) {
-            touched.add(d.item());
-        }
-    }
-
-    private void notify(ClientSession s, Request.Notify n, Instant now) {
-        List<Metadata> stamped = new ArrayList<>();
-        for (MetadataDraft d : n.metadata()) {
-            stamped.add(d.stamp(ids.incrementAndGet(), s.publisherId, now, Metadata.Lifetime.session));
-        }
-        for (Subscription sub : subscriptions.watching(List.of(n.item()))) {
-            if (n.item().isLink() && sub.spec.matchLinks() != null
-                    && stamped.stream().noneMatch(sub.spec.matchLinks()::matches)) {
+    private void tell(GraphOp.Tell t) {
+        for (Subscription sub : subscriptions.watching(List.of(t.item()))) {
+            if (t.item().isLink() && sub.spec.matchLinks() != null
+                    && t.metadata().stream().noneMatch(sub.spec.matchLinks()::matches)) {
                 continue;
             }
-            List<Metadata> kept = Searcher.filter(stamped, sub.spec.resultFilter());
+            List<Metadata> kept = Searcher.filter(t.metadata(), sub.spec.resultFilter());
             if (!kept.isEmpty()) {
-                subscriptions.notify(sub, n.item(), kept);
+                subscriptions.notify(sub, t.item(), kept);
             }
         }
     }
@@ -185,6 +244,9 @@ final class MapService implements AutoCloseable {
     /** Runs a search. */
     public SearchResult search(ClientSession s, Request.SearchSpec spec) {
         require(rights(s).search(), s, "search");
+        if (replication != null) {
+            replication.catchUp(); // a search sees everything committed on any replica before it began
+        }
         lock.lock();
         try {
             return Searcher.search(graph, spec);
@@ -230,10 +292,15 @@ final class MapService implements AutoCloseable {
         String target = publisherId.isEmpty() ? s.publisherId : publisherId;
         PublisherRights r = rights(s);
         require(target.equals(s.publisherId) ? r.purgeOwn() : r.purgeOthers(), s, "purge " + target);
+        GraphOp purge = new GraphOp.Purge(target, false);
+        if (replication != null) {
+            replication.append(List.of(purge), List.of());
+            return;
+        }
         List<MetadataStore.Change> changes = new ArrayList<>();
         lock.lock();
         try {
-            removePublished(target, m -> true, changes);
+            apply(List.of(purge), changes);
         } finally {
             lock.unlock();
         }
@@ -258,15 +325,16 @@ final class MapService implements AutoCloseable {
         return sessions.size();
     }
 
-    private void removePublished(String publisherId, Predicate<Metadata> which, List<MetadataStore.Change> changes) {
+    private Set<Item> purgeItems(GraphOp.Purge p, List<MetadataStore.Change> changes) {
         Set<Item> touched = new LinkedHashSet<>();
-        for (Item item : graph.itemsOf(publisherId)) {
-            if (!remove(item, m -> m.publisherId().equals(publisherId) && which.test(m), changes).isEmpty()) {
+        for (Item item : graph.itemsOf(p.publisherId())) {
+            if (!remove(item, m -> m.publisherId().equals(p.publisherId())
+                    && (!p.sessionOnly() || m.lifetime() == Metadata.Lifetime.session), changes).isEmpty()) {
                 touched.add(item);
             }
         }
-        graph.forgetPublisherIfEmpty(publisherId);
-        subscriptions.changed(touched);
+        graph.forgetPublisherIfEmpty(p.publisherId());
+        return touched;
     }
 
     private List<Metadata> remove(Item item, Predicate<Metadata> which, List<MetadataStore.Change> changes) {

@@ -2,6 +2,7 @@ package dev.baton.ifmap.server;
 
 import dev.baton.ifmap.model.IfmapError;
 import dev.baton.ifmap.model.IfmapException;
+import dev.baton.ifmap.model.Item;
 import dev.baton.ifmap.model.Metadata;
 import dev.baton.ifmap.model.MetadataDraft;
 import dev.baton.ifmap.model.Request;
@@ -38,6 +39,24 @@ final class OwnershipRule {
                 }
             }
         }
+    }
+
+    /** A claim of {@code generation} on {@code item}, for the replicas' shared compare-and-set. */
+    record Claim(Item item, long generation) { }
+
+    /** The session-owner claims among {@code ops} (already checked well-formed by {@link #check}). */
+    static List<Claim> claims(List<Request.PublishOp> ops) {
+        List<Claim> out = new java.util.ArrayList<>();
+        for (Request.PublishOp op : ops) {
+            if (op instanceof Request.Update u) {
+                for (MetadataDraft d : u.metadata()) {
+                    if (d.namespace().equals(Xml.BATON_NS) && d.localName().equals(ELEMENT)) {
+                        out.add(new Claim(u.item(), number(d, "generation")));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static void check(MapGraph graph, Request.Update u, MetadataDraft d) {
