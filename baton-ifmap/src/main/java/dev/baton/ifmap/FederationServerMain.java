@@ -12,8 +12,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code federation --listen HOST:PORT --basic-auth-users FILE [--data-dir DIR]
- * [--jdbc-url URL [--jdbc-user U] [--jdbc-password P]]}: runs a federation server until the process is
- * stopped. A small class in the manner of a command-line tool: streams come in, an exit status goes out,
+ * [--jdbc-url URL [--jdbc-user U] [--jdbc-password P]] [--replicas NAME]}: runs a federation server until
+ * the process is stopped. {@code --jdbc-url} alone keeps forever metadata in that database instead of the
+ * embedded H2; with {@code --replicas NAME} (a PostgreSQL URL) the server is a replica of every server started
+ * with the same database and name. A small class in the manner of a command-line tool: streams come in, an exit status goes out,
  * so it is testable without a process. Exit 0 on a clean stop; otherwise the {@link ResultCode}'s status
  * with a one-line reason on the error stream.
  */
@@ -70,6 +72,7 @@ public final class FederationServerMain {
         String jdbcUrl = null;
         String jdbcUser = "postgres";
         String jdbcPassword = "";
+        String replicas = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -79,8 +82,10 @@ public final class FederationServerMain {
                 case "--jdbc-url" -> jdbcUrl = require(value, "--jdbc-url");
                 case "--jdbc-user" -> jdbcUser = require(value, "--jdbc-user");
                 case "--jdbc-password" -> jdbcPassword = require(value, "--jdbc-password");
+                case "--replicas" -> replicas = require(value, "--replicas");
                 default -> throw new BatonException(ResultCode.CONFIGURATION, "unknown option " + args[i]
-                        + "; expected --listen, --basic-auth-users, --data-dir, --jdbc-url, --jdbc-user, --jdbc-password");
+                        + "; expected --listen, --basic-auth-users, --data-dir, --jdbc-url, --jdbc-user, --jdbc-password,"
+                        + " --replicas");
             }
             i++;
         }
@@ -88,7 +93,12 @@ public final class FederationServerMain {
             throw new BatonException(ResultCode.CONFIGURATION, "--basic-auth-users FILE is required");
         }
         b.users(BasicAuthUsers.read(Path.of(users)));
-        if (jdbcUrl != null) {
+        if (replicas != null) {
+            if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+                throw new BatonException(ResultCode.CONFIGURATION, "--replicas needs --jdbc-url jdbc:postgresql://...");
+            }
+            b.replicas(new IfmapServerConfig.Replicas(jdbcUrl, jdbcUser, jdbcPassword, replicas));
+        } else if (jdbcUrl != null) {
             String url = jdbcUrl;
             String user = jdbcUser;
             String password = jdbcPassword;
