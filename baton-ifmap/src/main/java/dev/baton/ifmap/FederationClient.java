@@ -1,0 +1,307 @@
+package dev.baton.ifmap;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.Session;
+import dev.baton.core.SessionIdHash;
+import dev.baton.ifmap.client.IfmapClient;
+import dev.baton.ifmap.client.PollResult;
+import dev.baton.ifmap.client.Publish;
+import dev.baton.ifmap.client.ReceivedMetadata;
+import dev.baton.ifmap.client.ResultItem;
+import dev.baton.ifmap.client.SearchQuery;
+import dev.baton.ifmap.model.IfmapError;
+import dev.baton.ifmap.model.IfmapException;
+import dev.baton.ifmap.model.Item;
+import dev.baton.ifmap.model.Xml;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a gateway does with the federation server, in the words of a migration: publish a session at
+ * sign-in, look one up when an agent arrives, claim it (exactly one of any racing gateways wins), and
+ * hear through its subscription when another gateway claimed one of its own.
+ *
+ * <p>Ownership: every owned session has a subscription named {@code own-HASH} on its access-request with
+ * result-filter {@code baton:session-owner}. A claim is one atomic publish whose first element is a
+ * {@code baton:session-owner} update at generation g+1 expecting g (the server's compare-and-set rule), then
+ * the new owner's data replacing the old owner's. The loser gets an errorResult ({@code claim} returns
+ * false); the old owner's poll sees an updateResult naming another gateway and fires the ownership-lost
+ * listeners, whose job is to drop the local session.
+ *
+ * <p>Robustness: the poll loop runs on its own thread; when the server is gone or forgot the session
+ * (restart, timeout) it reconnects with exponential back-off and jitter, opens a new session and
+ * re-subscribes every owned session. A timer renews the session. Thread-safe.
+ */
+public final class FederationClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FederationClient.class);
+    private static final String OWN = "own-";
+
+    private final FederationClientConfig config;
+    private final IfmapClient client;
+    private final Map<SessionIdHash, Long> owned = new ConcurrentHashMap<>();
+    private final List<Consumer<SessionIdHash>> lostListeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService timer;
+    private final Object connectLock = new Object();
+    private volatile boolean running = true;
+    private volatile long reconnects;
+    private Thread poller;
+
+    private FederationClient(FederationClientConfig config) {
+        this.config = config;
+        this.client = new IfmapClient(config.url(), config.user(), config.password(), config.ssl(),
+                config.requestTimeout(), config.pollTimeout());
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("ifmap-renew-" + config.gateway()).factory());
+    }
+
+    /** Connects (new session), starts the poll loop and the renew timer. */
+    public static FederationClient connect(FederationClientConfig config) {
+        FederationClient c = new FederationClient(config);
+        c.client.newSession(0);
+        c.poller = Thread.ofVirtual().name("ifmap-poll-" + config.gateway()).start(c::pollLoop);
+        long renew = config.renewInterval().toMillis();
+        c.timer.scheduleWithFixedDelay(c::renew, renew, renew, TimeUnit.MILLISECONDS);
+        return c;
+    }
+
+    /** Calls {@code listener} with the hash of every owned session another gateway takes. */
+    public void onOwnershipLost(Consumer<SessionIdHash> listener) {
+        lostListeners.add(listener);
+    }
+
+    /**
+     * Publishes a session this gateway just authenticated (F2), as its first owner.
+     *
+     * @throws BatonException {@link ResultCode#CONFLICT} if the hash is already published by someone
+     */
+    public void publishSession(Session s, Set<String> capabilities) {
+        if (!tryOwn(s, 1, null, capabilities)) {
+            throw new BatonException(ResultCode.CONFLICT, "session is already published in the federation",
+                    s.hash(), config.gateway(), null);
+        }
+    }
+
+    /** Looks up a session by hash (F3); empty if the federation does not hold it. */
+    public Optional<FederatedSession> lookup(SessionIdHash hash) {
+        List<ResultItem> items = client.search(new SearchQuery(SessionMapping.accessRequest(hash), 0, null, null, 0));
+        return SessionMapping.read(hash, items);
+    }
+
+    /**
+     * Claims {@code seen} for this gateway as {@code migrated} (F3, F4). Of any number of gateways claiming
+     * the same generation at once, exactly one gets {@code true}.
+     */
+    public boolean claim(FederatedSession seen, Session migrated, Set<String> capabilities) {
+        if (!migrated.hash().equals(seen.hash())) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "claimed session does not match the one looked up");
+        }
+        return tryOwn(migrated, seen.generation() + 1, seen.owner(), capabilities);
+    }
+
+    /** Republishes what changed of an owned session (roles, activity); ownership stays. */
+    public void update(Session s, Set<String> capabilities) {
+        requireOwned(s.hash());
+        client.publish(data(new Publish(), s, capabilities, true));
+    }
+
+    /** Removes a session this gateway owns from the federation (sign-out or expiry). */
+    public void withdraw(SessionIdHash hash) {
+        requireOwned(hash);
+        owned.remove(hash);
+        unsubscribeQuietly(hash);
+        Item ar = Item.of(SessionMapping.accessRequest(hash));
+        client.publish(new Publish().delete(ar, null)
+                .delete(Item.link(SessionMapping.accessRequest(hash), SessionMapping.gateway(config.gateway())), null));
+    }
+
+    /** Whether this gateway owns {@code hash} as far as it knows. */
+    public boolean owns(SessionIdHash hash) {
+        return owned.containsKey(hash);
+    }
+
+    /** How many times the client reconnected since it started. */
+    public long reconnects() {
+        return reconnects;
+    }
+
+    private boolean tryOwn(Session s, long generation, String previousOwner, Set<String> capabilities) {
+        Item ar = Item.of(SessionMapping.accessRequest(s.hash()));
+        Publish p = new Publish().update(ar, true, SessionMapping.owner(config.gateway(), generation));
+        p.delete(ar, "meta:role or meta:capability");
+        if (previousOwner != null && !previousOwner.equals(config.gateway())) {
+            p.delete(Item.link(SessionMapping.accessRequest(s.hash()), SessionMapping.gateway(previousOwner)),
+                    "meta:authenticated-by");
+        }
+        try {
+            client.publish(data(p, s, capabilities, false));
+        } catch (IfmapException e) {
+            if (e.error() == IfmapError.Failure && e.getMessage().startsWith("ownership conflict")) {
+                return false;
+            }
+            throw e;
+        }
+        owned.put(s.hash(), generation);
+        client.subscribe(OWN + s.hash().hex(), ownershipQuery(s.hash()));
+        return true;
+    }
+
+    private Publish data(Publish p, Session s, Set<String> capabilities, boolean replaceLists) {
+        var ar = SessionMapping.accessRequest(s.hash());
+        if (replaceLists) {
+            p.delete(Item.of(ar), "meta:role or meta:capability");
+        }
+        p.update(Item.of(ar), true, SessionMapping.session(s));
+        p.update(Item.link(ar, SessionMapping.identity(s.user())), true, SessionMapping.authenticatedAs());
+        p.update(Item.link(ar, SessionMapping.gateway(config.gateway())), true, SessionMapping.authenticatedBy());
+        String[] lists = java.util.stream.Stream.concat(s.roles().stream().map(SessionMapping::role),
+                capabilities.stream().map(SessionMapping::capability)).toArray(String[]::new);
+        if (lists.length > 0) {
+            p.update(Item.of(ar), true, lists);
+        }
+        return p;
+    }
+
+    private static SearchQuery ownershipQuery(SessionIdHash hash) {
+        return new SearchQuery(SessionMapping.accessRequest(hash), 0, null, "baton:session-owner", 0);
+    }
+
+    private void pollLoop() {
+        int failures = 0;
+        while (running) {
+            try {
+                for (PollResult r : client.poll()) {
+                    handle(r);
+                }
+                failures = 0;
+            } catch (BatonException e) {
+                if (!running) {
+                    return;
+                }
+                failures++;
+                LOG.warn("federation poll failed ({}); reconnecting", e.getMessage());
+                backOff(failures);
+                reconnect();
+            } catch (RuntimeException e) {
+                // Catch everything: a dead poll loop would leave this gateway deaf to lost sessions.
+                LOG.error("federation poll result could not be handled", e);
+            }
+        }
+    }
+
+    private void handle(PollResult r) {
+        if (!r.name().startsWith(OWN)) {
+            return;
+        }
+        SessionIdHash hash = SessionIdHash.parse(r.name().substring(OWN.length()));
+        if (r.error() != null) {
+            LOG.warn("ownership subscription of {} ended: {} {}", hash.abbreviated(), r.error(), r.errorText());
+            if (owned.containsKey(hash)) {
+                client.subscribe(r.name(), ownershipQuery(hash));
+            }
+            return;
+        }
+        if (r.kind().equals("deleteResult")) {
+            return;
+        }
+        for (ResultItem item : r.items()) {
+            for (ReceivedMetadata m : item.metadata()) {
+                if (m.is(Xml.BATON_NS, "session-owner") && !config.gateway().equals(m.attributes().get("gateway"))) {
+                    lost(hash, m.attributes().get("gateway"));
+                }
+            }
+        }
+    }
+
+    private void lost(SessionIdHash hash, String newOwner) {
+        if (owned.remove(hash) == null) {
+            return;
+        }
+        LOG.info("session {} was taken over by gateway {}", hash.abbreviated(), newOwner);
+        unsubscribeQuietly(hash);
+        for (Consumer<SessionIdHash> l : lostListeners) {
+            try {
+                l.accept(hash);
+            } catch (RuntimeException e) {
+                LOG.error("ownership-lost listener failed for {}", hash.abbreviated(), e);
+            }
+        }
+    }
+
+    private void unsubscribeQuietly(SessionIdHash hash) {
+        try {
+            client.unsubscribe(OWN + hash.hex());
+        } catch (BatonException e) {
+            LOG.debug("could not unsubscribe {}", hash.abbreviated(), e);
+        }
+    }
+
+    /** Opens a new session and re-subscribes every owned session; the server may have restarted. */
+    private void reconnect() {
+        synchronized (connectLock) {
+            try {
+                client.newSession(0);
+                reconnects++;
+                for (SessionIdHash hash : owned.keySet()) {
+                    client.subscribe(OWN + hash.hex(), ownershipQuery(hash));
+                }
+                LOG.info("reconnected to the federation server, {} ownership subscriptions restored", owned.size());
+            } catch (BatonException e) {
+                LOG.warn("reconnection to the federation server failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void backOff(int failures) {
+        long max = config.maxBackoff().toMillis();
+        long wait = Math.min(max, 100L << Math.min(failures, 16));
+        try {
+            Thread.sleep(wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void renew() {
+        try {
+            client.renewSession();
+        } catch (RuntimeException e) {
+            // Catch everything: a throwing scheduled task is cancelled for good. The poll loop reconnects.
+            LOG.warn("federation session renewal failed: {}", e.getMessage());
+        }
+    }
+
+    private void requireOwned(SessionIdHash hash) {
+        if (!owned.containsKey(hash)) {
+            throw new BatonException(ResultCode.NOT_AUTHORIZED, "this gateway does not own the session", hash,
+                    config.gateway(), null);
+        }
+    }
+
+    /** Stops the poll loop and the timer and ends the IF-MAP session; published forever data stays. */
+    @Override
+    public void close() {
+        running = false;
+        timer.shutdownNow();
+        try {
+            client.endSession();
+        } catch (RuntimeException e) {
+            LOG.debug("endSession failed while closing", e);
+        }
+        if (poller != null) {
+            poller.interrupt();
+        }
+        client.close();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.baton.ifmap;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.ifmap.server.BasicAuthUsers;
+import dev.baton.ifmap.server.IfmapServer;
+import dev.baton.ifmap.server.IfmapServerConfig;
+import dev.baton.ifmap.server.JdbcMetadataStore;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code federation --listen HOST:PORT --basic-auth-users FILE [--data-dir DIR]
+ * [--jdbc-url URL [--jdbc-user U] [--jdbc-password P]] [--replicas NAME]}: runs a federation server until
+ * the process is stopped. {@code --jdbc-url} alone keeps forever metadata in that database instead of the
+ * embedded H2; with {@code --replicas NAME} (a PostgreSQL URL) the server is a replica of every server started
+ * with the same database and name. A small class in the manner of a command-line tool: streams come in, an exit status goes out,
+ * so it is testable without a process. Exit 0 on a clean stop; otherwise the {@link ResultCode}'s status
+ * with a one-line reason on the error stream.
+ */
+public final class FederationServerMain {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** A tool writing to {@code out} and {@code err}. */
+    public FederationServerMain(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs from a shell. */
+    public static void main(String[] args) {
+        System.exit(new FederationServerMain(System.out, System.err).run(args, new CountDownLatch(1)));
+    }
+
+    /**
+     * Starts the server described by {@code args} and blocks until {@code stop} is counted down or the JVM
+     * shuts down; returns the exit status.
+     */
+    public int run(String[] args, CountDownLatch stop) {
+        IfmapServer server;
+        try {
+            server = configure(args).build().start();
+        } catch (BatonException e) {
+            err.println("federation: " + e.getMessage());
+            return e.code().exitStatus();
+        }
+        Thread hook = new Thread(stop::countDown, "federation-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("federation server listening on " + server.url());
+        out.flush();
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            server.stop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is what stopped us
+            }
+        }
+        return 0;
+    }
+
+    /** Parses {@code args} into a server configuration builder. */
+    static IfmapServerConfig.Builder configure(String[] args) {
+        IfmapServerConfig.Builder b = IfmapServer.builder();
+        String users = null;
+        String jdbcUrl = null;
+        String jdbcUser = "postgres";
+        String jdbcPassword = "";
+        String replicas = null;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--listen" -> b.listen(host(require(value, "--listen")), port(value));
+                case "--basic-auth-users" -> users = require(value, "--basic-auth-users");
+                case "--data-dir" -> b.dataDirectory(Path.of(require(value, "--data-dir")));
+                case "--jdbc-url" -> jdbcUrl = require(value, "--jdbc-url");
+                case "--jdbc-user" -> jdbcUser = require(value, "--jdbc-user");
+                case "--jdbc-password" -> jdbcPassword = require(value, "--jdbc-password");
+                case "--replicas" -> replicas = require(value, "--replicas");
+                default -> throw new BatonException(ResultCode.CONFIGURATION, "unknown option " + args[i]
+                        + "; expected --listen, --basic-auth-users, --data-dir, --jdbc-url, --jdbc-user, --jdbc-password,"
+                        + " --replicas");
+            }
+            i++;
+        }
+        if (users == null) {
+            throw new BatonException(ResultCode.CONFIGURATION, "--basic-auth-users FILE is required");
+        }
+        b.users(BasicAuthUsers.read(Path.of(users)));
+        if (replicas != null) {
+            if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+                throw new BatonException(ResultCode.CONFIGURATION, "--replicas needs --jdbc-url jdbc:postgresql://...");
+            }
+            b.replicas(new IfmapServerConfig.Replicas(jdbcUrl, jdbcUser, jdbcPassword, replicas));
+        } else if (jdbcUrl != null) {
+            String url = jdbcUrl;
+            String user = jdbcUser;
+            String password = jdbcPassword;
+            b.store(() -> JdbcMetadataStore.open(url, user, password, url));
+        }
+        return b;
+    }
+
+    private static String require(String value, String option) {
+        if (value == null || value.startsWith("--")) {
+            throw new BatonException(ResultCode.CONFIGURATION, option + " needs a value");
+        }
+        return value;
+    }
+
+    private static String host(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new BatonException(ResultCode.CONFIGURATION, "--listen must be HOST:PORT, got " + hostPort);
+        }
+        String host = hostPort.substring(0, colon);
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static int port(String hostPort) {
+        try {
+            return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+        } catch (NumberFormatException e) {
+            throw new BatonException(ResultCode.CONFIGURATION, "--listen port must be a number, got " + hostPort);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.baton.ifmap.server;
+
+import dev.baton.ifmap.model.Filter;
+import dev.baton.ifmap.model.Item;
+import dev.baton.ifmap.model.Metadata;
+import java.util.List;
+
+/**
+ * One change to the MAP graph after the server has stamped it: what a publish, an ended session or a purge
+ * comes down to. The single-node server applies these directly; replicas write them to the shared log and
+ * every replica applies them in log order, so all graphs agree.
+ */
+sealed interface GraphOp {
+    /** Store {@code metadata} on {@code item} (singleValue elements replace their type). */
+    record Put(Item item, List<Metadata> metadata) implements GraphOp { }
+
+    /** Remove the metadata on {@code item} passing {@code filter} ({@code null}: all). */
+    record Remove(Item item, Filter filter) implements GraphOp { }
+
+    /** Tell subscribers about {@code metadata} on {@code item} without storing it. */
+    record Tell(Item item, List<Metadata> metadata) implements GraphOp { }
+
+    /** Remove what {@code publisherId} published: only session-lifetime metadata, or all of it. */
+    record Purge(String publisherId, boolean sessionOnly) implements GraphOp { }
+}

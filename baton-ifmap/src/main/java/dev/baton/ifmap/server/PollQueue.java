@@ -1,0 +1,112 @@
+package dev.baton.ifmap.server;
+
+import dev.baton.ifmap.model.IfmapError;
+import dev.baton.ifmap.model.IfmapException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The results waiting for one client session's next poll. Producers (publishes, under the service lock)
+ * only append and signal; the poller blocks here on its own connection, outside the service lock, and
+ * takes everything at once. Thread-safe.
+ */
+final class PollQueue {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private final List<PollEntry> entries = new ArrayList<>();
+    private final long maxBytes;
+    private long bytes;
+    private String closedReason;
+    private boolean polling;
+
+    /** A queue holding at most {@code maxBytes} of results. */
+    PollQueue(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Appends {@code entry}; returns false, adding nothing, when it would make the waiting results larger
+     * than max-poll-result-size.
+     */
+    boolean offer(PollEntry entry) {
+        lock.lock();
+        try {
+            if (entry.kind() != PollEntry.Kind.errorResult && bytes + entry.size() > maxBytes) {
+                return false;
+            }
+            entries.add(entry);
+            bytes += entry.size();
+            ready.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops every waiting result of subscription {@code name}. */
+    void dropSubscription(String name) {
+        lock.lock();
+        try {
+            entries.removeIf(e -> e.name().equals(name) && e.kind() != PollEntry.Kind.errorResult && sub(e));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean sub(PollEntry e) {
+        bytes -= e.size();
+        return true;
+    }
+
+    /**
+     * Waits up to {@code maxWait} for results and takes them all; an empty list when none came.
+     *
+     * @throws IfmapException {@code InvalidSessionID} once the session has ended
+     */
+    List<PollEntry> take(Duration maxWait) throws InterruptedException {
+        lock.lock();
+        try {
+            polling = true;
+            long nanos = maxWait.toNanos();
+            while (entries.isEmpty() && closedReason == null && nanos > 0) {
+                nanos = ready.awaitNanos(nanos);
+            }
+            if (entries.isEmpty() && closedReason != null) {
+                throw new IfmapException(IfmapError.InvalidSessionID, closedReason);
+            }
+            List<PollEntry> out = new ArrayList<>(entries);
+            entries.clear();
+            bytes = 0;
+            return out;
+        } finally {
+            polling = false;
+            lock.unlock();
+        }
+    }
+
+    /** Whether a poll is waiting right now (a session with a waiting poll is alive). */
+    boolean polling() {
+        lock.lock();
+        try {
+            return polling;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the queue: a waiting poll and every later one fail with InvalidSessionID and {@code reason}. */
+    void close(String reason) {
+        lock.lock();
+        try {
+            closedReason = reason;
+            entries.clear();
+            bytes = 0;
+            ready.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

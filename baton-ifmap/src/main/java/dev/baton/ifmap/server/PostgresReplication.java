@@ -1,0 +1,432 @@
+package dev.baton.ifmap.server;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.ifmap.model.Filter;
+import dev.baton.ifmap.model.IfmapError;
+import dev.baton.ifmap.model.IfmapException;
+import dev.baton.ifmap.model.Item;
+import dev.baton.ifmap.model.Metadata;
+import dev.baton.ifmap.model.Xml;
+import dev.baton.ifmap.xml.Fragments;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Federation servers that are replicas of one another through PostgreSQL (F1).
+ *
+ * <p>Design: the graph's authority is one append-only table, the log of {@link GraphOp}s. A replica never
+ * changes its graph directly: a publish (or a session's end, or a purge) is appended in one transaction
+ * under a PostgreSQL advisory lock, so log order is commit order, followed by {@code NOTIFY}. Every replica
+ * {@code LISTEN}s, reads the rows past the last one it applied and applies each publish as one atomic
+ * change to its in-memory graph, in log order, so all graphs agree and subscribers on any replica see
+ * changes published on any other. A publisher waits until its own replica has applied its rows. A
+ * replica that was down reads the whole log on start and loses nothing; a missed notification costs at
+ * most the 500 ms re-check.
+ *
+ * <p>Ownership claims are compare-and-set in the database: a claim of generation g on an item inserts
+ * (item, g) into a claims table, and a second claim of the same generation finds the row and fails the
+ * whole publish with the same "ownership conflict" errorResult as a single server. A delete without filter
+ * of an item releases its claims.
+ *
+ * <p>Limits: the log grows without compaction; session-lifetime metadata of a replica that crashed stays
+ * until its publisher purges it. Thread-safe.
+ */
+final class PostgresReplication implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresReplication.class);
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
+
+    private final String url;
+    private final String user;
+    private final String password;
+    private final String log;
+    private final String claims;
+    private final String channel;
+    private final Object writeLock = new Object();
+    private final Object readLock = new Object();
+    private final Object appliedSignal = new Object();
+    private Connection writer;
+    private Connection reader;
+    private Connection listener;
+    private MapService service;
+    private volatile long applied;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    /**
+     * Replication through the database at {@code url}; {@code name} (lower-case letters, digits and
+     * underscores) names the tables and the notification channel, so several federations can share one
+     * database.
+     */
+    PostgresReplication(String url, String user, String password, String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new BatonException(ResultCode.CONFIGURATION, "replication name '" + name
+                    + "' must be lower-case letters, digits and underscores, starting with a letter");
+        }
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.log = name + "_log";
+        this.claims = name + "_claims";
+        this.channel = name + "_changes";
+    }
+
+    /** Creates the tables if needed, applies the whole log to {@code target} and starts following it. */
+    void start(MapService target) {
+        this.service = target;
+        try {
+            writer = connect(false);
+            try (Statement st = writer.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(" + lockKey() + ")");
+                st.execute("CREATE TABLE IF NOT EXISTS " + log + " (seq BIGSERIAL PRIMARY KEY, batch BIGINT NOT NULL,"
+                        + " kind CHAR(1) NOT NULL, item_first TEXT, item_second TEXT, namespace TEXT, local_name TEXT,"
+                        + " cardinality TEXT, publisher_id TEXT, lifetime TEXT, xml TEXT, filter TEXT, filter_ns TEXT)");
+                st.execute("CREATE TABLE IF NOT EXISTS " + claims + " (item_key CHAR(64) NOT NULL, generation BIGINT"
+                        + " NOT NULL, PRIMARY KEY (item_key, generation))");
+            }
+            writer.commit();
+            listen();
+        } catch (SQLException e) {
+            throw new BatonException(ResultCode.UNAVAILABLE, "replication database " + url + " unavailable: "
+                    + e.getMessage(), e);
+        }
+        catchUp();
+        thread = Thread.ofPlatform().name("ifmap-replication-" + channel).daemon().start(this::follow);
+    }
+
+    /**
+     * Appends {@code ops} as one change, claiming {@code claimed} generations first, and returns once this
+     * replica has applied it.
+     *
+     * @throws IfmapException {@code Failure} "ownership conflict" when a claim was taken, {@code SystemError}
+     *                        when the database cannot be reached
+     */
+    void append(List<GraphOp> ops, List<OwnershipRule.Claim> claimed) {
+        long last;
+        synchronized (writeLock) {
+            try {
+                last = appendLocked(ops, claimed);
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new IfmapException(IfmapError.SystemError, "replication log unavailable: " + e.getMessage());
+            }
+        }
+        awaitApplied(last);
+    }
+
+    private long appendLocked(List<GraphOp> ops, List<OwnershipRule.Claim> claimed) throws SQLException {
+        Connection c = writer();
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_xact_lock(" + lockKey() + ")");
+        }
+        for (GraphOp op : ops) {
+            if (op instanceof GraphOp.Remove r && r.filter() == null) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + claims + " WHERE item_key = ?")) {
+                    ps.setString(1, key(r.item()));
+                    ps.executeUpdate();
+                }
+            }
+        }
+        for (OwnershipRule.Claim claim : claimed) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + claims + " (item_key, generation)"
+                    + " VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, key(claim.item()));
+                ps.setLong(2, claim.generation());
+                if (ps.executeUpdate() == 0) {
+                    c.rollback();
+                    throw new IfmapException(IfmapError.Failure, OwnershipRule.CONFLICT + ": generation "
+                            + claim.generation() + " of " + claim.item() + " was already claimed");
+                }
+            }
+        }
+        long batch = -1;
+        long last = 0;
+        String insert = "INSERT INTO " + log + " (batch, kind, item_first, item_second, namespace, local_name,"
+                + " cardinality, publisher_id, lifetime, xml, filter, filter_ns) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                + " RETURNING seq";
+        try (PreparedStatement ps = c.prepareStatement(insert)) {
+            for (Row row : rows(ops)) {
+                row.bind(ps, batch);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    last = rs.getLong(1);
+                }
+                if (batch < 0) {
+                    batch = last;
+                    try (PreparedStatement fix = c.prepareStatement("UPDATE " + log + " SET batch = seq WHERE seq = ?")) {
+                        fix.setLong(1, last);
+                        fix.executeUpdate();
+                    }
+                }
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("NOTIFY " + channel);
+        }
+        c.commit();
+        return last;
+    }
+
+    /** One log row; {@code kind} U put, N tell, D remove, P purge. */
+    private record Row(char kind, Item item, Metadata metadata, Filter filter, String publisher, String lifetime) {
+        void bind(PreparedStatement ps, long batch) throws SQLException {
+            ps.setLong(1, batch);
+            ps.setString(2, String.valueOf(kind));
+            ps.setString(3, item == null ? null : item.first().toXml());
+            ps.setString(4, item == null || !item.isLink() ? null : item.second().toXml());
+            ps.setString(5, metadata == null ? null : metadata.namespace());
+            ps.setString(6, metadata == null ? null : metadata.localName());
+            ps.setString(7, metadata == null ? null : metadata.cardinality().name());
+            ps.setString(8, metadata != null ? metadata.publisherId() : publisher);
+            ps.setString(9, metadata != null ? metadata.lifetime().name() : lifetime);
+            ps.setString(10, metadata == null ? null : metadata.xml());
+            ps.setString(11, filter == null ? null : filter.text());
+            ps.setString(12, filter == null ? null : namespaces(filter.namespaces()));
+        }
+    }
+
+    private static List<Row> rows(List<GraphOp> ops) {
+        List<Row> rows = new ArrayList<>();
+        for (GraphOp op : ops) {
+            switch (op) {
+                case GraphOp.Put p -> p.metadata().forEach(m -> rows.add(new Row('U', p.item(), m, null, null, null)));
+                case GraphOp.Tell t -> t.metadata().forEach(m -> rows.add(new Row('N', t.item(), m, null, null, null)));
+                case GraphOp.Remove r -> rows.add(new Row('D', r.item(), null, r.filter(), null, null));
+                case GraphOp.Purge p -> rows.add(new Row('P', null, null, null, p.publisherId(),
+                        p.sessionOnly() ? "session" : "all"));
+            }
+        }
+        return rows;
+    }
+
+    /** Applies every log row this replica has not applied yet, one publish at a time. */
+    void catchUp() {
+        synchronized (readLock) {
+            try {
+                if (reader == null || reader.isClosed()) {
+                    reader = connect(true);
+                }
+                while (readBatchOfRows() > 0) {
+                    // keep going until the log is exhausted
+                }
+            } catch (SQLException e) {
+                closeQuietly(reader);
+                reader = null;
+                throw new IfmapException(IfmapError.SystemError, "replication log unreadable: " + e.getMessage());
+            }
+        }
+    }
+
+    private int readBatchOfRows() throws SQLException {
+        Map<Long, List<GraphOp>> batches = new LinkedHashMap<>();
+        long lastSeq = applied;
+        // Whole batches only: every row up to the batch of the 5000th unapplied row (applied is a batch end).
+        try (PreparedStatement ps = reader.prepareStatement("SELECT seq, batch, kind, item_first, item_second,"
+                + " namespace, local_name, cardinality, publisher_id, lifetime, xml, filter, filter_ns FROM " + log
+                + " WHERE seq > ? AND batch <= (SELECT max(batch) FROM (SELECT batch FROM " + log
+                + " WHERE seq > ? ORDER BY seq LIMIT 5000) AS next_rows) ORDER BY seq")) {
+            ps.setLong(1, applied);
+            ps.setLong(2, applied);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lastSeq = rs.getLong(1);
+                    batches.computeIfAbsent(rs.getLong(2), k -> new ArrayList<>()).add(op(rs));
+                }
+            }
+        }
+        if (batches.isEmpty()) {
+            return 0;
+        }
+        for (List<GraphOp> ops : batches.values()) {
+            service.applyReplicated(ops);
+        }
+        synchronized (appliedSignal) {
+            applied = lastSeq;
+            appliedSignal.notifyAll();
+        }
+        return batches.size();
+    }
+
+    private static GraphOp op(ResultSet rs) throws SQLException {
+        char kind = rs.getString(3).charAt(0);
+        if (kind == 'P') {
+            return new GraphOp.Purge(rs.getString(9), "session".equals(rs.getString(10)));
+        }
+        String second = rs.getString(5);
+        Item item = new Item(Fragments.identifier(rs.getString(4)), second == null ? null : Fragments.identifier(second));
+        if (kind == 'D') {
+            String filter = rs.getString(12);
+            return new GraphOp.Remove(item, filter == null ? null : Filter.compile(filter, namespaces(rs.getString(13))));
+        }
+        String ns = rs.getString(6);
+        String xml = rs.getString(11);
+        Metadata m = new Metadata(rs.getLong(1), ns, rs.getString(7), Metadata.Cardinality.valueOf(rs.getString(8)),
+                rs.getString(9), Metadata.Lifetime.valueOf(rs.getString(10)), xml,
+                ns.equals(Xml.BATON_NS) ? Fragments.rootAttributes(xml) : Map.of());
+        return kind == 'N' ? new GraphOp.Tell(item, List.of(m)) : new GraphOp.Put(item, List.of(m));
+    }
+
+    private void awaitApplied(long seq) {
+        if (applied >= seq) {
+            return;
+        }
+        catchUp();
+        synchronized (appliedSignal) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (applied < seq) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IfmapException(IfmapError.SystemError, "replica did not apply its own change in 30 s");
+                }
+                try {
+                    appliedSignal.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IfmapException(IfmapError.SystemError, "interrupted while waiting for replication");
+                }
+            }
+        }
+    }
+
+    /** Follows the log: waits for notifications (or 500 ms) and catches up; reconnects after failures. */
+    private void follow() {
+        long backoff = 100;
+        while (running) {
+            try {
+                if (listener == null || listener.isClosed()) {
+                    listen();
+                }
+                listener.unwrap(PGConnection.class).getNotifications(500);
+                catchUp();
+                backoff = 100;
+            } catch (Exception e) {
+                // Catch everything: a dead follower would silently freeze this replica's view.
+                if (!running) {
+                    return;
+                }
+                LOG.warn("replication follower failed ({}); retrying in {} ms", e.getMessage(), backoff);
+                closeQuietly(listener);
+                listener = null;
+                sleep(backoff);
+                backoff = Math.min(5_000, backoff * 2);
+            }
+        }
+    }
+
+    private void listen() throws SQLException {
+        listener = connect(true);
+        try (Statement st = listener.createStatement()) {
+            st.execute("LISTEN " + channel);
+        }
+    }
+
+    private Connection writer() throws SQLException {
+        if (writer == null || writer.isClosed()) {
+            writer = connect(false);
+        }
+        return writer;
+    }
+
+    private Connection connect(boolean autoCommit) throws SQLException {
+        Connection c = DriverManager.getConnection(url, user, password);
+        c.setAutoCommit(autoCommit);
+        return c;
+    }
+
+    private long lockKey() {
+        return channel.hashCode();
+    }
+
+    private static String key(Item item) {
+        String text = item.first().toXml() + (item.isLink() ? item.second().toXml() : "");
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String namespaces(Map<String, String> map) {
+        StringBuilder out = new StringBuilder();
+        map.forEach((p, ns) -> out.append(p).append('=').append(ns).append('\n'));
+        return out.toString();
+    }
+
+    private static Map<String, String> namespaces(String text) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (text != null) {
+            for (String line : text.split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq >= 0) {
+                    map.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        }
+        return map;
+    }
+
+    private void rollbackQuietly() {
+        try {
+            if (writer != null) {
+                writer.rollback();
+            }
+        } catch (SQLException e) {
+            closeQuietly(writer);
+            writer = null;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (SQLException e) {
+            LOG.debug("closing a replication connection failed", e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (writeLock) {
+            closeQuietly(writer);
+        }
+        synchronized (readLock) {
+            closeQuietly(reader);
+        }
+        closeQuietly(listener);
+    }
+}

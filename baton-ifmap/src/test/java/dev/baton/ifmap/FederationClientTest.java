@@ -1,0 +1,177 @@
+package dev.baton.ifmap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.core.AuthGroup;
+import dev.baton.core.AuthServerKind;
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.Session;
+import dev.baton.core.SessionIdHash;
+import dev.baton.ifmap.server.IfmapServer;
+import dev.baton.ifmap.server.TestServers;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Gateways publishing, looking up and claiming sessions through a real federation server. */
+class FederationClientTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Instant T0 = Instant.parse("2026-03-01T08:00:00Z");
+    @TempDir
+    static Path dir;
+    static IfmapServer server;
+    static FederationClient gwA;
+    static FederationClient gwB;
+    static FederationClient gwC;
+    static final ConcurrentLinkedQueue<SessionIdHash> lostAtA = new ConcurrentLinkedQueue<>();
+
+    @BeforeAll
+    static void start() {
+        server = TestServers.builder(dir).inMemoryOnly().build().start();
+        gwA = client(server, "alice", "gw-a");
+        gwB = client(server, "bob", "gw-b");
+        gwC = client(server, "carol", "gw-c");
+        gwA.onOwnershipLost(lostAtA::add);
+    }
+
+    @AfterAll
+    static void stop() {
+        gwA.close();
+        gwB.close();
+        gwC.close();
+        server.stop();
+    }
+
+    static FederationClient client(IfmapServer server, String user, String gateway) {
+        return FederationClient.connect(FederationClientConfig.of(URI.create(server.url()), user,
+                TestServers.USERS.get(user), TestServers.sslContext(server.certificate()), gateway)
+                .withIntervals(Duration.ofSeconds(30), Duration.ofMillis(400)));
+    }
+
+    static SessionIdHash randomHash() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return SessionIdHash.parse(HexFormat.of().formatHex(b));
+    }
+
+    static Session session(SessionIdHash hash, String owner) {
+        return Session.start(hash, "jdoe", "Users", new AuthGroup("corp"), AuthServerKind.LDAP, Set.of("staff"),
+                Map.of("department", List.of("eng", "ops"), "title", List.of("a < b & \"c\"")), T0, owner)
+                .withAgentKey("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE");
+    }
+
+    @Test
+    void publishedSessionIsFoundWithEverythingAReceivingGatewayNeeds() {
+        SessionIdHash hash = randomHash();
+        gwA.publishSession(session(hash, "gw-a"), Set.of("host-checker-ok"));
+        FederatedSession found = gwB.lookup(hash).orElseThrow();
+        assertThat(found.user()).isEqualTo("jdoe");
+        assertThat(found.realm()).isEqualTo("Users");
+        assertThat(found.authGroup()).isEqualTo(new AuthGroup("corp"));
+        assertThat(found.authServerKind()).isEqualTo(AuthServerKind.LDAP);
+        assertThat(found.startTime()).isEqualTo(T0);
+        assertThat(found.attributes()).containsEntry("department", List.of("eng", "ops"))
+                .containsEntry("title", List.of("a < b & \"c\""));
+        assertThat(found.roles()).containsExactly("staff");
+        assertThat(found.capabilities()).containsExactly("host-checker-ok");
+        assertThat(found.agentKey()).isEqualTo("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE");
+        assertThat(found.owner()).isEqualTo("gw-a");
+        assertThat(found.generation()).isEqualTo(1);
+        assertThat(gwB.lookup(randomHash())).isEmpty();
+    }
+
+    @Test
+    void publishingAnAlreadyPublishedSessionIsAConflict() {
+        SessionIdHash hash = randomHash();
+        gwA.publishSession(session(hash, "gw-a"), Set.of());
+        assertThatThrownBy(() -> gwB.publishSession(session(hash, "gw-b"), Set.of()))
+                .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.CONFLICT));
+    }
+
+    @Test
+    void claimMovesOwnershipAndTheOriginalGatewayLearnsItLost() {
+        SessionIdHash hash = randomHash();
+        gwA.publishSession(session(hash, "gw-a"), Set.of("hc"));
+        FederatedSession seen = gwB.lookup(hash).orElseThrow();
+        Session migrated = seen.asSession().migratedTo("gw-b", "Partners", Set.of("limited"), false, T0.plusSeconds(60));
+        assertThat(gwB.claim(seen, migrated, Set.of())).isTrue();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> lostAtA.contains(hash));
+        assertThat(gwA.owns(hash)).isFalse();
+        assertThat(gwB.owns(hash)).isTrue();
+        FederatedSession now = gwC.lookup(hash).orElseThrow();
+        assertThat(now.owner()).isEqualTo("gw-b");
+        assertThat(now.generation()).isEqualTo(2);
+        assertThat(now.realm()).isEqualTo("Partners");
+        assertThat(now.roles()).containsExactly("limited");
+        assertThat(now.capabilities()).isEmpty();
+        assertThat(now.startTime()).isEqualTo(T0);
+    }
+
+    @Test
+    void ofTwoGatewaysRacingForOneSessionExactlyOneWinsInEveryRound() throws Exception {
+        int rounds = 100;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<SessionIdHash> hashes = new ArrayList<>();
+        try {
+            for (int round = 0; round < rounds; round++) {
+                SessionIdHash hash = randomHash();
+                hashes.add(hash);
+                gwA.publishSession(session(hash, "gw-a"), Set.of());
+                FederatedSession seenByB = gwB.lookup(hash).orElseThrow();
+                FederatedSession seenByC = gwC.lookup(hash).orElseThrow();
+                CountDownLatch go = new CountDownLatch(1);
+                Future<Boolean> b = pool.submit(() -> {
+                    go.await();
+                    return gwB.claim(seenByB, seenByB.asSession().migratedTo("gw-b", "Users", Set.of("b"), false, T0), Set.of());
+                });
+                Future<Boolean> c = pool.submit(() -> {
+                    go.await();
+                    return gwC.claim(seenByC, seenByC.asSession().migratedTo("gw-c", "Users", Set.of("c"), false, T0), Set.of());
+                });
+                go.countDown();
+                boolean bWon = b.get();
+                boolean cWon = c.get();
+                assertThat(bWon ^ cWon).as("exactly one winner in round %d", round).isTrue();
+                String winner = bWon ? "gw-b" : "gw-c";
+                FederatedSession after = gwA.lookup(hash).orElseThrow();
+                assertThat(after.owner()).isEqualTo(winner);
+                assertThat(after.roles()).containsExactly(bWon ? "b" : "c");
+                assertThat(gwB.owns(hash)).isEqualTo(bWon);
+                assertThat(gwC.owns(hash)).isEqualTo(cWon);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> lostAtA.containsAll(hashes));
+        assertThat(hashes).noneMatch(gwA::owns);
+    }
+
+    @Test
+    void withdrawnSessionIsGone() {
+        SessionIdHash hash = randomHash();
+        gwA.publishSession(session(hash, "gw-a"), Set.of());
+        gwA.withdraw(hash);
+        assertThat(gwB.lookup(hash)).isEmpty();
+        assertThat(gwA.owns(hash)).isFalse();
+    }
+}

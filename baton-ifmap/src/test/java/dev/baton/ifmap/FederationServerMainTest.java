@@ -1,0 +1,100 @@
+package dev.baton.ifmap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.core.ResultCode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The federation command: options, failures with exit statuses, and a server that answers. */
+class FederationServerMainTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final FederationServerMain main = new FederationServerMain(new PrintStream(out, true),
+            new PrintStream(err, true));
+
+    @Test
+    void missingUsersFileIsAConfigurationErrorNamingTheOption() {
+        int status = main.run(new String[] {"--listen", "127.0.0.1:0"}, new CountDownLatch(0));
+        assertThat(status).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
+        assertThat(err.toString()).contains("--basic-auth-users");
+    }
+
+    @Test
+    void badUsersLineIsReportedWithFileAndLine() throws Exception {
+        Path users = Files.writeString(dir.resolve("users"), "gw-a:secret\nnonsense\n");
+        int status = main.run(new String[] {"--basic-auth-users", users.toString()}, new CountDownLatch(0));
+        assertThat(status).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
+        assertThat(err.toString()).contains("line 2").contains("user:password");
+    }
+
+    @Test
+    void serverStartsAnswersNewSessionAndStopsWithStatusZero() throws Exception {
+        Path users = Files.writeString(dir.resolve("users"), "# gateways\ngw-a:secret-a\n");
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicInteger status = new AtomicInteger(-1);
+        Thread t = Thread.ofPlatform().start(() -> status.set(main.run(new String[] {"--listen", "127.0.0.1:0",
+                "--basic-auth-users", users.toString(), "--data-dir", dir.resolve("data").toString()}, stop)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> out.toString().contains("listening on"));
+        Matcher m = Pattern.compile("(https://\\S+)").matcher(out.toString());
+        assertThat(m.find()).isTrue();
+        HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(m.group(1)))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("gw-a:secret-a"
+                        .getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString("<env:Envelope xmlns:env=\"http://www.w3.org/2003/05/"
+                        + "soap-envelope\"><env:Body><ifmap:newSession xmlns:ifmap=\"http://www.trustedcomputinggroup"
+                        + ".org/2010/IFMAP/2\"/></env:Body></env:Envelope>")).build();
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).contains("newSessionResult").contains("ifmap-publisher-id=\"gw-a\"");
+        assertThat(dir.resolve("data/federation-tls.p12")).exists();
+        stop.countDown();
+        t.join(10_000);
+        assertThat(status.get()).isZero();
+    }
+
+    private static SSLContext trustAll() throws Exception {
+        // The generated certificate is not known before the run; this test checks the CLI, not TLS trust.
+        TrustManager tm = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {tm}, new SecureRandom());
+        return ctx;
+    }
+}
