@@ -9,7 +9,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The demo's story, step by step: what the narration says is what happened. */
+/** The demo's story over a real IF-MAP server and HTTPS gateways, step by step: what the narration says is what happened. */
 class FirstMigrationStoryTest {
 
     @Test
@@ -25,6 +25,8 @@ class FirstMigrationStoryTest {
         assertThat(o.migrated().deadline()).isBeforeOrEqualTo(o.signedIn().startTime().plus(Duration.ofHours(10)));
         assertThat(o.aHeldAfterMigration()).isFalse();
         assertThat(o.oldSessionAtA().code()).isEqualTo(ResultCode.UNKNOWN_SESSION);
+        assertThat(o.stolenId().code()).isEqualTo(ResultCode.AUTHENTICATION_FAILED);
+        assertThat(o.federationOwner()).isEqualTo("gateway-b");
         assertThat(o.crossGroup().code()).isEqualTo(ResultCode.MIGRATION_REFUSED);
         assertThat(o.crossGroup().getMessage()).contains("authentication group corp");
 

@@ -4,6 +4,7 @@ import dev.baton.core.Session;
 import dev.baton.core.SessionIdHash;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How gateways coordinate sessions (F1-F4): the owning gateway publishes a session, another gateway looks it
@@ -15,8 +16,12 @@ import java.util.Optional;
  */
 public interface Federation {
 
-    /** Publishes (or republishes) a session owned by {@code session.owner()} (F2). */
-    void publish(Session session);
+    /**
+     * Publishes (or republishes) a session owned by {@code session.owner()} (F2).
+     *
+     * @param capabilities what the endpoint proved, such as the Host Checker policies it passed
+     */
+    void publish(Session session, Set<String> capabilities);
 
     /** The published session with that hash, if any (F3). */
     Optional<Session> lookup(SessionIdHash hash);
@@ -28,7 +33,7 @@ public interface Federation {
      * @throws dev.baton.core.BatonException with {@link dev.baton.core.ResultCode#CONFLICT} if another
      *         gateway took it first, or {@link dev.baton.core.ResultCode#UNKNOWN_SESSION} if it is gone
      */
-    void claim(SessionIdHash hash, String expectedOwner, Session claimed);
+    void claim(SessionIdHash hash, String expectedOwner, Session claimed, Set<String> capabilities);
 
     /** Removes the session's published data if {@code gateway} owns it (sign-out, expiry). */
     void withdraw(SessionIdHash hash, String gateway);

@@ -117,9 +117,9 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
                 binding.realm().kind(), roles.roles(), user.attributes(), clock.instant(), name())
                 .withRoles(roles.roles(), roles.remediation()).withAgentKey(request.agentKey());
         table.put(session);
-        hostCheck.reported(session.hash());
+        hostCheck.reported(session.hash(), request.posture());
         if (session.migratable()) {
-            federation.publish(session);
+            federation.publish(session, hostCheck.capabilities(session.hash()));
         }
         log.info("{} signed in at {} (realm {}, session {}, roles {})", session.user(), name(), session.realm(),
                 session.hash().abbreviated(), session.roles());
@@ -140,8 +140,14 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
             requireProof(local.get(), request);
             return describe(live(hash, s -> hostCheck.reevaluate(s.touchedAt(clock.instant()), request.posture())), "resumed");
         }
-        Session arrived = migration.migrateIn(hash, request.posture(), s -> requireProof(s, request));
-        hostCheck.reported(hash);
+        hostCheck.reported(hash, request.posture());
+        Session arrived;
+        try {
+            arrived = migration.migrateIn(hash, request.posture(), s -> requireProof(s, request));
+        } catch (RuntimeException e) {
+            hostCheck.forget(hash);
+            throw e;
+        }
         return describe(arrived, "migrated");
     }
 
@@ -191,7 +197,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         Session after = endOnFailure(hash, () -> table.update(hash, cur -> change.apply(hostCheck.applyTimeout(cur)))
                 .orElseThrow(() -> notHeld(hash)));
         if (!after.roles().equals(before.roles()) && after.migratable()) {
-            federation.publish(after);
+            federation.publish(after, hostCheck.capabilities(hash));
         }
         return after;
     }

@@ -28,20 +28,28 @@ final class HostCheck {
     private final GatewayConfig config;
     private final InstantSource clock;
     private final Map<SessionIdHash, Instant> lastReport = new ConcurrentHashMap<>();
+    private final Map<SessionIdHash, Set<String>> passed = new ConcurrentHashMap<>();
 
     HostCheck(GatewayConfig config, InstantSource clock) {
         this.config = config;
         this.clock = clock;
     }
 
-    /** Notes that posture was just evaluated for the session. */
-    void reported(SessionIdHash hash) {
+    /** Notes that {@code posture} was just evaluated for the session. */
+    void reported(SessionIdHash hash, Map<String, String> posture) {
         lastReport.put(hash, clock.instant());
+        passed.put(hash, config.access().passedPolicies(posture));
+    }
+
+    /** The Host Checker policies the session's endpoint passed at its last report: its capabilities (F2). */
+    Set<String> capabilities(SessionIdHash hash) {
+        return passed.getOrDefault(hash, Set.of());
     }
 
     /** Forgets a session that left. */
     void forget(SessionIdHash hash) {
         lastReport.remove(hash);
+        passed.remove(hash);
     }
 
     /**
@@ -53,7 +61,7 @@ final class HostCheck {
         RealmBinding realm = config.realm(s.realm()).orElseThrow(() -> new BatonException(ResultCode.INTERNAL,
                 "session's realm " + s.realm() + " is not configured on " + config.name()));
         AccessPolicy.Decision d = config.access().decide(realm.realm(), RoleMappingRule.UserFacts.of(s.user(), s.attributes()), posture);
-        reported(s.hash());
+        reported(s.hash(), posture);
         return s.withRoles(d.roles(), d.remediation());
     }
 

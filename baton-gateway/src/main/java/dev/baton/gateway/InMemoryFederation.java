@@ -7,6 +7,7 @@ import dev.baton.core.SessionIdHash;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -33,7 +34,7 @@ public final class InMemoryFederation implements Federation {
     }
 
     @Override
-    public void publish(Session session) {
+    public void publish(Session session, Set<String> capabilities) {
         published.merge(session.hash(), session, (old, neu) -> {
             if (!old.owner().equals(neu.owner())) {
                 throw new BatonException(ResultCode.CONFLICT, "session is owned by " + old.owner()
@@ -49,7 +50,7 @@ public final class InMemoryFederation implements Federation {
     }
 
     @Override
-    public void claim(SessionIdHash hash, String expectedOwner, Session claimed) {
+    public void claim(SessionIdHash hash, String expectedOwner, Session claimed, Set<String> capabilities) {
         Session[] previous = new Session[1];
         published.compute(hash, (h, current) -> {
             if (current == null) {

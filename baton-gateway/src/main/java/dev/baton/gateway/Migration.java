@@ -67,7 +67,7 @@ final class Migration {
         // must find our copy to drop. A failed claim takes the copy back out.
         table.put(arrived);
         try {
-            federation.claim(hash, published.owner(), arrived);
+            federation.claim(hash, published.owner(), arrived, config.access().passedPolicies(posture));
         } catch (RuntimeException e) {
             table.remove(hash);
             throw e;

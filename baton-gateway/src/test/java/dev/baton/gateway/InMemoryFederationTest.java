@@ -39,14 +39,14 @@ class InMemoryFederationTest {
         try {
             for (int round = 0; round < 100; round++) {
                 Session s = session("a");
-                federation.publish(s);
+                federation.publish(s, Set.of());
                 CyclicBarrier barrier = new CyclicBarrier(4);
                 List<Future<Boolean>> claims = new ArrayList<>();
                 for (String g : List.of("b", "c", "d", "e")) {
                     claims.add(pool.submit(() -> {
                         barrier.await();
                         try {
-                            federation.claim(s.hash(), "a", s.migratedTo(g, "users", Set.of("staff"), false, T0));
+                            federation.claim(s.hash(), "a", s.migratedTo(g, "users", Set.of("staff"), false, T0), Set.of());
                             return true;
                         } catch (BatonException e) {
                             return e.code() == ResultCode.CONFLICT ? false : null;
@@ -69,13 +69,13 @@ class InMemoryFederationTest {
     void onlyTheOwnerMayRepublishOrWithdraw() {
         InMemoryFederation federation = new InMemoryFederation(Runnable::run);
         Session s = session("a");
-        federation.publish(s);
-        assertThatThrownBy(() -> federation.publish(s.migratedTo("b", "users", Set.of(), false, T0)))
+        federation.publish(s, Set.of());
+        assertThatThrownBy(() -> federation.publish(s.migratedTo("b", "users", Set.of(), false, T0), Set.of()))
                 .hasMessageContaining("owned by a, not b");
         federation.withdraw(s.hash(), "b");
         assertThat(federation.lookup(s.hash())).isPresent();
         federation.withdraw(s.hash(), "a");
         assertThat(federation.lookup(s.hash())).isEmpty();
-        assertThatThrownBy(() -> federation.claim(s.hash(), "a", s)).hasMessageContaining("no longer published");
+        assertThatThrownBy(() -> federation.claim(s.hash(), "a", s, Set.of())).hasMessageContaining("no longer published");
     }
 }

@@ -1,0 +1,54 @@
+package dev.baton.cli;
+
+import dev.baton.ifmap.FederationServerMain;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code baton federation}: runs an IF-MAP 2.x federation server until the process is stopped. */
+@Command(name = "federation", mixinStandardHelpOptions = true,
+        description = "Run the IF-MAP 2.x federation server (SOAP over HTTPS) that gateways and any IF-MAP client use.")
+final class FederationCommand implements Callable<Integer> {
+    @Option(names = "--listen", defaultValue = "127.0.0.1:8443", description = "HOST:PORT to listen on, HTTPS (default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--basic-auth-users", required = true, description = "File of user:password lines; each user is its own publisher.")
+    String users;
+
+    @Option(names = "--data-dir", description = "Generated TLS keystore and the H2 database of forever metadata (default ./federation-data).")
+    String dataDir;
+
+    @Option(names = "--jdbc-url", description = "Keep forever metadata in this database (PostgreSQL) instead of H2.")
+    String jdbcUrl;
+
+    @Option(names = "--jdbc-user", description = "Database user.")
+    String jdbcUser;
+
+    @Option(names = "--jdbc-password", description = "Database password.")
+    String jdbcPassword;
+
+    @Option(names = "--replicas", description = "With --jdbc-url (PostgreSQL): be a replica of every server started with this name.")
+    String replicas;
+
+    @Override
+    public Integer call() {
+        List<String> args = new ArrayList<>(List.of("--listen", listen, "--basic-auth-users", users));
+        add(args, "--data-dir", dataDir);
+        add(args, "--jdbc-url", jdbcUrl);
+        add(args, "--jdbc-user", jdbcUser);
+        add(args, "--jdbc-password", jdbcPassword);
+        add(args, "--replicas", replicas);
+        return new FederationServerMain(System.out, System.err).run(args.toArray(String[]::new), new CountDownLatch(1));
+    }
+
+    private static void add(List<String> args, String flag, String value) {
+        if (value != null) {
+            args.add(flag);
+            args.add(value);
+        }
+    }
+}

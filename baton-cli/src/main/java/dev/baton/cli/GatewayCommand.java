@@ -1,0 +1,59 @@
+package dev.baton.cli;
+
+import dev.baton.gateway.config.GatewayConfigFile;
+import dev.baton.gateway.config.GatewaySettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code baton gateway --config FILE}: runs a gateway until the process is stopped. */
+@Command(name = "gateway", mixinStandardHelpOptions = true, description = "Run a gateway from its YAML configuration (see docs/gateway.md).")
+final class GatewayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, description = "The gateway's YAML configuration.")
+    Path config;
+
+    @Option(names = "--data-dir", defaultValue = "./baton-data", description = "Generated TLS keystore and default H2 sessions (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--check", description = "Only validate the configuration and print the effective settings.")
+    boolean check;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        GatewaySettings settings = Gateways.reader().read(config);
+        var out = spec.commandLine().getOut();
+        if (check) {
+            out.printf("configuration of gateway %s is valid: kind %s, %d realm(s), listen %s, %s, %s%n", settings.gateway().name(),
+                    settings.gateway().kind(), settings.gateway().realms().size(), settings.listen(), settings.federation(), settings.storage());
+            out.flush();
+            return 0;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        try (GatewayNode node = GatewayNode.start(settings, dataDir, Clock.systemUTC())) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "gateway-shutdown"));
+            out.printf("gateway %s listening on https://%s:%d%n", settings.gateway().name(), settings.listen().getHostString(), node.port());
+            out.flush();
+            stop.await();
+        }
+        return 0;
+    }
+
+    /** The configuration reader with every authentication-server kind this build has. */
+    static final class Gateways {
+        private Gateways() {
+        }
+
+        static GatewayConfigFile reader() {
+            return new GatewayConfigFile();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.baton.gateway;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.Session;
+import dev.baton.core.SessionIdHash;
+import dev.baton.ifmap.FederatedSession;
+import dev.baton.ifmap.FederationClient;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The federation as the IF-MAP server holds it, through one gateway's {@link FederationClient}. Ownership
+ * moves by the server's compare-and-set on {@code baton:session-owner}; the previous owner hears of it on
+ * its poll connection.
+ *
+ * <p>Imported roles and capabilities (F2) reach the receiving realm's role mapping as the attributes
+ * {@code imported-role} and {@code imported-capability}, so a rule such as
+ * {@code attribute:imported-capability=Contractor} maps them to local roles.
+ *
+ * <p>Thread-safe. One instance serves exactly one gateway.
+ */
+public final class IfmapFederation implements Federation, AutoCloseable {
+    /** Attribute that carries the roles the session had at its previous gateway. */
+    public static final String IMPORTED_ROLE = "imported-role";
+    /** Attribute that carries the capabilities (Host Checker policies passed) published with the session. */
+    public static final String IMPORTED_CAPABILITY = "imported-capability";
+
+    private final FederationClient client;
+    private final String gateway;
+    private final List<OwnershipListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Wraps a connected client of gateway {@code gateway}. */
+    public IfmapFederation(FederationClient client, String gateway) {
+        this.client = client;
+        this.gateway = gateway;
+        client.onOwnershipLost(hash -> listeners.forEach(l -> l.ownershipLost(hash, "another gateway")));
+    }
+
+    @Override
+    public void publish(Session session, Set<String> capabilities) {
+        requireMine(session);
+        if (client.owns(session.hash())) {
+            client.update(session, capabilities);
+        } else {
+            client.publishSession(session, capabilities);
+        }
+    }
+
+    @Override
+    public Optional<Session> lookup(SessionIdHash hash) {
+        return client.lookup(hash).map(IfmapFederation::imported);
+    }
+
+    @Override
+    public void claim(SessionIdHash hash, String expectedOwner, Session claimed, Set<String> capabilities) {
+        requireMine(claimed);
+        FederatedSession seen = client.lookup(hash).orElseThrow(() -> new BatonException(ResultCode.UNKNOWN_SESSION,
+                "session is no longer published", hash, gateway, null));
+        if (!seen.owner().equals(expectedOwner) || !client.claim(seen, claimed, capabilities)) {
+            throw new BatonException(ResultCode.CONFLICT, "another gateway took the session first", hash, gateway, null);
+        }
+    }
+
+    @Override
+    public void withdraw(SessionIdHash hash, String owner) {
+        if (owner.equals(gateway) && client.owns(hash)) {
+            client.withdraw(hash);
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribe(String owner, OwnershipListener listener) {
+        if (!owner.equals(gateway)) {
+            throw new BatonException(ResultCode.INTERNAL, "this federation client serves gateway " + gateway + ", not " + owner);
+        }
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Ends the client's IF-MAP session; published sessions stay (they are {@code forever} data). */
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private void requireMine(Session s) {
+        if (!s.owner().equals(gateway)) {
+            throw new BatonException(ResultCode.INTERNAL, "gateway " + gateway + " cannot publish a session owned by " + s.owner());
+        }
+    }
+
+    private static Session imported(FederatedSession f) {
+        Session s = f.asSession();
+        Map<String, List<String>> attributes = new LinkedHashMap<>(s.attributes());
+        attributes.put(IMPORTED_ROLE, new ArrayList<>(f.roles()));
+        attributes.put(IMPORTED_CAPABILITY, new ArrayList<>(f.capabilities()));
+        return new Session(s.hash(), s.user(), s.realm(), s.authGroup(), s.authServerKind(), s.roles(), attributes,
+                s.startTime(), s.lastActivity(), s.lastHeartbeat(), s.owner(), s.remediation(), s.agentKey());
+    }
+}
