@@ -1,0 +1,109 @@
+package dev.baton.it;
+
+import dev.baton.agent.AgentTls;
+import dev.baton.agent.HttpGatewayEndpoint;
+import dev.baton.gateway.LocalAccounts;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A federation server and gateways, each its own {@code baton} process on loopback, configured the way an
+ * operator would: a users file for the federation server, one YAML file per gateway.
+ */
+final class Cluster implements AutoCloseable {
+    static final String PASSWORD = "correct horse battery staple";
+    private static final String HASH = new LocalAccounts(1024, 1).hash(PASSWORD.toCharArray());
+
+    final Path dir;
+    final int federationPort = BatonProcess.freePort();
+    final Map<String, String> federationUsers = new LinkedHashMap<>();
+    final Map<String, Integer> gatewayPorts = new LinkedHashMap<>();
+    final Map<String, BatonProcess> gateways = new LinkedHashMap<>();
+    private final List<BatonProcess> all = new ArrayList<>();
+    BatonProcess federation;
+
+    Cluster(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Starts the federation server with a user per gateway name. */
+    Cluster startFederation(String... gatewayNames) {
+        StringBuilder users = new StringBuilder();
+        for (String g : gatewayNames) {
+            federationUsers.put(g, "pw-" + g + "-" + Long.toHexString(System.nanoTime()));
+            users.append(g).append(':').append(federationUsers.get(g)).append('\n');
+        }
+        write("federation-users", users.toString());
+        federation = track(BatonProcess.start("federation", dir, "listening on", "federation",
+                "--listen", "127.0.0.1:" + federationPort, "--basic-auth-users", "federation-users", "--data-dir", "federation-data"));
+        return this;
+    }
+
+    /** Writes the gateway's YAML and starts it (again, if it ran before: same port, same data). */
+    BatonProcess startGateway(String name, String kind, String group) {
+        int port = gatewayPorts.computeIfAbsent(name, n -> BatonProcess.freePort());
+        write(name + ".yaml", """
+                name: %s
+                kind: %s
+                listen: 127.0.0.1:%d
+                federation: { url: "https://127.0.0.1:%d", user: %s, password: "%s", trust-all: true }
+                storage: { type: h2 }
+                roles:
+                  staff: { max-session-length: 8h, idle-timeout: 30m, heartbeat-timeout: 20m }
+                realms:
+                  - name: users
+                    auth-group: %s
+                    auth-server:
+                      kind: local
+                      accounts:
+                        - { username: alice, password-hash: "%s", attributes: { department: engineering } }
+                    role-mapping:
+                      - { when: ["username=*"], roles: [staff] }
+                """.formatted(name, kind, port, federationPort, name, federationUsers.get(name), group, HASH));
+        BatonProcess p = track(BatonProcess.start(name, dir, "listening on", "gateway", "--config", name + ".yaml",
+                "--data-dir", name + "-data"));
+        gateways.put(name, p);
+        return p;
+    }
+
+    URI url(String gateway) {
+        return URI.create("https://127.0.0.1:" + gatewayPorts.get(gateway));
+    }
+
+    HttpGatewayEndpoint endpoint(String gateway) {
+        return endpoint(url(gateway));
+    }
+
+    static HttpGatewayEndpoint endpoint(URI url) {
+        return new HttpGatewayEndpoint(url, AgentTls.trustAll(), Duration.ofSeconds(10));
+    }
+
+    private BatonProcess track(BatonProcess p) {
+        all.add(p);
+        return p;
+    }
+
+    private void write(String file, String text) {
+        try {
+            Files.writeString(dir.resolve(file), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = all.size() - 1; i >= 0; i--) {
+            all.get(i).close();
+        }
+    }
+}
