@@ -10,13 +10,12 @@ import java.util.Arrays;
  * its {@code RESULT name=value} lines on standard output.
  *
  * <p>Exit status: 0 when the benchmark measured Baton (an absent peer is reported as
- * {@code RESULT peer.NAME=absent}, not as a failure); 1 when Baton's own side could not be measured; {@link ResultCode#INVALID_REQUEST}'s status for a bad command line
+ * {@code RESULT peer.NAME=absent}, not as a failure); {@link ResultCode#UNAVAILABLE}'s status when
+ * Baton's own side could not be measured; {@link ResultCode#INVALID_REQUEST}'s status for a bad command line;
  * {@link ResultCode#INTERNAL}'s status when a measurement failed. Every non-zero status comes with a
  * one-line reason on standard error.
  */
 public final class Bench {
-    static final int EXIT_PARTIAL = 1;
-
     private final BenchRegistry registry;
     private final PrintStream out;
     private final PrintStream err;
@@ -56,7 +55,7 @@ public final class Bench {
                 return 0;
             }
             err.println("bench " + name + ": Baton's side was not measured (see the notes above)");
-            return EXIT_PARTIAL;
+            return ResultCode.UNAVAILABLE.exitStatus();
         } catch (Exception | AssertionError e) {
             err.println("bench " + name + " failed: " + e);
             e.printStackTrace(err);

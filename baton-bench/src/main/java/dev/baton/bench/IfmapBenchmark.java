@@ -30,6 +30,18 @@ public final class IfmapBenchmark implements Benchmark {
                    double pollP50Millis) {
     }
 
+    private final String irondHome;
+
+    /** The benchmark as registered: irond comes from the environment variable {@code IROND_HOME}. */
+    public IfmapBenchmark() {
+        this(System.getenv("IROND_HOME"));
+    }
+
+    /** The benchmark with irond taken from {@code irondHome} (null: no irond). */
+    IfmapBenchmark(String irondHome) {
+        this.irondHome = irondHome;
+    }
+
     /** Runs this benchmark as {@code Bench ifmap [--quick]} would, and exits with its status. */
     public static void main(String[] args) {
         String[] withName = new String[args.length + 1];
@@ -62,7 +74,7 @@ public final class IfmapBenchmark implements Benchmark {
     }
 
     private Optional<Figures> measureIrond(RunMode mode, Results results) throws Exception {
-        Optional<IrondHome> home = IrondHome.of(System.getenv("IROND_HOME"), reason -> results.note(PEER + ": " + reason));
+        Optional<IrondHome> home = IrondHome.of(irondHome, reason -> results.note(PEER + ": " + reason));
         if (home.isEmpty()) {
             results.state("peer." + PEER, "absent");
             return Optional.empty();

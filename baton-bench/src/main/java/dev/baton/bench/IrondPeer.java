@@ -74,6 +74,11 @@ final class IrondPeer implements FederationUnderTest {
         return new Endpoint("https://127.0.0.1:" + port + "/", PUBLISHER, SUBSCRIBER);
     }
 
+    /** The private configuration copy irond runs in (its working directory). */
+    Path workDir() {
+        return workDir;
+    }
+
     @Override
     public void close() {
         process.destroy();
