@@ -103,6 +103,10 @@ public final class IfmapBenchmark implements Benchmark {
             results.figure(name + ".search.p50_ms", search.latencies().percentileMillis(50));
             results.figure(name + ".search.p99_ms", search.latencies().percentileMillis(99));
             results.figure(name + ".search.per_second", search.perSecond());
+            results.note(String.format(java.util.Locale.ROOT,
+                    "%s: client CPU per request (ms): single publish %.3f, batch publish %.3f, search %.3f",
+                    name, single.clientCpuMillisPerRequest(), batch.clientCpuMillisPerRequest(),
+                    search.clientCpuMillisPerRequest()));
             LatencySamples poll;
             try (PollLatencyProbe probe = PollLatencyProbe.open(endpoint, workload.session())) {
                 poll = probe.measure(mode.phase(), MAX_POLL_SAMPLES);

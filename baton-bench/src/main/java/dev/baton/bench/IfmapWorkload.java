@@ -14,6 +14,8 @@ import de.hshannover.f4.trust.ifmapj.metadata.StandardIfmapMetadataFactory;
 
 import org.w3c.dom.Document;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 
 /**
@@ -32,17 +34,27 @@ final class IfmapWorkload implements AutoCloseable {
     /** Items in the search result: five links plus the access-request's own role and capability. */
     static final int SEARCH_RESULT_ITEMS_AT_LEAST = 5;
 
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
     private final SSRC ssrc;
     private final StandardIfmapMetadataFactory metadata = IfmapJ.createStandardMetadataFactory();
     private final Document accessRequestIp = metadata.createArIp();
     private final AccessRequest searchedSession = Identifiers.createAr("bench-search-session");
     private long nextSession;
 
-    /** A measured phase: operations done, wall time taken and each request's latency. */
-    record Phase(long operations, long elapsedNanos, LatencySamples latencies) {
+    /**
+     * A measured phase: operations done, requests sent, wall time taken, the client thread's CPU time
+     * (to tell a slow server from a slow client) and each request's latency.
+     */
+    record Phase(long operations, long requests, long elapsedNanos, long clientCpuNanos, LatencySamples latencies) {
         /** Operations per second over the phase. */
         double perSecond() {
             return operations * 1e9 / elapsedNanos;
+        }
+
+        /** Milliseconds of client CPU per request: ifmapj's own cost, the same for every server. */
+        double clientCpuMillisPerRequest() {
+            return clientCpuNanos / 1e6 / Math.max(requests, 1);
         }
     }
 
@@ -79,6 +91,7 @@ final class IfmapWorkload implements AutoCloseable {
      */
     Phase publishRate(int updatesPerRequest, Duration time, int maxRequests) throws Exception {
         LatencySamples latencies = new LatencySamples();
+        long cpuStart = CPU.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long end = start + time.toNanos();
         int requests = 0;
@@ -88,12 +101,14 @@ final class IfmapWorkload implements AutoCloseable {
             latencies.record(System.nanoTime() - sent);
             requests++;
         }
-        return new Phase((long) requests * updatesPerRequest, System.nanoTime() - start, latencies);
+        return new Phase((long) requests * updatesPerRequest, requests, System.nanoTime() - start,
+                CPU.getCurrentThreadCpuTime() - cpuStart, latencies);
     }
 
     /** Searches the published session repeatedly for {@code time} or {@code maxRequests} searches. */
     Phase searchLatency(Duration time, int maxRequests) throws Exception {
         LatencySamples latencies = new LatencySamples();
+        long cpuStart = CPU.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long end = start + time.toNanos();
         int requests = 0;
@@ -103,7 +118,8 @@ final class IfmapWorkload implements AutoCloseable {
             latencies.record(System.nanoTime() - sent);
             requests++;
         }
-        return new Phase(requests, System.nanoTime() - start, latencies);
+        return new Phase(requests, requests, System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpuStart,
+                latencies);
     }
 
     private void publish(int updates) throws Exception {
