@@ -16,6 +16,8 @@ import java.util.Arrays;
  * one-line reason on standard error.
  */
 public final class Bench {
+    static final String LOGGING = "baton-bench-logback.xml";
+
     private final BenchRegistry registry;
     private final PrintStream out;
     private final PrintStream err;
@@ -27,8 +29,14 @@ public final class Bench {
         this.err = err;
     }
 
-    /** Runs {@code Bench NAME [--quick]} and exits with its status. */
+    /**
+     * Runs {@code Bench NAME [--quick]} and exits with its status. Servers run in-process log at WARN
+     * (resource {@value #LOGGING}) unless {@code logback.configurationFile} says otherwise.
+     */
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOGGING);
+        }
         System.exit(new Bench(BenchRegistry.standard(), System.out, System.err).run(args));
     }
 
