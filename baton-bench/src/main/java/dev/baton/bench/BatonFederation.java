@@ -45,9 +45,14 @@ final class BatonFederation implements FederationUnderTest {
      * @throws BatonException ({@link ResultCode#INTERNAL}) when the server is present but cannot be started
      */
     static Optional<FederationUnderTest> start(Consumer<String> absentReason) {
+        return start(SERVER_CLASS, absentReason);
+    }
+
+    /** {@link #start(Consumer)} with the server looked up as {@code serverClassName}. */
+    static Optional<FederationUnderTest> start(String serverClassName, Consumer<String> absentReason) {
         Class<?> serverClass;
         try {
-            serverClass = Class.forName(SERVER_CLASS);
+            serverClass = Class.forName(serverClassName);
         } catch (ClassNotFoundException e) {
             absentReason.accept(UNAVAILABLE);
             return Optional.empty();

@@ -1,6 +1,8 @@
 package dev.baton.bench;
 
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Baton's IF-MAP federation server side by side with irond, the reference IF-MAP 2.x server, both on
@@ -31,15 +33,23 @@ public final class IfmapBenchmark implements Benchmark {
     }
 
     private final String irondHome;
+    private final Function<Consumer<String>, Optional<FederationUnderTest>> batonStarter;
 
-    /** The benchmark as registered: irond comes from the environment variable {@code IROND_HOME}. */
+    /**
+     * The benchmark as registered: irond comes from the environment variable {@code IROND_HOME}, Baton's
+     * server from {@link BatonFederation}.
+     */
     public IfmapBenchmark() {
-        this(System.getenv("IROND_HOME"));
+        this(System.getenv("IROND_HOME"), BatonFederation::start);
     }
 
-    /** The benchmark with irond taken from {@code irondHome} (null: no irond). */
-    IfmapBenchmark(String irondHome) {
+    /**
+     * The benchmark with irond taken from {@code irondHome} (null: no irond) and Baton's server from
+     * {@code batonStarter} (which tells its argument why, when it returns empty).
+     */
+    IfmapBenchmark(String irondHome, Function<Consumer<String>, Optional<FederationUnderTest>> batonStarter) {
         this.irondHome = irondHome;
+        this.batonStarter = batonStarter;
     }
 
     /** Runs this benchmark as {@code Bench ifmap [--quick]} would, and exits with its status. */
@@ -63,7 +73,7 @@ public final class IfmapBenchmark implements Benchmark {
     }
 
     private Optional<Figures> measureBaton(RunMode mode, Results results) throws Exception {
-        Optional<FederationUnderTest> server = BatonFederation.start(results::note);
+        Optional<FederationUnderTest> server = batonStarter.apply(results::note);
         if (server.isEmpty()) {
             results.state("baton.federation", "absent");
             return Optional.empty();

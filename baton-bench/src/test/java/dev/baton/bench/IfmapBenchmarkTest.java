@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,10 +30,12 @@ class IfmapBenchmarkTest {
 
     @Test
     void withoutBatonServerTheRunReportsItAbsentAndTheUnsetPeerAbsent() throws Exception {
+        Function<Consumer<String>, Optional<FederationUnderTest>> noBatonServer =
+                reason -> BatonFederation.start("dev.baton.ifmap.server.NotInThisBuild", reason);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Results results = new Results(new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
-        boolean batonMeasured = new IfmapBenchmark(null).run(RunMode.QUICK, results);
+        boolean batonMeasured = new IfmapBenchmark(null, noBatonServer).run(RunMode.QUICK, results);
 
         assertThat(batonMeasured).isFalse();
         assertThat(bytes.toString(StandardCharsets.UTF_8))
