@@ -1,5 +1,7 @@
 package dev.baton.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -11,7 +13,8 @@ import java.util.function.Function;
  * <p>Per server: a warm-up, then single-update publishes (one update per request), publishes of 100
  * updates per request, searches of one session (p50/p99) and publish-to-poll latency through a second,
  * subscribed session (p50/p99); see {@link IfmapWorkload} and {@link PollLatencyProbe}. Each phase runs
- * for {@link RunMode#phase()} on one connection, one request at a time. Then the ratios
+ * on one connection, one request at a time. Both servers run at once and take turns phase by phase, for
+ * {@link RunMode#rounds()} rounds, so that other load on the machine falls on both alike. Then the ratios
  * {@code ratio.publish}, {@code ratio.publish_batch} (throughput, Baton / irond, higher is better) and
  * {@code ratio.search_latency}, {@code ratio.poll_latency} (median latency, Baton / irond, lower is better).
  *
@@ -23,14 +26,6 @@ import java.util.function.Function;
  */
 public final class IfmapBenchmark implements Benchmark {
     static final String PEER = "irond";
-    static final int BATCH = 100;
-    private static final int MAX_REQUESTS = 1_000_000;
-    private static final int MAX_POLL_SAMPLES = 100_000;
-
-    /** The medians and rates that the ratios compare. */
-    record Figures(double singlePerSecond, double batchUpdatesPerSecond, double searchP50Millis,
-                   double pollP50Millis) {
-    }
 
     private final String irondHome;
     private final Function<Consumer<String>, Optional<FederationUnderTest>> batonStarter;
@@ -62,75 +57,74 @@ public final class IfmapBenchmark implements Benchmark {
 
     @Override
     public boolean run(RunMode mode, Results results) throws Exception {
-        Optional<Figures> baton = measureBaton(mode, results);
-        Optional<Figures> irond = measureIrond(mode, results);
-        if (baton.isPresent() && irond.isPresent()) {
-            writeRatios(baton.get(), irond.get(), results);
-        } else {
-            results.note("ratios not computed: " + (baton.isEmpty() ? "baton" : PEER) + " was not measured");
+        List<MeasuredServer> servers = new ArrayList<>();
+        try {
+            Optional<MeasuredServer> baton = startBaton(results);
+            baton.ifPresent(servers::add);
+            Optional<MeasuredServer> irond = startIrond(results);
+            irond.ifPresent(servers::add);
+            measure(servers, mode, results);
+            List<MeasuredServer.Figures> figures = new ArrayList<>();
+            for (MeasuredServer server : servers) {
+                figures.add(server.report(results));
+            }
+            if (baton.isPresent() && irond.isPresent()) {
+                writeRatios(figures.get(0), figures.get(1), results);
+            } else {
+                results.note("ratios not computed: " + (baton.isEmpty() ? "baton" : PEER) + " was not measured");
+            }
+            return baton.isPresent();
+        } finally {
+            servers.forEach(MeasuredServer::close);
         }
-        return baton.isPresent();
     }
 
-    private Optional<Figures> measureBaton(RunMode mode, Results results) throws Exception {
+    private Optional<MeasuredServer> startBaton(Results results) throws Exception {
         Optional<FederationUnderTest> server = batonStarter.apply(results::note);
         if (server.isEmpty()) {
             results.state("baton.federation", "absent");
             return Optional.empty();
         }
-        try (FederationUnderTest running = server.get()) {
-            return Optional.of(measure(running, mode, results));
-        }
+        results.note("baton: " + server.get().endpoint().url());
+        return Optional.of(MeasuredServer.open(server.get()));
     }
 
-    private Optional<Figures> measureIrond(RunMode mode, Results results) throws Exception {
+    private Optional<MeasuredServer> startIrond(Results results) throws Exception {
         Optional<IrondHome> home = IrondHome.of(irondHome, reason -> results.note(PEER + ": " + reason));
         if (home.isEmpty()) {
             results.state("peer." + PEER, "absent");
             return Optional.empty();
         }
         results.state("peer." + PEER, "present");
-        try (IrondPeer irond = IrondPeer.start(home.get())) {
-            return Optional.of(measure(irond, mode, results));
-        }
+        IrondPeer irond = IrondPeer.start(home.get());
+        results.note(PEER + ": " + irond.endpoint().url());
+        return Optional.of(MeasuredServer.open(irond));
     }
 
-    /** Runs every phase against {@code server} and writes its figures under its name. */
-    static Figures measure(FederationUnderTest server, RunMode mode, Results results) throws Exception {
-        String name = server.name();
-        FederationUnderTest.Endpoint endpoint = server.endpoint();
-        results.note(name + ": measuring at " + endpoint.url());
-        try (IfmapWorkload workload = IfmapWorkload.open(endpoint)) {
-            workload.warmUp(mode.warmUp());
-            IfmapWorkload.Phase single = workload.publishRate(1, mode.phase(), MAX_REQUESTS);
-            results.figure(name + ".publish.single_per_second", single.perSecond());
-            results.figure(name + ".publish.single_p50_ms", single.latencies().percentileMillis(50));
-            results.figure(name + ".publish.single_p99_ms", single.latencies().percentileMillis(99));
-            IfmapWorkload.Phase batch = workload.publishRate(BATCH, mode.phase(), MAX_REQUESTS);
-            results.figure(name + ".publish.batch100_updates_per_second", batch.perSecond());
-            results.figure(name + ".publish.batch100_p50_ms", batch.latencies().percentileMillis(50));
-            IfmapWorkload.Phase search = workload.searchLatency(mode.phase(), MAX_REQUESTS);
-            results.figure(name + ".search.p50_ms", search.latencies().percentileMillis(50));
-            results.figure(name + ".search.p99_ms", search.latencies().percentileMillis(99));
-            results.figure(name + ".search.per_second", search.perSecond());
-            results.note(String.format(java.util.Locale.ROOT,
-                    "%s: client CPU per request (ms): single publish %.3f, batch publish %.3f, search %.3f",
-                    name, single.clientCpuMillisPerRequest(), batch.clientCpuMillisPerRequest(),
-                    search.clientCpuMillisPerRequest()));
-            LatencySamples poll;
-            try (PollLatencyProbe probe = PollLatencyProbe.open(endpoint, workload.session())) {
-                poll = probe.measure(mode.phase(), MAX_POLL_SAMPLES);
+    /** Warms every server up, then runs each phase on each server in turn, round after round. */
+    private static void measure(List<MeasuredServer> servers, RunMode mode, Results results) throws Exception {
+        for (MeasuredServer server : servers) {
+            server.warmUp(mode.warmUp());
+        }
+        for (int round = 1; round <= mode.rounds(); round++) {
+            results.note("round " + round + " of " + mode.rounds());
+            for (MeasuredServer server : servers) {
+                server.publishSingle(mode.phase());
             }
-            results.figure(name + ".poll_latency.p50_ms", poll.percentileMillis(50));
-            results.figure(name + ".poll_latency.p99_ms", poll.percentileMillis(99));
-            results.figure(name + ".poll_latency.samples", poll.count());
-            return new Figures(single.perSecond(), batch.perSecond(), search.latencies().percentileMillis(50),
-                    poll.percentileMillis(50));
+            for (MeasuredServer server : servers) {
+                server.publishBatch(mode.phase());
+            }
+            for (MeasuredServer server : servers) {
+                server.search(mode.phase());
+            }
+            for (MeasuredServer server : servers) {
+                server.pollLatency(mode.phase());
+            }
         }
     }
 
     /** Throughput ratios are Baton / peer (higher is better); latency ratios too (lower is better). */
-    static void writeRatios(Figures baton, Figures peer, Results results) {
+    static void writeRatios(MeasuredServer.Figures baton, MeasuredServer.Figures peer, Results results) {
         results.ratio("publish", PEER, baton.singlePerSecond(), peer.singlePerSecond());
         results.ratio("publish_batch", PEER, baton.batchUpdatesPerSecond(), peer.batchUpdatesPerSecond());
         results.ratio("search_latency", PEER, baton.searchP50Millis(), peer.searchP50Millis());

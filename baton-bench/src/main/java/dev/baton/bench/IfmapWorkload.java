@@ -47,6 +47,20 @@ final class IfmapWorkload implements AutoCloseable {
      * (to tell a slow server from a slow client) and each request's latency.
      */
     record Phase(long operations, long requests, long elapsedNanos, long clientCpuNanos, LatencySamples latencies) {
+        /** A phase with nothing measured yet, to {@link #plus} rounds onto. */
+        static Phase empty() {
+            return new Phase(0, 0, 0, 0, new LatencySamples());
+        }
+
+        /** This phase and {@code other} taken together, as if run back to back. */
+        Phase plus(Phase other) {
+            LatencySamples all = new LatencySamples();
+            all.addAll(latencies);
+            all.addAll(other.latencies);
+            return new Phase(operations + other.operations, requests + other.requests,
+                    elapsedNanos + other.elapsedNanos, clientCpuNanos + other.clientCpuNanos, all);
+        }
+
         /** Operations per second over the phase. */
         double perSecond() {
             return operations * 1e9 / elapsedNanos;

@@ -21,6 +21,13 @@ public final class LatencySamples {
         nanos[size++] = latencyNanos;
     }
 
+    /** Records every latency of {@code other} too. */
+    public void addAll(LatencySamples other) {
+        for (int i = 0; i < other.size; i++) {
+            record(other.nanos[i]);
+        }
+    }
+
     /** How many latencies were recorded. */
     public int count() {
         return size;

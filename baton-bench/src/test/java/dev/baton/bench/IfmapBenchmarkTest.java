@@ -17,8 +17,8 @@ class IfmapBenchmarkTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Results results = new Results(new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
-        IfmapBenchmark.writeRatios(new IfmapBenchmark.Figures(1600, 9000, 0.2, 1.0),
-                new IfmapBenchmark.Figures(400, 2500, 0.8, 5.0), results);
+        IfmapBenchmark.writeRatios(new MeasuredServer.Figures(1600, 9000, 0.2, 1.0),
+                new MeasuredServer.Figures(400, 2500, 0.8, 5.0), results);
 
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("""
                 RESULT ratio.publish.baton_vs_irond=4
