@@ -49,7 +49,7 @@ final class IrondPeer implements FederationUnderTest {
         int port = freeLoopbackPort();
         home.prepare(workDir, port, PUBLISHER, SUBSCRIBER);
         String classPath = String.join(File.pathSeparator, workDir.toString(), home.jar().toString(), benchClassPath());
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = List.of(javaFor().toString(),
                 "-cp", classPath, LoopbackLauncher.class.getName(), home.mainClass());
         Process process = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(workDir.resolve("irond.out").toFile()).start();
@@ -121,6 +121,20 @@ final class IrondPeer implements FederationUnderTest {
         } catch (IOException e) {
             return "(no console output: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * The {@code java} that runs irond: from {@code IROND_JAVA_HOME} when set (irond predates current
+     * JDKs; this lets it run on the one it does best on), else the benchmark's own.
+     */
+    private static Path javaFor() throws IOException {
+        String javaHome = System.getenv("IROND_JAVA_HOME");
+        Path java = Path.of(javaHome == null || javaHome.isBlank() ? System.getProperty("java.home") : javaHome,
+                "bin", "java");
+        if (!Files.isExecutable(java)) {
+            throw new IOException("IROND_JAVA_HOME has no executable bin/java: " + java);
+        }
+        return java;
     }
 
     private static int freeLoopbackPort() throws IOException {
