@@ -88,6 +88,8 @@ final class PollLatencyProbe implements AutoCloseable {
     }
 
     private long sample() throws Exception {
+        // Anything already delivered answers an earlier publish; it must not end this sample early.
+        deliveries.clear();
         long sent = System.nanoTime();
         publishWatched();
         long deadline = sent + NOTIFY_TIMEOUT.toNanos();
