@@ -65,8 +65,13 @@ final class PollLatencyProbe implements AutoCloseable {
     static PollLatencyProbe open(FederationUnderTest.Endpoint endpoint, SSRC publisher) throws Exception {
         SSRC subscriber = IfmapClients.newSession(endpoint.url(), endpoint.subscriber());
         PollLatencyProbe probe = new PollLatencyProbe(publisher, subscriber);
-        probe.subscribe();
-        return probe;
+        try {
+            probe.subscribe();
+            return probe;
+        } catch (Exception e) {
+            probe.close();
+            throw e;
+        }
     }
 
     /**
