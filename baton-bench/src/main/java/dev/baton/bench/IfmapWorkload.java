@@ -66,7 +66,7 @@ final class IfmapWorkload implements AutoCloseable {
             return operations * 1e9 / elapsedNanos;
         }
 
-        /** Milliseconds of client CPU per request: ifmapj's own cost, the same for every server. */
+        /** Milliseconds of client CPU per request: ifmapj's own cost of building, sending and parsing. */
         double clientCpuMillisPerRequest() {
             return clientCpuNanos / 1e6 / Math.max(requests, 1);
         }

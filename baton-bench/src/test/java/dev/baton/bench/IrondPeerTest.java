@@ -67,6 +67,7 @@ class IrondPeerTest {
             assertThat(Files.readString(workDir.resolve("basicauthusers.properties")))
                     .isEqualTo("bench-publisher:bench-publisher-secret\nbench-subscriber:bench-subscriber-secret\n");
             assertThat(workDir.resolve("irond.jar")).doesNotExist();
+            assertThat(Files.readString(workDir.resolve("log4j.properties"))).startsWith("log4j.rootLogger=WARN");
         }
         assertThat(workDir).doesNotExist();
         assertThat(ProcessHandle.allProcesses()
