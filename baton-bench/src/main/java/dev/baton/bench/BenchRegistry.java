@@ -1,0 +1,51 @@
+package dev.baton.bench;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The benchmarks {@link Bench} knows by name. Adding a benchmark is one line in {@link #standard()}.
+ * Immutable once built by {@link #standard()}; {@link #register} is for building only.
+ */
+public final class BenchRegistry {
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    /** A registered benchmark: its one-line description and how to make a fresh instance. */
+    public record Entry(String description, Supplier<? extends Benchmark> factory) {
+    }
+
+    /** Every benchmark of this build. */
+    public static BenchRegistry standard() {
+        return new BenchRegistry()
+                .register("ifmap", "IF-MAP federation server: publish, search, publish-to-poll, vs irond",
+                        IfmapBenchmark::new);
+    }
+
+    /**
+     * Adds a benchmark under {@code name} (lower-case letters, digits and dashes).
+     *
+     * @throws IllegalArgumentException when the name is malformed or already taken
+     */
+    public BenchRegistry register(String name, String description, Supplier<? extends Benchmark> factory) {
+        if (!name.matches("[a-z][a-z0-9-]*")) {
+            throw new IllegalArgumentException("benchmark name must be lower-case letters, digits and dashes: " + name);
+        }
+        if (entries.putIfAbsent(name, new Entry(description, factory)) != null) {
+            throw new IllegalArgumentException("benchmark " + name + " is registered twice");
+        }
+        return this;
+    }
+
+    /** The benchmark registered under {@code name}, if any. */
+    public Optional<Entry> find(String name) {
+        return Optional.ofNullable(entries.get(name));
+    }
+
+    /** Names and descriptions in registration order. */
+    public Map<String, Entry> entries() {
+        return Collections.unmodifiableMap(entries);
+    }
+}
