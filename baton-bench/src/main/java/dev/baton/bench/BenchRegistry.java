@@ -21,7 +21,9 @@ public final class BenchRegistry {
     public static BenchRegistry standard() {
         return new BenchRegistry()
                 .register("ifmap", "IF-MAP federation server: publish, search, publish-to-poll, vs irond",
-                        IfmapBenchmark::new);
+                        IfmapBenchmark::new)
+                .register("migration", "end-to-end session migrations between two HTTPS gateways: rate, p50/p99",
+                        dev.baton.bench.migration.MigrationBenchmark::new);
     }
 
     /**

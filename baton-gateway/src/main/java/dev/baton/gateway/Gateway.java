@@ -136,14 +136,19 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         SessionIdHash hash = SessionId.hashOf(request.sessionId());
         challenges.consume(request.challenge());
         Optional<Session> local = table.get(hash);
-        if (local.isPresent()) {
+        Optional<Session> published = local.isPresent() && !local.get().migratable() ? Optional.empty() : federation.lookup(hash);
+        if (local.isPresent() && published.map(p -> p.owner().equals(name())).orElse(true)) {
             requireProof(local.get(), request);
             return describe(live(hash, s -> hostCheck.reevaluate(s.touchedAt(clock.instant()), request.posture())), "resumed");
+        }
+        if (local.isPresent()) {
+            // Another gateway took it and its notification has not reached us yet: our copy is stale.
+            migration.ownershipLost(hash, published.get().owner());
         }
         hostCheck.reported(hash, request.posture());
         Session arrived;
         try {
-            arrived = migration.migrateIn(hash, request.posture(), s -> requireProof(s, request));
+            arrived = migration.migrateIn(hash, published, request.posture(), s -> requireProof(s, request));
         } catch (RuntimeException e) {
             hostCheck.forget(hash);
             throw e;

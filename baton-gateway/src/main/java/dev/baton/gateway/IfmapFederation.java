@@ -35,6 +35,8 @@ public final class IfmapFederation implements Federation, AutoCloseable {
     private final FederationClient client;
     private final String gateway;
     private final List<OwnershipListener> listeners = new CopyOnWriteArrayList<>();
+    /** The generation last looked up per session, so a claim right after a look-up needs no second search. */
+    private final Map<SessionIdHash, FederatedSession> seen = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Wraps a connected client of gateway {@code gateway}. */
     public IfmapFederation(FederationClient client, String gateway) {
@@ -55,15 +57,21 @@ public final class IfmapFederation implements Federation, AutoCloseable {
 
     @Override
     public Optional<Session> lookup(SessionIdHash hash) {
-        return client.lookup(hash).map(IfmapFederation::imported);
+        Optional<FederatedSession> found = client.lookup(hash);
+        found.ifPresentOrElse(f -> seen.put(hash, f), () -> seen.remove(hash));
+        return found.map(IfmapFederation::imported);
     }
 
     @Override
     public void claim(SessionIdHash hash, String expectedOwner, Session claimed, Set<String> capabilities) {
         requireMine(claimed);
-        FederatedSession seen = client.lookup(hash).orElseThrow(() -> new BatonException(ResultCode.UNKNOWN_SESSION,
-                "session is no longer published", hash, gateway, null));
-        if (!seen.owner().equals(expectedOwner) || !client.claim(seen, claimed, capabilities)) {
+        FederatedSession last = seen.remove(hash);
+        if (last == null || !last.owner().equals(expectedOwner)) {
+            last = client.lookup(hash).orElseThrow(() -> new BatonException(ResultCode.UNKNOWN_SESSION,
+                    "session is no longer published", hash, gateway, null));
+        }
+        // The server's compare-and-set on the generation makes a stale look-up lose, never win twice.
+        if (!last.owner().equals(expectedOwner) || !client.claim(last, claimed, capabilities)) {
             throw new BatonException(ResultCode.CONFLICT, "another gateway took the session first", hash, gateway, null);
         }
     }

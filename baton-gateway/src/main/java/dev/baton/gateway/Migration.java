@@ -45,13 +45,18 @@ final class Migration {
         this.clock = clock;
     }
 
-    /** B's half: takes the session here without credentials, or refuses with a reason. */
-    Session migrateIn(SessionIdHash hash, Map<String, String> posture, Consumer<Session> proofOfPossession) {
+    /**
+     * B's half: takes the session here without credentials, or refuses with a reason.
+     *
+     * @param lookedUp what the federation holds under {@code hash}, looked up by the caller
+     */
+    Session migrateIn(SessionIdHash hash, java.util.Optional<Session> lookedUp, Map<String, String> posture,
+                      Consumer<Session> proofOfPossession) {
         if (!config.migrationEnabled()) {
             throw refuse(ResultCode.MIGRATION_REFUSED, "session migration is switched off on gateway " + config.name()
                     + "; sign in again", hash);
         }
-        Session published = federation.lookup(hash).orElseThrow(() -> refuse(ResultCode.UNKNOWN_SESSION,
+        Session published = lookedUp.orElseThrow(() -> refuse(ResultCode.UNKNOWN_SESSION,
                 "no gateway of the federation holds this session", hash));
         if (published.owner().equals(config.name())) {
             federation.withdraw(hash, config.name());

@@ -1,0 +1,218 @@
+package dev.baton.bench.migration;
+
+import dev.baton.agent.Agent;
+import dev.baton.agent.AgentTls;
+import dev.baton.agent.HttpGatewayEndpoint;
+import dev.baton.bench.Benchmark;
+import dev.baton.bench.LatencySamples;
+import dev.baton.bench.Results;
+import dev.baton.bench.RunMode;
+import dev.baton.core.AccessPolicy;
+import dev.baton.core.AuthServerKind;
+import dev.baton.core.GatewayKind;
+import dev.baton.core.Realm;
+import dev.baton.core.Role;
+import dev.baton.core.SessionId;
+import dev.baton.gateway.Gateway;
+import dev.baton.gateway.GatewayConfig;
+import dev.baton.gateway.IfmapFederation;
+import dev.baton.gateway.LocalAccounts;
+import dev.baton.gateway.RealmBinding;
+import dev.baton.gateway.http.GatewayServer;
+import dev.baton.ifmap.FederationClient;
+import dev.baton.ifmap.FederationClientConfig;
+import dev.baton.ifmap.server.BasicAuthUsers;
+import dev.baton.ifmap.server.IfmapServer;
+import dev.baton.ifmap.server.SelfSignedCertificate;
+import dev.baton.store.SessionStore;
+import dev.baton.store.TieredStoreSettings;
+import dev.baton.store.jdbc.JdbcSessionStore;
+import dev.baton.store.jdbc.JdbcStoreConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * End-to-end migrations on loopback (issue: gateways and migration). An in-process IF-MAP federation server
+ * and two gateways with HTTPS agent APIs; agents signed in at gateway A move back and forth between A and B.
+ * One migration is what an agent does at a new gateway: ask for a challenge, sign it, connect; the gateway
+ * looks the session up in the federation server, checks the proof and the rules, claims it there and writes
+ * it to its store; the previous gateway hears of it on its poll and drops its copy.
+ *
+ * <p>Two phases per configuration: <b>saturation</b> (agents loop as fast as they can; migrations per second)
+ * and <b>half load</b> (agents paced to half the saturation rate; latency p50/p99). Configurations:
+ * {@code embedded} (the defaults: H2 session stores, H2 forever data) and {@code postgresql} (both gateways'
+ * sessions in one PostgreSQL, from {@code BATON_PG_URL}, default the local {@code test} database).
+ */
+public final class MigrationBenchmark implements Benchmark {
+    private static final String PASSWORD = "bench-password";
+
+    @Override
+    public boolean run(RunMode mode, Results results) throws Exception {
+        int agents = mode == RunMode.QUICK ? 16 : 32;
+        Duration phase = mode == RunMode.QUICK ? Duration.ofSeconds(6) : Duration.ofSeconds(20);
+        results.note("migration: " + agents + " agents, phases of " + phase.toSeconds() + " s, HTTPS on loopback, 2 gateways + federation server in one JVM");
+        measure("embedded", null, agents, phase, results);
+        String pg = System.getenv().getOrDefault("BATON_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        try {
+            measure("postgresql", pg, agents, phase, results);
+        } catch (RuntimeException e) {
+            results.note("postgresql configuration not measured: " + e.getMessage());
+            results.state("migration.postgresql", "absent");
+        }
+        return true;
+    }
+
+    private void measure(String label, String pgUrl, int agentCount, Duration phase, Results results) throws Exception {
+        Path dir = Files.createTempDirectory("baton-bench-migration");
+        Map<String, String> users = new HashMap<>();
+        users.put("gw-a", SessionId.generate().reveal());
+        users.put("gw-b", SessionId.generate().reveal());
+        IfmapServer federation = IfmapServer.builder().listen("127.0.0.1", 0).users(BasicAuthUsers.of(users))
+                .dataDirectory(dir.resolve("federation")).build().start();
+        String prefix = "bench_" + Long.toHexString(System.nanoTime()) + "_";
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            URI a = gateway("gw-a", federation, users, store(pgUrl, dir, "gw-a", prefix), dir, open);
+            URI b = gateway("gw-b", federation, users, store(pgUrl, dir, "gw-b", prefix), dir, open);
+            List<Agent> agents = new ArrayList<>();
+            HttpGatewayEndpoint atA = endpoint(a);
+            HttpGatewayEndpoint atB = endpoint(b);
+            for (int i = 0; i < agentCount; i++) {
+                Agent agent = new Agent(null, Map.of());
+                agent.signIn(atA, "users", "user" + (i % 50), PASSWORD);
+                agents.add(agent);
+            }
+            run(agents, atA, atB, Duration.ofSeconds(2), 0); // warm-up
+            Phase saturated = run(agents, atA, atB, phase, 0);
+            double perSecond = saturated.count / (phase.toNanos() / 1e9);
+            Phase half = run(agents, atA, atB, phase, perSecond / 2);
+            String p = label.equals("embedded") ? "migration." : "migration." + label + ".";
+            results.figure(p + "per_second", perSecond);
+            results.figure(p + "saturated_p50_ms", saturated.samples.percentileMillis(50));
+            results.figure(p + "saturated_p99_ms", saturated.samples.percentileMillis(99));
+            results.figure(p + "half_load_per_second", half.count / (phase.toNanos() / 1e9));
+            results.figure(p + "p50_ms", half.samples.percentileMillis(50));
+            results.figure(p + "p99_ms", half.samples.percentileMillis(99));
+            results.figure(p + "errors", saturated.errors + half.errors);
+        } finally {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).close();
+            }
+            federation.stop();
+            if (pgUrl != null) {
+                dropTables(pgUrl, prefix);
+            }
+        }
+    }
+
+    private record Phase(long count, long errors, LatencySamples samples) {
+    }
+
+    /** Each agent migrates to the other gateway in turn; {@code rate} > 0 paces all agents together to it. */
+    private static Phase run(List<Agent> agents, HttpGatewayEndpoint a, HttpGatewayEndpoint b, Duration length, double rate)
+            throws Exception {
+        long end = System.nanoTime() + length.toNanos();
+        AtomicLong count = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long intervalNanos = rate > 0 ? (long) (1e9 * agents.size() / rate) : 0;
+        List<LatencySamples> perAgent = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Agent agent : agents) {
+                LatencySamples samples = new LatencySamples();
+                perAgent.add(samples);
+                futures.add(pool.submit(() -> {
+                    long next = System.nanoTime();
+                    while (System.nanoTime() < end) {
+                        HttpGatewayEndpoint target = agent.lastGateway().orElse("gw-a").equals("gw-a") ? b : a;
+                        long start = System.nanoTime();
+                        try {
+                            agent.connect(target);
+                            samples.record(System.nanoTime() - start);
+                            count.incrementAndGet();
+                        } catch (RuntimeException e) {
+                            errors.incrementAndGet();
+                        }
+                        if (intervalNanos > 0) {
+                            next += intervalNanos;
+                            long wait = next - System.nanoTime();
+                            if (wait > 0) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        LatencySamples all = new LatencySamples();
+        perAgent.forEach(all::addAll);
+        return new Phase(count.get(), errors.get(), all);
+    }
+
+    private static SessionStore store(String pgUrl, Path dir, String gateway, String prefix) {
+        if (pgUrl == null) {
+            return JdbcSessionStore.open(JdbcStoreConfig.of("jdbc:h2:file:" + dir.resolve("sessions-" + gateway).toAbsolutePath(), "sa", ""));
+        }
+        return JdbcSessionStore.open(JdbcStoreConfig.of(pgUrl, null, null).withTablePrefix(prefix));
+    }
+
+    private static URI gateway(String name, IfmapServer federation, Map<String, String> users, SessionStore store, Path dir,
+                               List<AutoCloseable> open) {
+        open.add(store);
+        LocalAccounts accounts = new LocalAccounts(1024, 1);
+        for (int i = 0; i < 50; i++) {
+            accounts.add("user" + i, PASSWORD.toCharArray(), Map.of());
+        }
+        GatewayConfig config = new GatewayConfig(name, GatewayKind.REMOTE_ACCESS, true,
+                List.of(new RealmBinding(Realm.simple("users", AuthServerKind.LOCAL, "corp", "staff"), accounts)),
+                new AccessPolicy(List.of(Role.plain("staff")), List.of()));
+        FederationClient client = FederationClient.connect(FederationClientConfig.of(URI.create(federation.url()), name,
+                users.get(name), AgentTls.trustAll(), name));
+        IfmapFederation fed = new IfmapFederation(client, name);
+        open.add(fed);
+        Gateway gateway = new Gateway(config, fed, Clock.systemUTC(), store, TieredStoreSettings.DEFAULTS, new SimpleMeterRegistry());
+        open.add(gateway);
+        char[] pw = "bench".toCharArray();
+        GatewayServer server = new GatewayServer(gateway, new InetSocketAddress("127.0.0.1", 0),
+                SelfSignedCertificate.loadOrCreate(dir.resolve(name + ".p12"), pw, "127.0.0.1"), pw);
+        open.add(server);
+        return URI.create("https://127.0.0.1:" + server.port());
+    }
+
+    private static HttpGatewayEndpoint endpoint(URI uri) {
+        return new HttpGatewayEndpoint(uri, AgentTls.trustAll(), Duration.ofSeconds(30));
+    }
+
+    private static void dropTables(String url, String prefix) {
+        try (var c = java.sql.DriverManager.getConnection(url); var s = c.createStatement();
+             var rs = c.getMetaData().getTables(null, null, prefix + "%", new String[] {"TABLE"})) {
+            List<String> tables = new ArrayList<>();
+            while (rs.next()) {
+                tables.add(rs.getString("TABLE_NAME"));
+            }
+            for (String t : tables) {
+                s.execute("DROP TABLE IF EXISTS " + t + " CASCADE");
+            }
+        } catch (java.sql.SQLException e) {
+            // leftover benchmark tables are harmless; they carry the bench_ prefix
+        }
+    }
+}
