@@ -18,9 +18,6 @@ import dev.baton.gateway.Authenticator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -155,7 +152,7 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable {
     }
 
     private boolean bind(String name, char[] password) {
-        byte[] secret = utf8(password);
+        byte[] secret = Passwords.utf8(password);
         try {
             pool.bindAndRevertAuthentication(new SimpleBindRequest(name, secret));
             return true;
@@ -188,12 +185,5 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable {
     private BatonException unavailable(String what, LDAPException e) {
         return new BatonException(dev.baton.core.ResultCode.UNAVAILABLE, "LDAP " + what + " failed on " + config.servers()
                 + ": " + e.getResultCode() + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")"), e);
-    }
-
-    private static byte[] utf8(char[] password) {
-        ByteBuffer buffer = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-        byte[] bytes = Arrays.copyOf(buffer.array(), buffer.limit());
-        Arrays.fill(buffer.array(), (byte) 0);
-        return bytes;
     }
 }
