@@ -17,7 +17,7 @@ import static dev.baton.gateway.auth.ConfigCheck.require;
  * <table>
  * <caption>Keys</caption>
  * <tr><th>key</th><th>type</th><th>meaning, default</th></tr>
- * <tr><td>{@code ldap.mode}</td><td>{@code ldap | active-directory}</td><td>directory flavour; {@code ldap}</td></tr>
+ * <tr><td>(realm kind)</td><td>{@code ldap | active-directory}</td><td>the directory flavour ({@link Mode}) follows the realm's kind</td></tr>
  * <tr><td>{@code ldap.servers}</td><td>list of host[:port]</td><td>tried in order (fail-over); port 389</td></tr>
  * <tr><td>{@code ldap.bindDn}</td><td>DN</td><td>service account used for searches; none = anonymous search</td></tr>
  * <tr><td>{@code ldap.bindPassword}</td><td>secret</td><td>the service account's password; required with bindDn</td></tr>
