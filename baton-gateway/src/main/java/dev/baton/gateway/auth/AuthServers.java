@@ -29,9 +29,9 @@ import static dev.baton.gateway.auth.ConfigCheck.error;
 public final class AuthServers {
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final Map<AuthServerKind, Set<String>> KEYS = Map.of(
-            AuthServerKind.LDAP, Set.of("ldap.servers", "ldap.bindDn", "ldap.bindPassword", "ldap.baseDn", "ldap.userFilter",
+            AuthServerKind.LDAP, Set.of("ldap.servers", "ldap.security", "ldap.caFile", "ldap.bindDn", "ldap.bindPassword", "ldap.baseDn", "ldap.userFilter",
                     "ldap.attributes", "ldap.connectTimeout", "ldap.responseTimeout", "ldap.maxConnections"),
-            AuthServerKind.ACTIVE_DIRECTORY, Set.of("ldap.servers", "ldap.bindDn", "ldap.bindPassword", "ldap.baseDn", "ldap.userFilter",
+            AuthServerKind.ACTIVE_DIRECTORY, Set.of("ldap.servers", "ldap.security", "ldap.caFile", "ldap.bindDn", "ldap.bindPassword", "ldap.baseDn", "ldap.userFilter",
                     "ldap.attributes", "ldap.domain", "ldap.attributeLookup", "ldap.connectTimeout", "ldap.responseTimeout", "ldap.maxConnections"),
             AuthServerKind.RADIUS, Set.of("radius.servers", "radius.secret", "radius.timeout", "radius.retries", "radius.nasIdentifier"),
             AuthServerKind.ACE, Set.of("radius.servers", "radius.secret", "radius.timeout", "radius.retries", "radius.nasIdentifier"),
@@ -77,7 +77,8 @@ public final class AuthServers {
 
     private static LdapConfig ldap(AuthServerKind kind, Keys k) {
         LdapConfig.Mode mode = kind == AuthServerKind.LDAP ? LdapConfig.Mode.LDAP : LdapConfig.Mode.ACTIVE_DIRECTORY;
-        return new LdapConfig(mode, k.list("ldap.servers"), k.get("ldap.bindDn", null), k.get("ldap.bindPassword", null),
+        return new LdapConfig(mode, k.list("ldap.servers"), LdapConfig.Security.parse(k.get("ldap.security", "start-tls")),
+                k.path("ldap.caFile"), k.get("ldap.bindDn", null), k.get("ldap.bindPassword", null),
                 k.get("ldap.baseDn", null), k.get("ldap.userFilter", null), k.list("ldap.attributes"), k.get("ldap.domain", null),
                 mode == LdapConfig.Mode.LDAP || k.bool("ldap.attributeLookup", false),
                 k.duration("ldap.connectTimeout", Duration.ofSeconds(5)), k.duration("ldap.responseTimeout", Duration.ofSeconds(10)),

@@ -7,17 +7,24 @@ import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.OperationType;
+import com.unboundid.ldap.sdk.PostConnectProcessor;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
+import com.unboundid.util.ssl.JVMDefaultTrustManager;
+import com.unboundid.util.ssl.PEMFileTrustManager;
+import com.unboundid.util.ssl.SSLUtil;
 import dev.baton.core.BatonException;
 import dev.baton.gateway.Authenticator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -39,6 +46,9 @@ import java.util.Set;
  * username resolves to a DN (F6). For Active Directory without attribute look-up, {@code find} answers an
  * entry with no attributes without asking the server: AD realms accept migrated sessions without asking
  * (see {@link dev.baton.core.AuthServerKind#ACTIVE_DIRECTORY}).
+ *
+ * <p>Connections are protected with StartTLS or LDAPS unless {@code ldap.security=none}; the directory's
+ * certificate must chain to {@code ldap.caFile} (or the JVM's CAs) and name the host dialled.
  *
  * <p>Connections come from one pool (service-bound), opened lazily so that a gateway starts while its
  * directory is down; the servers are tried in order. Thread-safe. Close it to release the connections.
@@ -69,13 +79,24 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable {
         LDAPConnectionOptions options = new LDAPConnectionOptions();
         options.setConnectTimeoutMillis((int) config.connectTimeout().toMillis());
         options.setResponseTimeoutMillis(config.responseTimeout().toMillis());
-        List<ConfigCheck.HostPort> hosts = config.servers().stream().map(s -> ConfigCheck.hostPort(s, 389, "ldap.servers")).toList();
-        FailoverServerSet servers = new FailoverServerSet(hosts.stream().map(ConfigCheck.HostPort::host).toArray(String[]::new),
-                hosts.stream().mapToInt(ConfigCheck.HostPort::port).toArray(), options);
+        // Checks that the certificate names the host we dialled, for LDAPS and StartTLS alike.
+        options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+        List<ConfigCheck.HostPort> hosts = config.servers().stream()
+                .map(s -> ConfigCheck.hostPort(s, config.defaultPort(), "ldap.servers")).toList();
+        String[] names = hosts.stream().map(ConfigCheck.HostPort::host).toArray(String[]::new);
+        int[] ports = hosts.stream().mapToInt(ConfigCheck.HostPort::port).toArray();
         SimpleBindRequest serviceBind = config.bindDn() == null ? null : new SimpleBindRequest(config.bindDn(), config.bindPassword());
         try {
+            SSLUtil tls = new SSLUtil(config.caFile() == null ? JVMDefaultTrustManager.getInstance()
+                    : new PEMFileTrustManager(config.caFile().toFile()));
+            FailoverServerSet servers = switch (config.security()) {
+                case LDAPS -> new FailoverServerSet(names, ports, tls.createSSLSocketFactory(), options);
+                case START_TLS, NONE -> new FailoverServerSet(names, ports, options);
+            };
+            PostConnectProcessor startTls = config.security() == LdapConfig.Security.START_TLS
+                    ? new StartTLSPostConnectProcessor(tls.createSSLContext()) : null;
             // No initial connections: the gateway must start even while the directory is down.
-            LDAPConnectionPool pool = new LDAPConnectionPool(servers, serviceBind, 0, config.maxConnections());
+            LDAPConnectionPool pool = new LDAPConnectionPool(servers, serviceBind, 0, config.maxConnections(), startTls);
             pool.setCreateIfNecessary(true);
             pool.setMaxWaitTimeMillis(config.responseTimeout().toMillis());
             // A pooled connection the server closed (restart, idle timeout) is replaced and the operation retried once.
@@ -83,6 +104,8 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable {
             return pool;
         } catch (LDAPException e) {
             throw ConfigCheck.error("ldap.servers", "cannot set up the connection pool: " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw ConfigCheck.error("ldap.caFile", "cannot set up TLS: " + e.getMessage());
         }
     }
 

@@ -85,7 +85,13 @@ class LdapAuthenticatorTest {
     }
 
     private LdapConfig ldap() {
-        return LdapConfig.ldap(List.of(SLAPD.address()), READER, "reader-secret", BASE_DN).withAttributes(List.of("title", "mail"));
+        return LdapConfig.ldap(List.of(SLAPD.address()), READER, "reader-secret", BASE_DN).withAttributes(List.of("title", "mail"))
+                .withSecurity(LdapConfig.Security.START_TLS, SLAPD.caFile());
+    }
+
+    private LdapConfig activeDirectory(String domain, String bindDn, String bindPassword, String baseDn) {
+        return LdapConfig.activeDirectory(List.of(SLAPD.address()), domain, bindDn, bindPassword, baseDn)
+                .withSecurity(LdapConfig.Security.START_TLS, SLAPD.caFile());
     }
 
     @Test
@@ -139,7 +145,7 @@ class LdapAuthenticatorTest {
 
     @Test
     void activeDirectoryStyleSearchesBySamAccountNameAndReturnsNoAttributesUnlessLookUpIsOn() {
-        LdapConfig ad = LdapConfig.activeDirectory(List.of(SLAPD.address()), null, READER, "reader-secret", BASE_DN);
+        LdapConfig ad = activeDirectory(null, READER, "reader-secret", BASE_DN);
         LdapAuthenticator plain = open(ad);
         assertThat(plain.authenticate("alice", "wonderland".toCharArray())).get()
                 .satisfies(e -> assertThat(e.attributes()).isEmpty());
@@ -164,7 +170,7 @@ class LdapAuthenticatorTest {
     @Test
     void activeDirectoryUpnBindRefusesWhatTheServerRefuses() {
         // slapd does not take user@domain bind names (AD does); it answers "invalid DN syntax", which must read as a refusal.
-        LdapConfig ad = LdapConfig.activeDirectory(List.of(SLAPD.address()), "baton.test", null, null, null);
+        LdapConfig ad = activeDirectory("baton.test", null, null, null);
         assertThat(open(ad).authenticate("alice", "wonderland".toCharArray())).isEmpty();
     }
 
@@ -183,14 +189,45 @@ class LdapAuthenticatorTest {
     @Test
     void theSecondServerIsUsedWhenTheFirstIsDown() throws Exception {
         LdapConfig failover = LdapConfig.ldap(List.of("127.0.0.1:" + SlapdServer.freePort(), SLAPD.address()), READER, "reader-secret", BASE_DN)
-                .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(2));
+                .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(2)).withSecurity(LdapConfig.Security.START_TLS, SLAPD.caFile());
         assertThat(open(failover).authenticate("alice", "wonderland".toCharArray())).isPresent();
     }
 
     @Test
     void aWrongServiceAccountPasswordIsUnavailableNotAWrongUserPassword() {
-        LdapAuthenticator ldap = open(LdapConfig.ldap(List.of(SLAPD.address()), READER, "not-it", BASE_DN));
+        LdapAuthenticator ldap = open(LdapConfig.ldap(List.of(SLAPD.address()), READER, "not-it", BASE_DN)
+                .withSecurity(LdapConfig.Security.START_TLS, SLAPD.caFile()));
         assertThatThrownBy(() -> ldap.authenticate("alice", "wonderland".toCharArray()))
+                .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.UNAVAILABLE));
+    }
+
+    @Test
+    void signInWorksOverLdaps() {
+        LdapConfig ldaps = LdapConfig.ldap(List.of(SLAPD.ldapsAddress()), READER, "reader-secret", BASE_DN)
+                .withSecurity(LdapConfig.Security.LDAPS, SLAPD.caFile());
+        assertThat(open(ldaps).authenticate("alice", "wonderland".toCharArray())).isPresent();
+    }
+
+    @Test
+    void signInWorksOverPlainLdapWhenExplicitlyChosen() {
+        LdapConfig plain = LdapConfig.ldap(List.of(SLAPD.address()), READER, "reader-secret", BASE_DN).withSecurity(LdapConfig.Security.NONE, null);
+        assertThat(open(plain).authenticate("alice", "wonderland".toCharArray())).isPresent();
+    }
+
+    @Test
+    void aDirectoryCertificateFromAnUntrustedCaIsUnavailableAndNoPasswordIsSent() {
+        // The JVM's default CAs do not include the throwaway CA that issued slapd's certificate.
+        LdapAuthenticator untrusted = open(LdapConfig.ldap(List.of(SLAPD.address()), READER, "reader-secret", BASE_DN));
+        assertThatThrownBy(() -> untrusted.authenticate("alice", "wonderland".toCharArray()))
+                .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.UNAVAILABLE));
+    }
+
+    @Test
+    void aDirectoryCertificateThatDoesNotNameTheHostDialledIsRefused() {
+        // slapd's certificate names 127.0.0.1 only; "localhost" reaches the same server under another name.
+        LdapAuthenticator wrongName = open(LdapConfig.ldap(List.of("localhost:" + SLAPD.port()), READER, "reader-secret", BASE_DN)
+                .withSecurity(LdapConfig.Security.START_TLS, SLAPD.caFile()));
+        assertThatThrownBy(() -> wrongName.find("alice"))
                 .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.UNAVAILABLE));
     }
 }

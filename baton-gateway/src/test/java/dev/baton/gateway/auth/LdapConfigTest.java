@@ -40,6 +40,17 @@ class LdapConfigTest {
         rejects(() -> LdapConfig.ldap(SERVERS, null, null, "dc=x").withUserFilter("(uid={0}"), "ldap.userFilter");
         rejects(() -> LdapConfig.ldap(SERVERS, null, null, "dc=x").withTimeouts(Duration.ZERO, Duration.ofSeconds(1)), "ldap.connectTimeout");
         rejects(() -> LdapConfig.activeDirectory(SERVERS, "corp.example", null, null, null).withAttributes(List.of("title")), "ldap.baseDn");
+        rejects(() -> LdapConfig.ldap(SERVERS, null, null, "dc=x").withSecurity(LdapConfig.Security.START_TLS, java.nio.file.Path.of("/nonexistent/ca.pem")), "ldap.caFile");
+        rejects(() -> LdapConfig.ldap(SERVERS, null, null, "dc=x").withSecurity(null, null), "ldap.security");
+        rejects(() -> LdapConfig.Security.parse("tls"), "ldap.security");
+    }
+
+    @Test
+    void tlsIsTheDefaultAndLdapsChangesTheDefaultPort() {
+        LdapConfig config = LdapConfig.ldap(List.of("dir1"), null, null, "dc=x");
+        assertThat(config.security()).isEqualTo(LdapConfig.Security.START_TLS);
+        assertThat(config.defaultPort()).isEqualTo(389);
+        assertThat(config.withSecurity(LdapConfig.Security.parse("ldaps"), null).defaultPort()).isEqualTo(636);
     }
 
     @Test

@@ -4,6 +4,8 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldif.LDIFException;
 import com.unboundid.ldif.LDIFReader;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +31,8 @@ import java.util.stream.Stream;
  * A throwaway OpenLDAP server (Debian's {@code slapd}) for one test class: a temporary slapd.conf with
  * the core, cosine, inetorgperson and nis schemas plus a two-attribute Active-Directory look-alike
  * ({@code sAMAccountName}, {@code userPrincipalName}), an mdb database under {@link #BASE_DN}, listening
- * on a free 127.0.0.1 port, stopped by its PID afterwards. Register it as a static
+ * for LDAP (with StartTLS) and LDAPS on free 127.0.0.1 ports with a certificate for 127.0.0.1 from a
+ * throwaway CA ({@link #caFile()}), stopped by its PID afterwards. Register it as a static
  * {@code @RegisterExtension} field. If slapd is missing the tests fail, unless {@code -Dbaton.allowSkip=true}.
  */
 final class SlapdServer implements BeforeAllCallback, AfterAllCallback {
@@ -49,6 +53,7 @@ final class SlapdServer implements BeforeAllCallback, AfterAllCallback {
 
     private Path dir;
     private int port;
+    private int ldapsPort;
     private Process process;
 
     /** The port slapd listens on (127.0.0.1). */
@@ -59,6 +64,16 @@ final class SlapdServer implements BeforeAllCallback, AfterAllCallback {
     /** {@code 127.0.0.1:port}, as {@code ldap.servers} takes it. */
     String address() {
         return "127.0.0.1:" + port;
+    }
+
+    /** {@code 127.0.0.1:port} of the LDAPS listener. */
+    String ldapsAddress() {
+        return "127.0.0.1:" + ldapsPort;
+    }
+
+    /** The PEM file of the CA that issued slapd's certificate. */
+    Path caFile() {
+        return dir.resolve("ca.pem");
     }
 
     /** Adds entries written as LDIF, bound as the root DN. */
@@ -84,10 +99,16 @@ final class SlapdServer implements BeforeAllCallback, AfterAllCallback {
         Files.createDirectories(dir.resolve("db"));
         Files.writeString(dir.resolve("ad-lookalike.schema"), AD_SCHEMA);
         String hash = run(List.of(slappasswd.toString(), "-s", ROOT_PASSWORD)).strip();
+        writeCertificates();
         Path conf = dir.resolve("slapd.conf");
         Files.writeString(conf, config(hash));
+        Path slaptest = find("slaptest");
+        if (slaptest != null) {
+            run(List.of(slaptest.toString(), "-u", "-f", conf.toString())); // names a bad configuration line, unlike slapd -d 0
+        }
         port = freePort();
-        String url = "ldap://127.0.0.1:" + port + "/";
+        ldapsPort = freePort();
+        String url = "ldap://127.0.0.1:" + port + "/ ldaps://127.0.0.1:" + ldapsPort + "/";
         // -d 0 keeps slapd in the foreground, so the Process is slapd itself and its PID is ours to stop.
         process = new ProcessBuilder(slapd.toString(), "-d", "0", "-h", url, "-f", conf.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
@@ -124,6 +145,9 @@ final class SlapdServer implements BeforeAllCallback, AfterAllCallback {
                 include /etc/ldap/schema/nis.schema
                 include %1$s/ad-lookalike.schema
                 pidfile %1$s/slapd.pid
+                TLSCACertificateFile %1$s/ca.pem
+                TLSCertificateFile %1$s/server.pem
+                TLSCertificateKeyFile %1$s/server.key
                 modulepath /usr/lib/ldap
                 moduleload back_mdb
                 database mdb
@@ -135,6 +159,18 @@ final class SlapdServer implements BeforeAllCallback, AfterAllCallback {
                 access to attrs=userPassword by self write by anonymous auth by * none
                 access to * by * read
                 """.formatted(dir, BASE_DN, ROOT_DN, rootHash);
+    }
+
+    private void writeCertificates() throws Exception {
+        Instant now = Instant.now().minus(Duration.ofHours(1));
+        TestCertificates.Issued ca = TestCertificates.ca("O=Baton,CN=Baton slapd test CA", now, Duration.ofDays(2));
+        TestCertificates.Issued server = TestCertificates.rsaLeaf(ca, "O=Baton,CN=127.0.0.1", now, Duration.ofDays(2),
+                KeyPurposeId.id_kp_serverAuth, new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        Files.writeString(dir.resolve("ca.pem"), ca.pem());
+        Files.writeString(dir.resolve("server.pem"), server.pem());
+        Files.writeString(dir.resolve("server.key"), "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(server.keys().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
     }
 
     private void awaitListening() throws IOException, InterruptedException {

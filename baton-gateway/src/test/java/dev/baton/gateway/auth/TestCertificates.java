@@ -59,7 +59,20 @@ final class TestCertificates {
      * @param san   extra subject alternative names, may be empty
      */
     static Issued leaf(Issued ca, String subject, Instant from, Duration life, KeyPurposeId usage, GeneralName... san) throws Exception {
-        KeyPair keys = keys();
+        return leaf(keys(), ca, subject, from, life, usage, san);
+    }
+
+    /**
+     * A leaf certificate with an RSA 2048 key, for servers such as slapd whose TLS library (GnuTLS) does
+     * not read the JDK's PKCS#8 encoding of EC keys.
+     */
+    static Issued rsaLeaf(Issued ca, String subject, Instant from, Duration life, KeyPurposeId usage, GeneralName... san) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        return leaf(g.generateKeyPair(), ca, subject, from, life, usage, san);
+    }
+
+    private static Issued leaf(KeyPair keys, Issued ca, String subject, Instant from, Duration life, KeyPurposeId usage, GeneralName... san) throws Exception {
         X509v3CertificateBuilder b = builder(X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()), new X500Name(subject), keys, from, life);
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
