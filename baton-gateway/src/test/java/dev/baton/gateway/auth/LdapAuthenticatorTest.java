@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** LDAP and Active-Directory-style sign-in and inbound look-ups against a real, throwaway slapd. */
-class LdapAuthenticatorTest {
+class LdapAuthenticatorTest extends PasswordAuthenticatorContract {
     @RegisterExtension
     static final SlapdServer SLAPD = new SlapdServer();
 
@@ -82,6 +82,21 @@ class LdapAuthenticatorTest {
         LdapAuthenticator a = new LdapAuthenticator(config);
         opened.add(a);
         return a;
+    }
+
+    @Override
+    dev.baton.gateway.Authenticator server() {
+        return open(ldap());
+    }
+
+    @Override
+    String knownUser() {
+        return "alice";
+    }
+
+    @Override
+    String rightPassword() {
+        return "wonderland";
     }
 
     private LdapConfig ldap() {

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * -salt pepper42 can-we-fix-it}, {@code openssl passwd -1 -salt md5salt oldstyle}, and Python's
  * {@code crypt.crypt('tokens', '$6$rounds=10000$roundsalt$')}.
  */
-class NisAuthenticatorTest {
+class NisAuthenticatorTest extends PasswordAuthenticatorContract {
     static final String ALICE = "alice:$6$saltsalt$pqxtaP8VN9msji06dnBCbUbaSGTOXyo9jZDqZxik1rPexoqRIW4UKuiD0ZHZchCSd7S4/HoRU8bcFbnz2ihUr.:1001:100:Alice Liddell,,,:/home/alice:/bin/bash";
     static final String BOB = "bob:$5$pepper42$ejFSeNdCmXMC0iqTJu62oXu7DrXtRc/HnvqFOWCvDZD:1002:1002:Bob:/home/bob:/bin/sh";
     static final String CAROL = "carol:$6$rounds=10000$roundsalt$oMWONU0xFEtf3M8ZoXFsE7xDrpnnV2lgS1SsCFOzyPEuYVD1Cp8pPq60ULUPR32KEQxpFtT7qm.Z4rWs0vDA6.:1003:100:Carol:/home/carol:/bin/sh";
@@ -34,6 +34,25 @@ class NisAuthenticatorTest {
 
     @TempDir
     Path dir;
+
+    @Override
+    dev.baton.gateway.Authenticator server() {
+        try {
+            return fromFiles(ALICE, BOB);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    String knownUser() {
+        return "bob";
+    }
+
+    @Override
+    String rightPassword() {
+        return "can-we-fix-it";
+    }
 
     private NisAuthenticator fromFiles(String... passwdLines) throws IOException {
         Path passwd = Files.write(dir.resolve("passwd.map"), List.of(passwdLines));

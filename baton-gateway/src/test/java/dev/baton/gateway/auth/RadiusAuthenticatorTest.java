@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** RADIUS and ACE-through-RADIUS sign-in against a real, throwaway FreeRADIUS. */
-class RadiusAuthenticatorTest {
+class RadiusAuthenticatorTest extends PasswordAuthenticatorContract {
     @RegisterExtension
     static final FreeRadiusServer RADIUS = new FreeRadiusServer("""
             alice Cleartext-Password := "wonderland"
@@ -34,6 +34,21 @@ class RadiusAuthenticatorTest {
         RadiusAuthenticator a = new RadiusAuthenticator(config, kind);
         opened.add(a);
         return a;
+    }
+
+    @Override
+    dev.baton.gateway.Authenticator server() {
+        return radius();
+    }
+
+    @Override
+    String knownUser() {
+        return "alice";
+    }
+
+    @Override
+    String rightPassword() {
+        return "wonderland";
     }
 
     private RadiusAuthenticator radius() {
