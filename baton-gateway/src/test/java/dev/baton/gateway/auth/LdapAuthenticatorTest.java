@@ -152,6 +152,16 @@ class LdapAuthenticatorTest extends PasswordAuthenticatorContract {
     }
 
     @Test
+    void withoutAServiceAccountSearchesAreAnonymousAndPooledConnectionsRevertAfterAUserBind() {
+        LdapAuthenticator anonymous = open(LdapConfig.ldap(List.of(SLAPD.address()), null, null, BASE_DN)
+                .withSecurity(LdapConfig.Security.START_TLS, SLAPD.caFile()));
+        for (int i = 0; i < 3; i++) { // the same pooled connection, bound as alice and reverted each time
+            assertThat(anonymous.authenticate("alice", "wonderland".toCharArray())).isPresent();
+            assertThat(anonymous.authenticate("bob", "wonderland".toCharArray())).isEmpty();
+        }
+    }
+
+    @Test
     void aConfiguredFilterChoosesWhichAttributeIsTheUsername() {
         LdapAuthenticator byMail = open(ldap().withUserFilter("(&(objectClass=inetOrgPerson)(mail={0}))"));
         assertThat(byMail.authenticate("alice@baton.test", "wonderland".toCharArray())).isPresent();
