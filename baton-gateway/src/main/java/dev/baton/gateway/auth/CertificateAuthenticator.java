@@ -52,7 +52,10 @@ public final class CertificateAuthenticator implements Authenticator {
     private final InstantSource clock;
 
     /**
-     * @param clock the time certificates must be valid at
+     * Trusts the configured CAs.
+     *
+     * @param config the trusted CAs and where the user name comes from
+     * @param clock  the time certificates must be valid at
      */
     public CertificateAuthenticator(CertificateConfig config, InstantSource clock) {
         this.config = config;
