@@ -255,4 +255,13 @@ class LdapAuthenticatorTest extends PasswordAuthenticatorContract {
         assertThatThrownBy(() -> wrongName.find("alice"))
                 .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.UNAVAILABLE));
     }
+
+    @Test
+    void pooledConnectionsSurviveADirectoryRestart() throws Exception {
+        LdapAuthenticator ldap = open(ldap());
+        assertThat(ldap.authenticate("alice", "wonderland".toCharArray())).isPresent();
+        SLAPD.restart(); // the pooled connection is now dead; the pool must replace it, not report the directory down
+        assertThat(ldap.authenticate("alice", "wonderland".toCharArray())).isPresent();
+        assertThat(ldap.find("bob")).isPresent();
+    }
 }

@@ -108,11 +108,7 @@ final class SlapdServer implements BeforeAllCallback, AfterAllCallback {
         }
         port = freePort();
         ldapsPort = freePort();
-        String url = "ldap://127.0.0.1:" + port + "/ ldaps://127.0.0.1:" + ldapsPort + "/";
-        // -d 0 keeps slapd in the foreground, so the Process is slapd itself and its PID is ours to stop.
-        process = new ProcessBuilder(slapd.toString(), "-d", "0", "-h", url, "-f", conf.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
-        awaitListening();
+        launch();
         add("""
                 dn: %s
                 objectClass: dcObject
@@ -122,13 +118,31 @@ final class SlapdServer implements BeforeAllCallback, AfterAllCallback {
                 """.formatted(BASE_DN));
     }
 
+    /** Stops slapd and starts it again on the same ports with the same data, as a directory restart looks to clients. */
+    void restart() throws IOException, InterruptedException {
+        stopProcess();
+        launch();
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        String url = "ldap://127.0.0.1:" + port + "/ ldaps://127.0.0.1:" + ldapsPort + "/";
+        // -d 0 keeps slapd in the foreground, so the Process is slapd itself and its PID is ours to stop.
+        process = new ProcessBuilder(find("slapd").toString(), "-d", "0", "-h", url, "-f", dir.resolve("slapd.conf").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("slapd.log").toFile())).start();
+        awaitListening();
+    }
+
+    private void stopProcess() throws InterruptedException {
+        process.destroy(); // SIGTERM to slapd's own PID
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         if (process != null) {
-            process.destroy(); // SIGTERM to slapd's own PID
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            stopProcess();
         }
         if (dir != null) {
             try (Stream<Path> files = Files.walk(dir)) {
