@@ -1,0 +1,77 @@
+package dev.baton.store.ldap;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Paces operations to at most {@code permitsPerSecond}, evenly spaced: each caller reserves the next slot
+ * on a fixed schedule ({@code 1 / rate} apart) and waits for it. Shared by all delete threads, so the rate
+ * is the total of them.
+ *
+ * <p>Why a schedule rather than a token bucket: a bucket that fills while the purge is idle lets a burst of
+ * deletes hit the directory at the start of every pass, which is what the setting exists to prevent. Here at
+ * most one slot of lateness is forgiven (so oversleeping by a few microseconds does not slowly lower the
+ * rate), which means at most two operations ever start back to back.
+ *
+ * <p>Thread-safe. Slots are reserved under a lock; waiting happens outside it.
+ */
+final class Throttle {
+    /** Monotonic time and waiting; replaced in tests. */
+    interface Ticker {
+        long nanoTime();
+
+        void sleepNanos(long nanos) throws InterruptedException;
+
+        Ticker SYSTEM = new Ticker() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) throws InterruptedException {
+                LockSupport.parkNanos(nanos);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+        };
+    }
+
+    private final long intervalNanos;
+    private final Ticker ticker;
+    private long nextSlot = Long.MIN_VALUE;
+
+    /**
+     * @param permitsPerSecond at most this many operations per second; 0 means unlimited
+     */
+    Throttle(int permitsPerSecond, Ticker ticker) {
+        if (permitsPerSecond < 0) {
+            throw new IllegalArgumentException("permitsPerSecond must be >= 0");
+        }
+        this.intervalNanos = permitsPerSecond == 0 ? 0 : 1_000_000_000L / permitsPerSecond;
+        this.ticker = ticker;
+    }
+
+    /** Waits until the caller may perform one operation. */
+    void acquire() throws InterruptedException {
+        if (intervalNanos == 0) {
+            return;
+        }
+        long slot = reserve();
+        for (long wait = slot - ticker.nanoTime(); wait > 0; wait = slot - ticker.nanoTime()) {
+            ticker.sleepNanos(wait);
+        }
+    }
+
+    private synchronized long reserve() {
+        long now = ticker.nanoTime();
+        long earliest = now - intervalNanos;
+        // nextSlot starts at Long.MIN_VALUE; compare by difference only once it is set, to stay overflow-safe
+        long slot = nextSlot == Long.MIN_VALUE || nextSlot - earliest < 0 ? earliest : nextSlot;
+        if (nextSlot == Long.MIN_VALUE) {
+            slot = now;
+        }
+        nextSlot = slot + intervalNanos;
+        return slot;
+    }
+}
