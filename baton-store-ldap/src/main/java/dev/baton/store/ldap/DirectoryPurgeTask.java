@@ -278,6 +278,11 @@ public final class DirectoryPurgeTask implements AutoCloseable {
         return deleted;
     }
 
+    /** Writes this node's heartbeat now, without a pass (tests: a node coming back). */
+    void heartbeatOnlyForTest() {
+        heartbeats.beat(clock.instant());
+    }
+
     /** Whether this node purged at its last poll. */
     public boolean leading() {
         return leaderGauge.get() == 1;

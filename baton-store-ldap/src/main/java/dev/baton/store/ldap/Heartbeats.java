@@ -73,7 +73,15 @@ final class Heartbeats {
         try {
             pool.add(entry);
         } catch (LDAPException e) {
-            throw LdapFailures.translate("creating heartbeat entry " + dn, e);
+            if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                throw LdapFailures.translate("creating heartbeat entry " + dn, e);
+            }
+            ensureBase(); // the first heartbeat of the first node creates the container
+            try {
+                pool.add(entry);
+            } catch (LDAPException again) {
+                throw LdapFailures.translate("creating heartbeat entry " + dn, again);
+            }
         }
     }
 

@@ -8,9 +8,10 @@ import java.util.concurrent.locks.LockSupport;
  * is the total of them.
  *
  * <p>Why a schedule rather than a token bucket: a bucket that fills while the purge is idle lets a burst of
- * deletes hit the directory at the start of every pass, which is what the setting exists to prevent. Here at
- * most one slot of lateness is forgiven (so oversleeping by a few microseconds does not slowly lower the
- * rate), which means at most two operations ever start back to back.
+ * deletes hit the directory at the start of every pass, which is what the setting exists to prevent. Here
+ * callers that fall behind the schedule (a slow delete, a GC pause) may catch up for at most
+ * {@code max(one interval, 20 ms)} of lateness, so the rate over a pass stays on target while no burst ever
+ * exceeds what 20 ms (or one interval) of the rate allows.
  *
  * <p>Thread-safe. Slots are reserved under a lock; waiting happens outside it.
  */
@@ -37,7 +38,10 @@ final class Throttle {
         };
     }
 
+    static final long CATCH_UP_NANOS = 20_000_000L;
+
     private final long intervalNanos;
+    private final long catchUpNanos;
     private final Ticker ticker;
     private long nextSlot = Long.MIN_VALUE;
 
@@ -49,6 +53,7 @@ final class Throttle {
             throw new IllegalArgumentException("permitsPerSecond must be >= 0");
         }
         this.intervalNanos = permitsPerSecond == 0 ? 0 : 1_000_000_000L / permitsPerSecond;
+        this.catchUpNanos = Math.max(intervalNanos, CATCH_UP_NANOS);
         this.ticker = ticker;
     }
 
@@ -65,7 +70,7 @@ final class Throttle {
 
     private synchronized long reserve() {
         long now = ticker.nanoTime();
-        long earliest = now - intervalNanos;
+        long earliest = now - catchUpNanos;
         // nextSlot starts at Long.MIN_VALUE; compare by difference only once it is set, to stay overflow-safe
         long slot = nextSlot == Long.MIN_VALUE || nextSlot - earliest < 0 ? earliest : nextSlot;
         if (nextSlot == Long.MIN_VALUE) {

@@ -50,10 +50,20 @@ class ThrottleTest {
         ticker.now += 10_000_000_000L; // ten idle seconds
         long resumed = ticker.now;
 
-        List<Long> times = acquireTimes(throttle, 4);
+        List<Long> times = acquireTimes(throttle, 5);
 
-        // at most one slot of lateness is forgiven: two back to back, then the schedule again
-        assertThat(times).containsExactly(resumed, resumed, resumed + 10_000_000, resumed + 20_000_000);
+        // at most 20 ms of lateness is forgiven: two slots at once, then the schedule again
+        assertThat(times).containsExactly(resumed, resumed, resumed, resumed + 10_000_000, resumed + 20_000_000);
+    }
+
+    @Test
+    void atLowRatesTheCatchUpIsOneInterval() throws InterruptedException {
+        Throttle throttle = new Throttle(2, ticker);
+        throttle.acquire();
+        ticker.now += 10_000_000_000L;
+        long resumed = ticker.now;
+
+        assertThat(acquireTimes(throttle, 3)).containsExactly(resumed, resumed, resumed + 500_000_000);
     }
 
     @Test
@@ -63,11 +73,12 @@ class ThrottleTest {
         throttle.acquire();
         ticker.now += 3_000_000; // the operation itself took 3 ms
         throttle.acquire();
-        ticker.now += 12_000_000; // this one took longer than a slot
+        ticker.now += 25_000_000; // this one took longer than two slots: it catches up without waiting
+        throttle.acquire();
         throttle.acquire();
         throttle.acquire();
 
-        assertThat(ticker.now).isEqualTo(start + 30_000_000);
+        assertThat(ticker.now).isEqualTo(start + 40_000_000);
     }
 
     @Test
