@@ -57,8 +57,16 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class DirectoryPurgeTask implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryPurgeTask.class);
 
-    /** What one poll did. */
-    record Pass(boolean leader, String leaderNode, long backlog, int deleted, boolean behind) {
+    /**
+     * What one poll did.
+     *
+     * @param leader     whether this node purged
+     * @param leaderNode the node that purges now
+     * @param backlog    removable sessions counted at the start of the pass (0 when standing by)
+     * @param deleted    sessions this pass deleted
+     * @param behind     whether the falling-behind alarm is raised
+     */
+    public record Pass(boolean leader, String leaderNode, long backlog, int deleted, boolean behind) {
     }
 
     private final LdapSessionStore store;
@@ -162,8 +170,11 @@ public final class DirectoryPurgeTask implements AutoCloseable {
         };
     }
 
-    /** One poll: heartbeat, election, and a pass if this node leads. Runs on the caller's thread. */
-    Pass runOnce() {
+    /**
+     * One poll now, on the caller's thread: heartbeat, election, and a whole pass if this node leads. The
+     * scheduler calls this every polling interval; operators and benchmarks may call it directly.
+     */
+    public Pass runOnce() {
         Instant now = clock.instant();
         heartbeats.beat(now);
         String leader = leader(now);

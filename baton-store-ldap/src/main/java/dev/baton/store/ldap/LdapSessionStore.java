@@ -5,6 +5,7 @@ import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.FailoverServerSet;
 import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -48,10 +49,12 @@ public final class LdapSessionStore implements SessionStore {
 
     private final LDAPConnectionPool pool;
     private final SessionEntries entries;
+    private final int pageSize;
 
-    private LdapSessionStore(LDAPConnectionPool pool, DN baseDn) {
+    private LdapSessionStore(LDAPConnectionPool pool, DN baseDn, int pageSize) {
         this.pool = pool;
         this.entries = new SessionEntries(baseDn);
+        this.pageSize = pageSize;
     }
 
     /**
@@ -61,10 +64,15 @@ public final class LdapSessionStore implements SessionStore {
      *                        or credentials
      */
     public static LdapSessionStore connect(LdapStoreSettings settings) {
+        return connect(settings, PAGE_SIZE);
+    }
+
+    /** As {@link #connect(LdapStoreSettings)}, reading long result lists {@code pageSize} entries at a time. */
+    static LdapSessionStore connect(LdapStoreSettings settings, int pageSize) {
         LOG.info("Connecting session store: {}", settings);
         DN baseDn = parseDn(settings.baseDn());
         LDAPConnectionPool pool = openPool(settings);
-        LdapSessionStore store = new LdapSessionStore(pool, baseDn);
+        LdapSessionStore store = new LdapSessionStore(pool, baseDn, pageSize);
         try {
             Containers.ensureExists(pool, baseDn);
         } catch (RuntimeException e) {
@@ -201,19 +209,28 @@ public final class LdapSessionStore implements SessionStore {
         return count[0];
     }
 
-    /** Runs a one-level search page by page, so no server size limit cuts it short. */
+    /**
+     * Runs a one-level search page by page, so no server size limit cuts it short. All pages go over one
+     * connection: servers (OpenLDAP among them) tie the paging cookie to the connection it was issued on.
+     */
     private void forEachEntry(Filter filter, Consumer<Entry> action, String... attributes) {
         SearchRequest request = new SearchRequest(entries.baseDn().toString(), SearchScope.ONE, filter, attributes);
+        LDAPConnection connection = null;
         try {
+            connection = pool.getConnection();
             com.unboundid.asn1.ASN1OctetString cookie = null;
             do {
-                request.setControls(new SimplePagedResultsControl(PAGE_SIZE, cookie));
-                SearchResult result = pool.search(request);
+                request.setControls(new SimplePagedResultsControl(pageSize, cookie));
+                SearchResult result = connection.search(request);
                 result.getSearchEntries().forEach(action);
                 SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
                 cookie = response == null || !response.moreResultsToReturn() ? null : response.getCookie();
             } while (cookie != null);
+            pool.releaseConnection(connection);
         } catch (LDAPException e) {
+            if (connection != null) {
+                pool.releaseConnectionAfterException(connection, e);
+            }
             throw LdapFailures.translate("searching " + filter, e);
         }
     }

@@ -262,10 +262,10 @@ class SlapdDirectoryPurgeTest {
         assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThanOrEqualTo(Duration.ofMillis(200 + 300));
     }
 
-    @ParameterizedTest(name = "{0} delete threads")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 4})
-    void deletesPerSecondStayWithinTenPercentOfTheLimit(int threads) {
-        int limit = 200;
+    /** Limits well below what one thread can delete on a busy two-core machine, so the throttle is what binds. */
+    @ParameterizedTest(name = "{0} delete threads at {1}/s")
+    @org.junit.jupiter.params.provider.CsvSource({"1, 100", "4, 200"})
+    void deletesPerSecondStayWithinTenPercentOfTheLimit(int threads, int limit) {
         storeExpiredAt(NOW.minus(Duration.ofHours(1)), 3 * limit);
         PurgeSettings s = settings("n1", 1);
         DirectoryPurgeTask purge = task(new PurgeSettings("purge", true, s.expirationOffset(), s.pollingInterval(),
