@@ -13,13 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * higher-priority node is seen at the standby's next batch boundary or poll, and the standby stops.
  *
  * <p><b>A pass.</b> The cutoff is fixed when the pass starts; the pass counts what is removable (the backlog,
- * also used by the falling-behind alarm, see {@link BacklogMonitor}), then searches and deletes in batches
- * until nothing before that cutoff is left. Sessions that expire meanwhile wait for the next pass.
+ * also used by the falling-behind alarm, see {@link BacklogMonitor}), then one paged search feeds the DNs,
+ * {@code batchSize} per page, to the delete threads ({@link DeleteWorkers}) until nothing before that cutoff
+ * is left. Sessions that expire meanwhile wait for the next pass.
  *
  * <p><b>Failures.</b> Scheduled work catches and logs everything (a scheduled task that throws is never run
  * again), counts it in {@code baton.ldap.purge.errors}, and tries again at the next poll.
@@ -109,8 +105,7 @@ public final class DirectoryPurgeTask implements AutoCloseable {
         this.monitor = new BacklogMonitor(settings.maxUpdatesPerSecond());
         String prefix = "baton-purge-" + settings.name() + "-";
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name(prefix + "poll-", 0).daemon().factory());
-        this.deleters = settings.deleteThreads() == 1 ? null
-                : Executors.newFixedThreadPool(settings.deleteThreads(), Thread.ofPlatform().name(prefix + "delete-", 0).daemon().factory());
+        this.deleters = Executors.newFixedThreadPool(settings.deleteThreads(), Thread.ofPlatform().name(prefix + "delete-", 0).daemon().factory());
         Tags tags = Tags.of("task", settings.name(), "node", settings.nodeName());
         this.deletedCounter = registry.counter("baton.ldap.purge.deleted", tags);
         this.errorCounter = registry.counter("baton.ldap.purge.errors", tags);
@@ -203,24 +198,46 @@ public final class DirectoryPurgeTask implements AutoCloseable {
     }
 
     private Pass purge(Instant now) {
-        java.time.Instant cutoff = now.minus(settings.expirationOffset());
+        Instant cutoff = now.minus(settings.expirationOffset());
         long backlog = store.countExpired(settings.column(), cutoff);
         boolean behind = checkBacklog(now, backlog);
-        int deleted = 0;
-        while (!closed) {
-            List<String> batch = store.findExpired(settings.column(), cutoff, settings.batchSize());
-            if (batch.isEmpty()) {
-                break;
-            }
-            int n = deleteAll(batch);
-            deleted += n;
-            monitor.deleted(n);
-            String leader = leader(clock.instant());
-            if (batch.size() < settings.batchSize() || !leader.equals(settings.nodeName())) {
-                break; // a short batch was the last; a returning higher-priority node takes the job back
-            }
+        DeleteWorkers workers = new DeleteWorkers(deleters, settings.deleteThreads(), settings.batchSize(), throttle,
+                this::deleteOne, () -> closed);
+        boolean[] handedBack = {false};
+        int deleted;
+        try {
+            store.scanExpired(settings.column(), cutoff, settings.batchSize(), page -> {
+                for (String dn : page) {
+                    if (!offer(workers, dn)) {
+                        return false;
+                    }
+                }
+                // a returning higher-priority node takes the job back at the next page
+                handedBack[0] = closed || !leader(clock.instant()).equals(settings.nodeName());
+                return !handedBack[0];
+            });
+        } finally {
+            deleted = handedBack[0] ? workers.abandon() : workers.finish();
+            monitor.deleted(deleted);
         }
         return new Pass(true, settings.nodeName(), backlog, deleted, behind);
+    }
+
+    private static boolean offer(DeleteWorkers workers, String dn) {
+        try {
+            return workers.offer(dn);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean deleteOne(String dn) {
+        boolean deleted = store.deleteEntry(dn);
+        if (deleted) {
+            deletedCounter.increment();
+        }
+        return deleted;
     }
 
     private boolean checkBacklog(Instant now, long backlog) {
@@ -240,53 +257,6 @@ public final class DirectoryPurgeTask implements AutoCloseable {
                     String.format(java.util.Locale.ROOT, "%.1f", inflow), backlog);
         }
         return behind;
-    }
-
-    private int deleteAll(List<String> dns) {
-        if (deleters == null) {
-            return deleteEach(dns);
-        }
-        int threads = settings.deleteThreads();
-        List<Callable<Integer>> parts = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            List<String> part = new ArrayList<>();
-            for (int i = t; i < dns.size(); i += threads) {
-                part.add(dns.get(i));
-            }
-            parts.add(() -> deleteEach(part));
-        }
-        try {
-            int deleted = 0;
-            for (Future<Integer> f : deleters.invokeAll(parts)) {
-                deleted += f.get();
-            }
-            return deleted;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BatonException(ResultCode.UNAVAILABLE, "purge interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r
-                    : new BatonException(ResultCode.INTERNAL, "delete thread failed", e.getCause());
-        }
-    }
-
-    private int deleteEach(List<String> dns) {
-        int deleted = 0;
-        try {
-            for (String dn : dns) {
-                if (closed) {
-                    break;
-                }
-                throttle.acquire();
-                if (store.deleteEntry(dn)) {
-                    deleted++;
-                    deletedCounter.increment();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return deleted;
     }
 
     /** Writes this node's heartbeat now, without a pass (tests: a node coming back). */
@@ -322,9 +292,7 @@ public final class DirectoryPurgeTask implements AutoCloseable {
     synchronized boolean halt() {
         closed = true;
         scheduler.shutdownNow();
-        if (deleters != null) {
-            deleters.shutdownNow();
-        }
+        deleters.shutdownNow();
         try {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

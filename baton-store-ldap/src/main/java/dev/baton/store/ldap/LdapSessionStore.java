@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Sessions as {@code batonSession} entries under a base DN, through a pool of LDAP connections that fails
@@ -210,28 +211,50 @@ public final class LdapSessionStore implements SessionStore {
     }
 
     /**
-     * Runs a one-level search page by page, so no server size limit cuts it short. All pages go over one
-     * connection: servers (OpenLDAP among them) tie the paging cookie to the connection it was issued on.
+     * Hands the DNs of sessions whose {@code column} is before {@code cutoff} to {@code page}, {@code pageSize}
+     * at a time, until there are no more or {@code page} returns false. For the purge task: one search for a
+     * whole pass, so deletes need not wait for a new search after every batch.
      */
+    void scanExpired(TimestampColumn column, Instant cutoff, int pageSize, Predicate<List<String>> page) {
+        forEachPage(SessionEntries.before(column, cutoff), pageSize,
+                entries -> page.test(entries.stream().map(Entry::getDN).toList()), SearchRequest.NO_ATTRIBUTES);
+    }
+
     private void forEachEntry(Filter filter, Consumer<Entry> action, String... attributes) {
+        forEachPage(filter, pageSize, entries -> {
+            entries.forEach(action);
+            return true;
+        }, attributes);
+    }
+
+    /**
+     * Runs a one-level search page by page, so no server size limit cuts it short, until {@code page} returns
+     * false. All pages go over one connection: servers (OpenLDAP among them) tie the paging cookie to the
+     * connection it was issued on.
+     */
+    private void forEachPage(Filter filter, int size, Predicate<List<SearchResultEntry>> page, String... attributes) {
         SearchRequest request = new SearchRequest(entries.baseDn().toString(), SearchScope.ONE, filter, attributes);
         LDAPConnection connection = null;
         try {
             connection = pool.getConnection();
             com.unboundid.asn1.ASN1OctetString cookie = null;
+            boolean more;
             do {
-                request.setControls(new SimplePagedResultsControl(pageSize, cookie));
+                request.setControls(new SimplePagedResultsControl(size, cookie));
                 SearchResult result = connection.search(request);
-                result.getSearchEntries().forEach(action);
                 SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
                 cookie = response == null || !response.moreResultsToReturn() ? null : response.getCookie();
-            } while (cookie != null);
+                more = page.test(result.getSearchEntries()) && cookie != null;
+            } while (more);
             pool.releaseConnection(connection);
         } catch (LDAPException e) {
             if (connection != null) {
                 pool.releaseConnectionAfterException(connection, e);
             }
             throw LdapFailures.translate("searching " + filter, e);
+        } catch (RuntimeException e) {
+            pool.releaseConnection(connection);
+            throw e;
         }
     }
 

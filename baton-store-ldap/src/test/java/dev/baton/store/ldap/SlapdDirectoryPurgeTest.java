@@ -281,7 +281,7 @@ class SlapdDirectoryPurgeTest {
         double rate = pass.deleted() / seconds;
         assertThat(pass.deleted()).isEqualTo(3 * limit);
         assertThat(rate).isBetween(limit * 0.9, limit * 1.1);
-        assertThat(deleteThreadsSeen).hasSize(threads == 1 ? 0 : threads); // one thread: the pass thread deletes
+        assertThat(deleteThreadsSeen).hasSize(threads);
     }
 
     /** Samples live thread names; enumerating a thread group, unlike taking stack traces, does not pause the JVM. */
