@@ -28,10 +28,19 @@ final class LdapStoreTesting {
      * turns that into a skipped test.
      */
     static ThrowawaySlapd startSlapd() {
-        if (ThrowawaySlapd.findBinary().isEmpty() && Boolean.getBoolean("baton.allowSkip")) {
-            Assumptions.abort("slapd is not installed and baton.allowSkip=true");
-        }
+        requireSlapdBinary();
         return ThrowawaySlapd.start();
+    }
+
+    /** Fails (or, with {@code -Dbaton.allowSkip=true}, skips) when slapd is not installed. */
+    static void requireSlapdBinary() {
+        if (ThrowawaySlapd.findBinary().isEmpty()) {
+            if (Boolean.getBoolean("baton.allowSkip")) {
+                Assumptions.abort("slapd is not installed and baton.allowSkip=true");
+            }
+            throw new IllegalStateException("slapd is not installed: run scripts/slapd.sh install "
+                    + "(or pass -Dbaton.allowSkip=true to skip the slapd tests)");
+        }
     }
 
     /** An in-memory directory with the standard schema plus Baton's, on a loopback port. */
