@@ -55,6 +55,7 @@ rootpw $hash
 directory $dir/data
 index objectClass eq
 index batonSessionIdHash eq
+index batonUser eq
 index batonOwner eq
 index batonExpiryTime eq
 index batonLastActivityTime eq

@@ -162,15 +162,28 @@ public final class LdapSessionStore implements SessionStore {
 
     @Override
     public List<StoredSession> loadOwnedBy(String gateway, Instant now, int limit) {
-        // No server-side sorting is assumed (OpenLDAP needs an overlay for it): sort here, newest expiry first.
+        return liveSessions(SessionEntries.ownedAndLive(gateway, now), now, limit);
+    }
+
+    private List<StoredSession> liveSessions(Filter filter, Instant now, int limit) {
+        // No server-side sorting is assumed (OpenLDAP needs an overlay for it): sort here, latest expiry first.
         List<StoredSession> owned = new ArrayList<>();
-        forEachEntry(SessionEntries.ownedAndLive(gateway, now), e -> owned.add(SessionEntries.fromEntry(e)),
-                SessionEntries.DATA);
+        forEachEntry(filter, e -> owned.add(SessionEntries.fromEntry(e)), SessionEntries.DATA);
         return owned.stream()
                 .filter(s -> s.expiryTime().isAfter(now))
                 .sorted(Comparator.comparing(StoredSession::expiryTime).reversed())
                 .limit(limit)
                 .toList();
+    }
+
+    /**
+     * Sessions of {@code user} whose expiry is after {@code now}, on any gateway, latest expiry first.
+     * (Declared without {@code @Override}: the SPI method arrives with the baton-store branch that adds it.)
+     *
+     * @param limit at most this many
+     */
+    public List<StoredSession> loadByUser(String user, Instant now, int limit) {
+        return liveSessions(SessionEntries.userAndLive(user, now), now, limit);
     }
 
     @Override

@@ -110,9 +110,16 @@ final class SessionEntries {
 
     /** Sessions of {@code gateway} whose expiry is strictly after {@code now}. */
     static Filter ownedAndLive(String gateway, Instant now) {
-        Filter expiredByNow = Filter.createLessOrEqualFilter(EXPIRY, time(now.truncatedTo(ChronoUnit.MILLIS)));
-        return Filter.createANDFilter(isSession(), Filter.createEqualityFilter(OWNER, gateway),
-                Filter.createNOTFilter(expiredByNow));
+        return Filter.createANDFilter(isSession(), Filter.createEqualityFilter(OWNER, gateway), notExpiredBy(now));
+    }
+
+    /** Sessions of {@code user} whose expiry is strictly after {@code now}. */
+    static Filter userAndLive(String user, Instant now) {
+        return Filter.createANDFilter(isSession(), Filter.createEqualityFilter(USER, user), notExpiredBy(now));
+    }
+
+    private static Filter notExpiredBy(Instant now) {
+        return Filter.createNOTFilter(Filter.createLessOrEqualFilter(EXPIRY, time(now.truncatedTo(ChronoUnit.MILLIS))));
     }
 
     static Filter isSession() {

@@ -49,11 +49,16 @@ final class Throttle {
      * @param permitsPerSecond at most this many operations per second; 0 means unlimited
      */
     Throttle(int permitsPerSecond, Ticker ticker) {
+        this(permitsPerSecond, CATCH_UP_NANOS, ticker);
+    }
+
+    /** As above, forgiving at most {@code max(one interval, catchUpNanos)} of lateness. */
+    Throttle(int permitsPerSecond, long catchUpNanos, Ticker ticker) {
         if (permitsPerSecond < 0) {
             throw new IllegalArgumentException("permitsPerSecond must be >= 0");
         }
         this.intervalNanos = permitsPerSecond == 0 ? 0 : 1_000_000_000L / permitsPerSecond;
-        this.catchUpNanos = Math.max(intervalNanos, CATCH_UP_NANOS);
+        this.catchUpNanos = Math.max(intervalNanos, catchUpNanos);
         this.ticker = ticker;
     }
 

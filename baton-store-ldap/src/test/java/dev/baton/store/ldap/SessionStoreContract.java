@@ -140,6 +140,23 @@ abstract class SessionStoreContract {
         assertThat(store.loadOwnedBy("gw-a", T0, 2)).containsExactly(latest, later);
     }
 
+    @Test
+    void loadByUserReturnsThatUsersLiveSessionsOnEveryGatewayLatestExpiryFirst() {
+        StoredSession onA = session("gw-a", T0, T0, T0.plusSeconds(60));
+        StoredSession onB = session("gw-b", T0, T0, T0.plusSeconds(90));
+        StoredSession expired = session("gw-a", T0, T0, T0.plusSeconds(5));
+        Session bobs = session("gw-a", T0, T0, T0).session();
+        StoredSession otherUser = new StoredSession(new Session(bobs.hash(), "bob", bobs.realm(), bobs.authGroup(),
+                bobs.authServerKind(), bobs.roles(), bobs.attributes(), T0, T0, T0, "gw-a", false, null), T0.plusSeconds(60));
+        List.of(onA, onB, expired, otherUser).forEach(store::store);
+
+        // the SPI method comes with the baton-store branch that adds it; until then it is the LDAP store's own
+        LdapSessionStore ldap = (LdapSessionStore) store;
+        assertThat(ldap.loadByUser("alice", T0.plusSeconds(10), 10)).containsExactly(onB, onA);
+        assertThat(ldap.loadByUser("alice", T0.plusSeconds(10), 1)).containsExactly(onB);
+        assertThat(ldap.loadByUser("carol", T0, 10)).isEmpty();
+    }
+
     @ParameterizedTest
     @EnumSource(TimestampColumn.class)
     void deleteExpiredRemovesOnlySessionsWhoseColumnIsBeforeTheCutoff(TimestampColumn column) {

@@ -95,7 +95,17 @@ class SlapdSchemaLoadingTest {
         int port = freePort();
         run(slapd.toString(), "-h", "ldap://127.0.0.1:" + port + "/", "-F", config.toString());
         pid = Long.parseLong(Files.readString(dir.resolve("slapd.pid")).strip());
+        awaitListening(port);
         useTheStore(port);
+    }
+
+    /** slapd writes its PID file before its listener accepts connections. */
+    private static void awaitListening(int port) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            try (java.net.Socket ignored = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                return true;
+            }
+        });
     }
 
     @Test
@@ -105,6 +115,7 @@ class SlapdSchemaLoadingTest {
         int port = freePort();
         run(script.toString(), "start", dir.toString(), Integer.toString(port));
         pid = Long.parseLong(Files.readString(dir.resolve("slapd.pid")).strip());
+        awaitListening(port);
 
         useTheStore(port);
 

@@ -37,7 +37,7 @@ public final class ThrowawaySlapd implements AutoCloseable {
     /** The root DN's password. */
     public static final String PASSWORD = "secret";
 
-    private static final List<String> INDEXES = List.of("objectClass", "batonSessionIdHash", "batonOwner",
+    private static final List<String> INDEXES = List.of("objectClass", "batonSessionIdHash", "batonUser", "batonOwner",
             "batonExpiryTime", "batonLastActivityTime", "batonPurgeTask");
 
     private final Path dir;
