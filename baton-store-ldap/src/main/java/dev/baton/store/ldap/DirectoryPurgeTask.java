@@ -201,6 +201,7 @@ public final class DirectoryPurgeTask implements AutoCloseable {
         Instant cutoff = now.minus(settings.expirationOffset());
         long backlog = store.countExpired(settings.column(), cutoff);
         boolean behind = checkBacklog(now, backlog);
+        throttle.restart(); // the time since the last pass is idle, not lateness to make up
         DeleteWorkers workers = new DeleteWorkers(deleters, settings.deleteThreads(), settings.batchSize(), throttle,
                 this::deleteOne, () -> closed);
         boolean[] handedBack = {false};

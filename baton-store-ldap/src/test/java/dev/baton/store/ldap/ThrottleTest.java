@@ -44,16 +44,28 @@ class ThrottleTest {
     }
 
     @Test
-    void doesNotSaveUpPermitsWhileIdleSoNoBurstFollows() throws InterruptedException {
+    void aRestartedScheduleOwesNothingSoNoBurstFollowsIdleTime() throws InterruptedException {
         Throttle throttle = new Throttle(100, ticker);
         throttle.acquire();
-        ticker.now += 10_000_000_000L; // ten idle seconds
+        ticker.now += 10_000_000_000L; // ten idle seconds between passes
+        throttle.restart();
         long resumed = ticker.now;
 
-        List<Long> times = acquireTimes(throttle, 5);
+        assertThat(acquireTimes(throttle, 3)).containsExactly(resumed, resumed + 10_000_000, resumed + 20_000_000);
+    }
 
-        // at most 20 ms of lateness is forgiven: two slots at once, then the schedule again
-        assertThat(times).containsExactly(resumed, resumed, resumed, resumed + 10_000_000, resumed + 20_000_000);
+    @Test
+    void lateCallersCatchUpForAtMostOneHundredMilliseconds() throws InterruptedException {
+        Throttle throttle = new Throttle(100, ticker);
+        throttle.acquire();
+        ticker.now += 1_000_000_000L; // a one-second stall in the middle of a pass
+        long resumed = ticker.now;
+
+        List<Long> times = acquireTimes(throttle, 13);
+
+        // 100 ms of lateness is made up at once (10 slots plus the one due now), then the schedule again
+        assertThat(times.subList(0, 11)).containsOnly(resumed);
+        assertThat(times.subList(11, 13)).containsExactly(resumed + 10_000_000, resumed + 20_000_000);
     }
 
     @Test
