@@ -1,0 +1,288 @@
+package dev.baton.store.ldap;
+
+import com.unboundid.ldap.sdk.BindRequest;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.FailoverServerSet;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import dev.baton.core.BatonException;
+import dev.baton.core.SessionIdHash;
+import dev.baton.store.SessionStore;
+import dev.baton.store.StoredSession;
+import dev.baton.store.TimestampColumn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Sessions as {@code batonSession} entries under a base DN, through a pool of LDAP connections that fails
+ * over between the configured directory servers in order (the UnboundID LDAP SDK's
+ * {@link FailoverServerSet}; a connection opened on a later server is retired after five minutes so the pool
+ * drifts back to the first one when it returns). One entry per session, named by the hash of its id.
+ *
+ * <p>Thread-safe: every call borrows its own pooled connection. Failures reaching the directory are
+ * {@link BatonException}s with {@code UNAVAILABLE}; a directory without the Baton schema yields
+ * {@code CONFIGURATION}.
+ */
+public final class LdapSessionStore implements SessionStore {
+    private static final Logger LOG = LoggerFactory.getLogger(LdapSessionStore.class);
+    private static final long FAILOVER_CONNECTION_MAX_AGE_MILLIS = 300_000;
+    private static final int PAGE_SIZE = 1000;
+
+    private final LDAPConnectionPool pool;
+    private final SessionEntries entries;
+    private final int pageSize;
+
+    private LdapSessionStore(LDAPConnectionPool pool, DN baseDn, int pageSize) {
+        this.pool = pool;
+        this.entries = new SessionEntries(baseDn);
+        this.pageSize = pageSize;
+    }
+
+    /**
+     * Connects, and creates the base entry (an {@code organizationalUnit}) if it is missing.
+     *
+     * @throws BatonException {@code UNAVAILABLE} if no server answers, {@code CONFIGURATION} for a bad base DN
+     *                        or credentials
+     */
+    public static LdapSessionStore connect(LdapStoreSettings settings) {
+        return connect(settings, PAGE_SIZE);
+    }
+
+    /** As {@link #connect(LdapStoreSettings)}, reading long result lists {@code pageSize} entries at a time. */
+    static LdapSessionStore connect(LdapStoreSettings settings, int pageSize) {
+        LOG.info("Connecting session store: {}", settings);
+        DN baseDn = parseDn(settings.baseDn());
+        LDAPConnectionPool pool = openPool(settings);
+        LdapSessionStore store = new LdapSessionStore(pool, baseDn, pageSize);
+        try {
+            Containers.ensureExists(pool, baseDn);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return store;
+    }
+
+    private static LDAPConnectionPool openPool(LdapStoreSettings settings) {
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setConnectTimeoutMillis((int) settings.connectTimeout().toMillis());
+        options.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
+        options.setUseSynchronousMode(true);
+        String[] hosts = settings.servers().stream().map(LdapStoreSettings.Server::host).toArray(String[]::new);
+        int[] ports = settings.servers().stream().mapToInt(LdapStoreSettings.Server::port).toArray();
+        FailoverServerSet servers = new FailoverServerSet(hosts, ports, options);
+        servers.setMaxFailoverConnectionAgeMillis(FAILOVER_CONNECTION_MAX_AGE_MILLIS);
+        BindRequest bind = new SimpleBindRequest(settings.bindDn(), settings.password());
+        try {
+            LDAPConnectionPool pool = new LDAPConnectionPool(servers, bind, 1, settings.poolSize());
+            pool.setRetryFailedOperationsDueToInvalidConnections(true);
+            pool.setConnectionPoolName("baton-session-store");
+            return pool;
+        } catch (LDAPException e) {
+            throw LdapFailures.translate("connecting to " + settings.servers(), e);
+        }
+    }
+
+    static DN parseDn(String dn) {
+        try {
+            return new DN(dn);
+        } catch (LDAPException e) {
+            throw LdapStoreSettings.config("baseDn", "is not a valid DN: '" + dn + "'");
+        }
+    }
+
+    @Override
+    public Optional<StoredSession> load(SessionIdHash hash) {
+        try {
+            Entry entry = pool.getEntry(entries.dnOf(hash).toString(), SessionEntries.DATA);
+            return Optional.ofNullable(entry).map(SessionEntries::fromEntry);
+        } catch (LDAPException e) {
+            throw LdapFailures.translate("loading session " + hash.abbreviated(), e);
+        }
+    }
+
+    @Override
+    public void store(StoredSession session) {
+        // Adding first: a new session is the common case on sign-in; a known one is replaced in place.
+        try {
+            pool.add(entries.toEntry(session));
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
+                throw LdapFailures.translate("storing session " + session.session().hash().abbreviated(), e);
+            }
+            replace(session);
+        }
+    }
+
+    private void replace(StoredSession session) {
+        try {
+            pool.modify(entries.dnOf(session.session().hash()).toString(), entries.replacements(session));
+        } catch (LDAPException e) {
+            throw LdapFailures.translate("replacing session " + session.session().hash().abbreviated(), e);
+        }
+    }
+
+    @Override
+    public boolean delete(SessionIdHash hash) {
+        return deleteEntry(entries.dnOf(hash).toString());
+    }
+
+    /** Deletes one entry by DN; false if it was already gone (another purger, a sign-out). */
+    boolean deleteEntry(String dn) {
+        try {
+            pool.delete(dn);
+            return true;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return false;
+            }
+            throw LdapFailures.translate("deleting " + dn, e);
+        }
+    }
+
+    @Override
+    public List<StoredSession> loadOwnedBy(String gateway, Instant now, int limit) {
+        return liveSessions(SessionEntries.ownedAndLive(gateway, now), now, limit);
+    }
+
+    private List<StoredSession> liveSessions(Filter filter, Instant now, int limit) {
+        // No server-side sorting is assumed (OpenLDAP needs an overlay for it): sort here, latest expiry first.
+        List<StoredSession> owned = new ArrayList<>();
+        forEachEntry(filter, e -> owned.add(SessionEntries.fromEntry(e)), SessionEntries.DATA);
+        return owned.stream()
+                .filter(s -> s.expiryTime().isAfter(now))
+                .sorted(Comparator.comparing(StoredSession::expiryTime).reversed())
+                .limit(limit)
+                .toList();
+    }
+
+    /**
+     * Sessions of {@code user} whose expiry is after {@code now}, on any gateway, latest expiry first.
+     * (Declared without {@code @Override}: the SPI method arrives with the baton-store branch that adds it.)
+     *
+     * @param limit at most this many
+     */
+    public List<StoredSession> loadByUser(String user, Instant now, int limit) {
+        return liveSessions(SessionEntries.userAndLive(user, now), now, limit);
+    }
+
+    @Override
+    public int deleteExpired(TimestampColumn column, Instant cutoff, int batchSize) {
+        int deleted = 0;
+        for (String dn : findExpired(column, cutoff, batchSize)) {
+            if (deleteEntry(dn)) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /** DNs of at most {@code limit} sessions whose {@code column} is before {@code cutoff}. */
+    List<String> findExpired(TimestampColumn column, Instant cutoff, int limit) {
+        SearchRequest request = new SearchRequest(entries.baseDn().toString(), SearchScope.ONE,
+                SessionEntries.before(column, cutoff), SearchRequest.NO_ATTRIBUTES);
+        request.setSizeLimit(limit);
+        try {
+            return dns(pool.search(request));
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                return dns(e.getSearchResult()); // the server sent exactly {@code limit} entries
+            }
+            throw LdapFailures.translate("searching expired sessions", e);
+        }
+    }
+
+    private static List<String> dns(SearchResult result) {
+        return result.getSearchEntries().stream().map(SearchResultEntry::getDN).toList();
+    }
+
+    @Override
+    public long countExpired(TimestampColumn column, Instant cutoff) {
+        long[] count = {0};
+        forEachEntry(SessionEntries.before(column, cutoff), e -> count[0]++, SearchRequest.NO_ATTRIBUTES);
+        return count[0];
+    }
+
+    /**
+     * Hands the DNs of sessions whose {@code column} is before {@code cutoff} to {@code page}, {@code pageSize}
+     * at a time, until there are no more or {@code page} returns false. For the purge task: one search for a
+     * whole pass, so deletes need not wait for a new search after every batch.
+     */
+    void scanExpired(TimestampColumn column, Instant cutoff, int pageSize, Predicate<List<String>> page) {
+        forEachPage(SessionEntries.before(column, cutoff), pageSize,
+                entries -> page.test(entries.stream().map(Entry::getDN).toList()), SearchRequest.NO_ATTRIBUTES);
+    }
+
+    private void forEachEntry(Filter filter, Consumer<Entry> action, String... attributes) {
+        forEachPage(filter, pageSize, entries -> {
+            entries.forEach(action);
+            return true;
+        }, attributes);
+    }
+
+    /**
+     * Runs a one-level search page by page, so no server size limit cuts it short, until {@code page} returns
+     * false. All pages go over one connection: servers (OpenLDAP among them) tie the paging cookie to the
+     * connection it was issued on.
+     */
+    private void forEachPage(Filter filter, int size, Predicate<List<SearchResultEntry>> page, String... attributes) {
+        SearchRequest request = new SearchRequest(entries.baseDn().toString(), SearchScope.ONE, filter, attributes);
+        LDAPConnection connection = null;
+        try {
+            connection = pool.getConnection();
+            com.unboundid.asn1.ASN1OctetString cookie = null;
+            boolean more;
+            do {
+                request.setControls(new SimplePagedResultsControl(size, cookie));
+                SearchResult result = connection.search(request);
+                SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
+                cookie = response == null || !response.moreResultsToReturn() ? null : response.getCookie();
+                more = page.test(result.getSearchEntries()) && cookie != null;
+            } while (more);
+            pool.releaseConnection(connection);
+        } catch (LDAPException e) {
+            if (connection != null) {
+                pool.releaseConnectionAfterException(connection, e);
+            }
+            throw LdapFailures.translate("searching " + filter, e);
+        } catch (RuntimeException e) {
+            pool.releaseConnection(connection);
+            throw e;
+        }
+    }
+
+    /** The pool, for the purge task of the same directory. */
+    LDAPConnectionPool pool() {
+        return pool;
+    }
+
+    /** The base DN sessions live under. */
+    DN baseDn() {
+        return entries.baseDn();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.baton.store.ldap;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.store.TimestampColumn;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of the directory purge task (S5). Immutable; validated when built; each error names its key.
+ *
+ * <table>
+ *   <caption>Configuration keys ({@link #fromProperties}), all under {@code store.ldap.purge.}</caption>
+ *   <tr><th>key</th><th>type</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>name</td><td>text</td><td>directory-purge</td><td>the task; nodes with the same name share one job</td></tr>
+ *   <tr><td>enabled</td><td>true/false</td><td>true</td><td>false: this node neither purges nor stands by</td></tr>
+ *   <tr><td>expirationOffset</td><td>duration ("10 m", "3 w")</td><td>10 m</td><td>removes sessions whose column is before now minus this</td></tr>
+ *   <tr><td>pollingInterval</td><td>duration</td><td>1 m</td><td>time between passes, and between heartbeats</td></tr>
+ *   <tr><td>maxUpdatesPerSecond</td><td>deletes per second</td><td>100</td><td>total over all delete threads; 0 = unlimited</td></tr>
+ *   <tr><td>priorityIndex</td><td>0 or more</td><td>1</td><td>lowest live index purges; the others stand by</td></tr>
+ *   <tr><td>deleteThreads</td><td>1 to 64</td><td>1</td><td>concurrent delete operations</td></tr>
+ *   <tr><td>column</td><td>expiry_time / last_activity_time</td><td>expiry_time</td><td>the timestamp compared</td></tr>
+ *   <tr><td>batchSize</td><td>entries</td><td>500</td><td>entries found per search</td></tr>
+ *   <tr><td>livenessIntervals</td><td>polling intervals</td><td>3</td><td>a peer is live while its heartbeat is younger than this many intervals</td></tr>
+ *   <tr><td>nodeName</td><td>text</td><td>host name</td><td>this node in the heartbeat entries; unique per task</td></tr>
+ *   <tr><td>heartbeatBaseDn</td><td>DN</td><td>ou=purge-nodes,&lt;baseDn&gt;</td><td>where heartbeat entries live</td></tr>
+ * </table>
+ */
+public record PurgeSettings(String name, boolean enabled, Duration expirationOffset, Duration pollingInterval,
+                            int maxUpdatesPerSecond, int priorityIndex, int deleteThreads, TimestampColumn column,
+                            int batchSize, int livenessIntervals, String nodeName, String heartbeatBaseDn) {
+
+    /** Prefix of every key read by {@link #fromProperties}. */
+    public static final String PREFIX = "store.ldap.purge.";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+
+    /** Validates. {@code heartbeatBaseDn} may be {@code null}: the task then uses {@code ou=purge-nodes} under the store's base. */
+    public PurgeSettings {
+        requireName("name", name);
+        requireName("nodeName", nodeName);
+        requirePositive("expirationOffset", expirationOffset, true);
+        requirePositive("pollingInterval", pollingInterval, false);
+        requireRange("maxUpdatesPerSecond", maxUpdatesPerSecond, 0, 1_000_000);
+        requireRange("priorityIndex", priorityIndex, 0, Integer.MAX_VALUE);
+        requireRange("deleteThreads", deleteThreads, 1, 64);
+        if (column == null) {
+            throw config("column", "must be expiry_time or last_activity_time");
+        }
+        requireRange("batchSize", batchSize, 1, 100_000);
+        requireRange("livenessIntervals", livenessIntervals, 2, 1000);
+    }
+
+    /** The defaults, for node {@code nodeName}. */
+    public static PurgeSettings defaults(String nodeName) {
+        return new PurgeSettings("directory-purge", true, Duration.ofMinutes(10), Duration.ofMinutes(1), 100, 1, 1,
+                TimestampColumn.EXPIRY_TIME, 500, 3, nodeName, null);
+    }
+
+    /** Reads the {@code store.ldap.purge.*} keys; absent keys take their defaults. */
+    public static PurgeSettings fromProperties(Map<String, String> p) {
+        PurgeSettings d = defaults(localHostName());
+        return new PurgeSettings(
+                get(p, "name", d.name),
+                parseBoolean(get(p, "enabled", "true")),
+                Durations.parse(PREFIX + "expirationOffset", get(p, "expirationOffset", "10 m")),
+                Durations.parse(PREFIX + "pollingInterval", get(p, "pollingInterval", "1 m")),
+                parseInt("maxUpdatesPerSecond", get(p, "maxUpdatesPerSecond", "100")),
+                parseInt("priorityIndex", get(p, "priorityIndex", "1")),
+                parseInt("deleteThreads", get(p, "deleteThreads", "1")),
+                TimestampColumn.parse(get(p, "column", "expiry_time")),
+                parseInt("batchSize", get(p, "batchSize", "500")),
+                parseInt("livenessIntervals", get(p, "livenessIntervals", "3")),
+                get(p, "nodeName", d.nodeName),
+                p.get(PREFIX + "heartbeatBaseDn"));
+    }
+
+    /** How old a heartbeat may be for its node to count as live. */
+    public Duration livenessWindow() {
+        return pollingInterval.multipliedBy(livenessIntervals);
+    }
+
+    /** The same settings for another node and priority (tests, benchmarks, and several tasks in one process). */
+    public PurgeSettings forNode(String node, int priority) {
+        return new PurgeSettings(name, enabled, expirationOffset, pollingInterval, maxUpdatesPerSecond, priority,
+                deleteThreads, column, batchSize, livenessIntervals, node, heartbeatBaseDn);
+    }
+
+    /** One line for the log, durations in their operator form. */
+    @Override
+    public String toString() {
+        return "PurgeSettings[name=" + name + ", enabled=" + enabled + ", expirationOffset="
+                + Durations.format(expirationOffset) + ", pollingInterval=" + Durations.format(pollingInterval)
+                + ", maxUpdatesPerSecond=" + maxUpdatesPerSecond + ", priorityIndex=" + priorityIndex
+                + ", deleteThreads=" + deleteThreads + ", column=" + column.column() + ", batchSize=" + batchSize
+                + ", livenessIntervals=" + livenessIntervals + ", nodeName=" + nodeName
+                + ", heartbeatBaseDn=" + heartbeatBaseDn + "]";
+    }
+
+    private static String localHostName() {
+        try {
+            String host = InetAddress.getLocalHost().getHostName();
+            return NAME.matcher(host).matches() ? host : "node";
+        } catch (UnknownHostException e) {
+            return "node";
+        }
+    }
+
+    private static String get(Map<String, String> p, String key, String fallback) {
+        String v = p.get(PREFIX + key);
+        return v == null || v.isBlank() ? fallback : v.strip();
+    }
+
+    private static boolean parseBoolean(String v) {
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw config("enabled", "must be true or false, got '" + v + "'");
+        };
+    }
+
+    private static int parseInt(String key, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw config(key, "must be a whole number, got '" + v + "'");
+        }
+    }
+
+    private static void requireName(String key, String v) {
+        if (v == null || !NAME.matcher(v).matches()) {
+            throw config(key, "must be 1 to 64 letters, digits or . _ @ -, got '" + v + "'");
+        }
+    }
+
+    private static void requirePositive(String key, Duration d, boolean zeroAllowed) {
+        if (d == null || d.isNegative() || (!zeroAllowed && d.isZero())) {
+            throw config(key, "must be " + (zeroAllowed ? "zero or more" : "positive") + ", got " + d);
+        }
+    }
+
+    private static void requireRange(String key, int v, int min, int max) {
+        if (v < min || v > max) {
+            throw config(key, "must be " + min + " to " + max + ", got " + v);
+        }
+    }
+
+    private static BatonException config(String key, String problem) {
+        return new BatonException(ResultCode.CONFIGURATION, PREFIX + key + " " + problem);
+    }
+}

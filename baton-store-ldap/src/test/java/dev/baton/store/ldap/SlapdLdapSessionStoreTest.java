@@ -1,0 +1,28 @@
+package dev.baton.store.ldap;
+
+import dev.baton.store.SessionStore;
+import dev.baton.store.ldap.bench.ThrowawaySlapd;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The store contract against a real OpenLDAP slapd started for this class. */
+class SlapdLdapSessionStoreTest extends SessionStoreContract {
+    private static ThrowawaySlapd slapd;
+
+    @BeforeAll
+    static void startSlapd() {
+        slapd = LdapStoreTesting.startSlapd();
+    }
+
+    @AfterAll
+    static void stopSlapd() {
+        if (slapd != null) {
+            slapd.close();
+        }
+    }
+
+    @Override
+    SessionStore openEmptyStore() {
+        return LdapSessionStore.connect(LdapStoreTesting.settings(slapd.port(), LdapStoreTesting.freshBaseDn()));
+    }
+}
