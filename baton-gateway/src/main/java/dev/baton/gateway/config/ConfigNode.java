@@ -165,6 +165,28 @@ public final class ConfigNode {
         return out;
     }
 
+    /** Every scalar entry of this map but {@code except}, as strings (lists joined with commas). */
+    public Map<String, String> scalars(Set<String> except) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (except.contains(e.getKey())) {
+                continue;
+            }
+            JsonNode v = e.getValue();
+            if (v.isArray()) {
+                List<String> parts = new ArrayList<>();
+                v.forEach(x -> parts.add(x.asText()));
+                out.put(e.getKey(), String.join(",", parts));
+            } else if (v.isValueNode()) {
+                out.put(e.getKey(), v.asText());
+            } else {
+                throw error(e.getKey(), "must be a value or a list of values");
+            }
+        }
+        return out;
+    }
+
     /** Fails naming the first key not in {@code allowed}; catches typos such as {@code idle-timout}. */
     public ConfigNode allowOnly(Set<String> allowed) {
         if (!node.isMissingNode() && !node.isObject()) {

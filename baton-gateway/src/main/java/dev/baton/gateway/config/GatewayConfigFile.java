@@ -18,6 +18,7 @@ import dev.baton.gateway.Authenticator;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.LocalAccounts;
 import dev.baton.gateway.RealmBinding;
+import dev.baton.gateway.auth.AuthServers;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,8 +42,14 @@ public final class GatewayConfigFile {
 
     private final Map<AuthServerKind, Function<ConfigNode, Authenticator>> servers = new EnumMap<>(AuthServerKind.class);
 
-    /** A reader that knows local accounts; {@link #register} adds other kinds. */
+    /**
+     * A reader that knows every kind: local accounts from the {@code accounts} list, the others from flat keys
+     * ({@code ldap.servers}, {@code radius.secret}, ...) as {@link AuthServers#create} documents them.
+     */
     public GatewayConfigFile() {
+        for (AuthServerKind kind : AuthServerKind.values()) {
+            servers.put(kind, node -> AuthServers.create(kind, node.scalars(Set.of("kind")), java.time.Clock.systemUTC()));
+        }
         servers.put(AuthServerKind.LOCAL, GatewayConfigFile::localAccounts);
     }
 
@@ -103,9 +110,6 @@ public final class GatewayConfigFile {
         ConfigNode server = n.get("auth-server");
         AuthServerKind kind = parse(server, "kind", AuthServerKind::parse, null);
         Function<ConfigNode, Authenticator> factory = servers.get(kind);
-        if (factory == null) {
-            throw server.error("kind", "authentication servers of kind " + kind.displayName() + " are not available in this build");
-        }
         List<RoleMappingRule> rules = n.list("role-mapping").stream().map(r -> {
             r.allowOnly(Set.of("when", "roles", "stop"));
             return wrap(() -> new RoleMappingRule(r.texts("when").stream().map(RoleMappingRule.Condition::parse).toList(),
@@ -114,7 +118,7 @@ public final class GatewayConfigFile {
         Realm.AttributeMode mode = parse(n, "attributes", v -> Realm.AttributeMode.valueOf(v.toUpperCase(java.util.Locale.ROOT)), Realm.AttributeMode.IMPORTED);
         Realm realm = wrap(() -> new Realm(n.text("name"), kind, n.optionalText("auth-group").map(AuthGroup::new).orElse(null), rules,
                 n.texts("host-checker"), mode, n.bool("directory-attributes", false), n.optionalText("remediation-role").orElse(null)), n.path());
-        return new RealmBinding(realm, factory.apply(server));
+        return new RealmBinding(realm, wrap(() -> factory.apply(server), server.path()));
     }
 
     private static Authenticator localAccounts(ConfigNode server) {

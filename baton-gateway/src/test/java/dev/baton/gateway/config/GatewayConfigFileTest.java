@@ -118,6 +118,27 @@ class GatewayConfigFileTest {
     }
 
     @Test
+    void otherRealmKindsAreBuiltFromTheirFlatKeysAndTypoedKeysAreNamed() {
+        String radius = VALID.replace("""
+                  - name: users
+                    auth-group: corp
+                    auth-server:
+                      kind: local
+                      accounts:
+                        - { username: alice, password-hash: "HASH", attributes: { department: engineering } }
+                """.replace("HASH", ALICE_HASH), """
+                  - name: users
+                    auth-group: corp
+                    auth-server: { kind: radius, radius.servers: ["127.0.0.1:18120", "127.0.0.1:18121"], radius.secret: testing123 }
+                """);
+        GatewaySettings s = new GatewayConfigFile().parse(radius);
+        assertThat(s.gateway().realm("users").orElseThrow().realm().kind()).isEqualTo(AuthServerKind.RADIUS);
+        assertThat(failure(radius.replace("radius.secret", "radius.secrett")).getMessage()).startsWith("realms[0].auth-server").contains("radius.secrett");
+        GatewaySettings saml = new GatewayConfigFile().parse(radius.replace("{ kind: radius, radius.servers: [\"127.0.0.1:18120\", \"127.0.0.1:18121\"], radius.secret: testing123 }", "{ kind: saml }"));
+        assertThat(saml.gateway().realm("users").orElseThrow().realm().kind().migrates()).isFalse();
+    }
+
+    @Test
     void durationsAcceptUnitsAndIso8601() {
         assertThat(ConfigNode.parseDuration("1500ms", "x")).isEqualTo(Duration.ofMillis(1500));
         assertThat(ConfigNode.parseDuration("3w", "x")).isEqualTo(Duration.ofDays(21));
