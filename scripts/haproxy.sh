@@ -10,7 +10,8 @@
 # traffic moves to the live backend within about two seconds of one dying. A connection refused by a
 # dead backend is retried on the other at once (option redispatch). Set HAPROXY_CHECK_SSL=1 when the
 # backends speak HTTPS (the check then uses TLS without verifying the certificate: it only asks
-# "alive?"). Server state is at http://127.0.0.1:STATS_PORT/stats (CSV: /stats;csv).
+# "alive?"). HAPROXY_SECOND_BACKUP=1 makes the second backend a backup that takes traffic only while the
+# first is down (active/standby, as gateways that are not clustered are usually run). Server state is at http://127.0.0.1:STATS_PORT/stats (CSV: /stats;csv).
 # The configuration is DIR/haproxy.cfg, the PID is in DIR/haproxy.pid; stop kills that PID.
 set -euo pipefail
 
@@ -45,7 +46,7 @@ backend baton_gateways
     option httpchk GET ${HAPROXY_HEALTH_PATH:-/health}
     default-server inter 1s fall 2 rise 1
     server gw1 $b1 $check
-    server gw2 $b2 $check
+    server gw2 $b2 $check${HAPROXY_SECOND_BACKUP:+ backup}
 
 listen stats
     mode http
