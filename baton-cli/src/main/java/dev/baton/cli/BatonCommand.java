@@ -13,7 +13,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
         description = "Federated authentication-session infrastructure for access gateways.",
-        subcommands = {DemoCommand.class, FederationCommand.class, GatewayCommand.class, AgentCommand.class,
+        subcommands = {DemoCommand.class, FederationCommand.class, GatewayCommand.class, AgentCommand.class, SessionsCommand.class,
                 HashPasswordCommand.class, CommandLine.HelpCommand.class})
 public final class BatonCommand implements Runnable {
 

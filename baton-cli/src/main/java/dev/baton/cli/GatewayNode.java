@@ -10,6 +10,8 @@ import dev.baton.gateway.http.GatewayServer;
 import dev.baton.ifmap.FederationClient;
 import dev.baton.ifmap.FederationClientConfig;
 import dev.baton.ifmap.server.SelfSignedCertificate;
+import dev.baton.store.CleanupLease;
+import dev.baton.store.CleanupTask;
 import dev.baton.store.MemorySessionStore;
 import dev.baton.store.SessionStore;
 import dev.baton.store.TieredStoreSettings;
@@ -71,6 +73,12 @@ final class GatewayNode implements AutoCloseable {
             ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("gateway-maintenance-" + name).factory());
             gateway.startMaintenance(maintenance);
+            if (store instanceof CleanupLease lease) {
+                CleanupTask cleanup = new CleanupTask(store, lease, settings.storage().cleanup(), name, clock, registry);
+                if (cleanup.start(maintenance)) {
+                    log.info("gateway {} is the console node: database cleanup every {} ms", name, settings.storage().cleanup().intervalMillis());
+                }
+            }
             KeyStore tls;
             char[] password;
             if (settings.tls().isPresent()) {

@@ -156,13 +156,18 @@ public final class GatewayConfigFile {
     }
 
     private static GatewaySettings.Storage storage(ConfigNode n) {
-        n.allowOnly(Set.of("type", "url", "user", "password"));
+        n.allowOnly(Set.of("type", "url", "user", "password", "cleanup"));
         String type = n.optionalText("type").orElse("h2");
         if (!Set.of("memory", "h2", "postgresql", "mariadb", "ldap").contains(type)) {
             throw n.error("type", "must be memory, h2, postgresql, mariadb or ldap, got '" + type + "'");
         }
+        ConfigNode c = n.get("cleanup").allowOnly(Set.of("interval-ms", "batch-size", "timestamp-column", "offset-minutes",
+                "console-node", "lease-seconds"));
+        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
+        c.scalars(Set.of()).forEach((k, v) -> keys.put(dev.baton.store.CleanupSettings.PREFIX + k, v));
+        dev.baton.store.CleanupSettings cleanup = wrap(() -> dev.baton.store.CleanupSettings.from(keys), c.path());
         return new GatewaySettings.Storage(type, n.optionalText("url").orElse(""), n.optionalText("user").orElse(""),
-                n.optionalText("password").orElse(""));
+                n.optionalText("password").orElse(""), cleanup);
     }
 
     static InetSocketAddress address(String text, String key) {

@@ -54,8 +54,14 @@ public record GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, O
      * @param url      the JDBC or LDAP URL; for {@code h2} a file path prefix is enough
      * @param user     the user, if any
      * @param password the password, if any
+     * @param cleanup  the database cleanup task's settings (S3, S4)
      */
-    public record Storage(String type, String url, String user, String password) {
+    public record Storage(String type, String url, String user, String password, dev.baton.store.CleanupSettings cleanup) {
+        /** Storage with the default cleanup settings. */
+        public Storage(String type, String url, String user, String password) {
+            this(type, url, user, password, dev.baton.store.CleanupSettings.DEFAULTS);
+        }
+
         @Override
         public String toString() {
             return "Storage[type=" + type + ", url=" + url + ", user=" + user + ", password=****]";
