@@ -13,6 +13,12 @@ import dev.baton.ifmap.server.SelfSignedCertificate;
 import dev.baton.store.CleanupLease;
 import dev.baton.store.CleanupTask;
 import dev.baton.store.MemorySessionStore;
+import dev.baton.store.ldap.DirectoryPurgeTask;
+import dev.baton.store.ldap.LdapSessionStore;
+import dev.baton.store.ldap.LdapStoreSettings;
+import dev.baton.store.ldap.PurgeSettings;
+import java.util.HashMap;
+import java.util.Map;
 import dev.baton.store.SessionStore;
 import dev.baton.store.TieredStoreSettings;
 import dev.baton.store.jdbc.JdbcSessionStore;
@@ -33,7 +39,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * One gateway process, wired from its settings: the session store (memory, H2, PostgreSQL or MariaDB), the
+ * One gateway process, wired from its settings: the session store (memory, H2, PostgreSQL, MariaDB or an LDAP
+ * directory, with the database cleanup or the directory purge task), the
  * IF-MAP federation client, the gateway, and its HTTPS agent API with a configured or generated certificate.
  * Closing it stops everything in reverse order.
  */
@@ -45,9 +52,11 @@ final class GatewayNode implements AutoCloseable {
     private final Gateway gateway;
     private final GatewayServer server;
     private final ScheduledExecutorService maintenance;
+    private final DirectoryPurgeTask purge;
 
     private GatewayNode(SessionStore store, IfmapFederation federation, Gateway gateway, GatewayServer server,
-                        ScheduledExecutorService maintenance) {
+                        ScheduledExecutorService maintenance, DirectoryPurgeTask purge) {
+        this.purge = purge;
         this.store = store;
         this.federation = federation;
         this.gateway = gateway;
@@ -64,6 +73,7 @@ final class GatewayNode implements AutoCloseable {
         String name = settings.gateway().name();
         SessionStore store = openStore(settings.storage(), dataDir, name);
         IfmapFederation federation = null;
+        DirectoryPurgeTask purge = null;
         try {
             GatewaySettings.Federation f = settings.federation();
             FederationClient client = FederationClient.connect(FederationClientConfig.of(URI.create(f.url()),
@@ -73,7 +83,13 @@ final class GatewayNode implements AutoCloseable {
             ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("gateway-maintenance-" + name).factory());
             gateway.startMaintenance(maintenance);
-            if (store instanceof CleanupLease lease) {
+            if (store instanceof LdapSessionStore directory) {
+                // Directory storage: the database cleanup is off; the throttled directory purge runs instead (S5).
+                Map<String, String> keys = new HashMap<>(settings.storage().directory());
+                keys.putIfAbsent(PurgeSettings.PREFIX + "nodeName", name);
+                purge = new DirectoryPurgeTask(directory, PurgeSettings.fromProperties(keys), clock, registry);
+                purge.start();
+            } else if (store instanceof CleanupLease lease) {
                 CleanupTask cleanup = new CleanupTask(store, lease, settings.storage().cleanup(), name, clock, registry);
                 if (cleanup.start(maintenance)) {
                     log.info("gateway {} is the console node: database cleanup every {} ms", name, settings.storage().cleanup().intervalMillis());
@@ -91,8 +107,11 @@ final class GatewayNode implements AutoCloseable {
             GatewayServer server = new GatewayServer(gateway, settings.listen(), tls, password);
             log.info("gateway {} started: agents on https://{}:{}, federation {}, storage {}", name,
                     settings.listen().getHostString(), server.port(), f.url(), settings.storage().type());
-            return new GatewayNode(store, federation, gateway, server, maintenance);
+            return new GatewayNode(store, federation, gateway, server, maintenance, purge);
         } catch (RuntimeException e) {
+            if (purge != null) {
+                purge.close();
+            }
             if (federation != null) {
                 federation.close();
             }
@@ -124,6 +143,7 @@ final class GatewayNode implements AutoCloseable {
             case "h2" -> JdbcSessionStore.open(JdbcStoreConfig.of(s.url().isEmpty()
                     ? "jdbc:h2:file:" + dataDir.resolve("sessions-" + gateway).toAbsolutePath() : s.url(), s.user(), s.password()));
             case "postgresql", "mariadb" -> JdbcSessionStore.open(JdbcStoreConfig.of(s.url(), s.user(), s.password()));
+            case "ldap" -> LdapSessionStore.connect(LdapStoreSettings.fromProperties(s.directory()));
             default -> throw new BatonException(ResultCode.CONFIGURATION, "storage.type: " + s.type() + " is not available in this build");
         };
     }
@@ -151,6 +171,9 @@ final class GatewayNode implements AutoCloseable {
     public void close() {
         server.close();
         maintenance.shutdownNow();
+        if (purge != null) {
+            purge.close();
+        }
         gateway.close();
         federation.close();
         store.close();

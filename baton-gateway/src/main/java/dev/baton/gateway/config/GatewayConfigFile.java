@@ -156,7 +156,7 @@ public final class GatewayConfigFile {
     }
 
     private static GatewaySettings.Storage storage(ConfigNode n) {
-        n.allowOnly(Set.of("type", "url", "user", "password", "cleanup"));
+        n.allowOnly(Set.of("type", "url", "user", "password", "cleanup", "ldap", "purge"));
         String type = n.optionalText("type").orElse("h2");
         if (!Set.of("memory", "h2", "postgresql", "mariadb", "ldap").contains(type)) {
             throw n.error("type", "must be memory, h2, postgresql, mariadb or ldap, got '" + type + "'");
@@ -166,8 +166,14 @@ public final class GatewayConfigFile {
         java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
         c.scalars(Set.of()).forEach((k, v) -> keys.put(dev.baton.store.CleanupSettings.PREFIX + k, v));
         dev.baton.store.CleanupSettings cleanup = wrap(() -> dev.baton.store.CleanupSettings.from(keys), c.path());
+        java.util.Map<String, String> directory = new java.util.LinkedHashMap<>();
+        n.get("ldap").scalars(Set.of()).forEach((k, v) -> directory.put("store.ldap." + k, v));
+        n.get("purge").scalars(Set.of()).forEach((k, v) -> directory.put("store.ldap.purge." + k, v));
+        if (type.equals("ldap") && !n.has("ldap")) {
+            throw n.error("ldap", "is required for type ldap (servers, bindDn, password, baseDn)");
+        }
         return new GatewaySettings.Storage(type, n.optionalText("url").orElse(""), n.optionalText("user").orElse(""),
-                n.optionalText("password").orElse(""), cleanup);
+                n.optionalText("password").orElse(""), cleanup, directory);
     }
 
     static InetSocketAddress address(String text, String key) {

@@ -55,16 +55,23 @@ public record GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, O
      * @param user     the user, if any
      * @param password the password, if any
      * @param cleanup  the database cleanup task's settings (S3, S4)
+     * @param directory for {@code ldap}: the {@code store.ldap.*} and {@code store.ldap.purge.*} keys (S2, S5)
      */
-    public record Storage(String type, String url, String user, String password, dev.baton.store.CleanupSettings cleanup) {
+    public record Storage(String type, String url, String user, String password, dev.baton.store.CleanupSettings cleanup,
+                          java.util.Map<String, String> directory) {
         /** Storage with the default cleanup settings. */
         public Storage(String type, String url, String user, String password) {
-            this(type, url, user, password, dev.baton.store.CleanupSettings.DEFAULTS);
+            this(type, url, user, password, dev.baton.store.CleanupSettings.DEFAULTS, java.util.Map.of());
+        }
+
+        /** Freezes. */
+        public Storage {
+            directory = java.util.Map.copyOf(directory);
         }
 
         @Override
         public String toString() {
-            return "Storage[type=" + type + ", url=" + url + ", user=" + user + ", password=****]";
+            return "Storage[type=" + type + ", url=" + url + ", user=" + user + ", password=****, cleanup=" + cleanup + "]";
         }
     }
 }
