@@ -22,10 +22,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The ordered, bounded queue between the memory tier and the external store, and the one thread that drains
- * it. Draining many writes into one {@link SessionStore#writeAll} transaction is what makes the write path
- * fast under load (group commit); while the store is down the same batch is retried until it succeeds, so
- * writes reach the store in the order they were queued and nothing queued is dropped. The last write per
+ * The ordered, bounded queues between the memory tier and the external store, and the writer threads that
+ * drain them ({@code store.writer-threads} lanes; a session always uses the same lane). Draining many writes
+ * into one {@link SessionStore#writeAll} transaction is what makes the write path fast under load (group
+ * commit), and several lanes keep several commits in flight while the database flushes its log. While the
+ * store is down the same batch is retried until it succeeds, so writes of a session reach the store in the
+ * order they were queued and nothing queued is dropped. The last write per
  * session within a batch wins, which is that order's net effect. A batch the store refuses for another reason
  * than an outage (a value too long for its column, say) is retried write by write, and only the refused write
  * is dropped: its caller gets the error, and one bad session cannot hold up every other.
@@ -51,9 +53,9 @@ final class WriteQueue implements AutoCloseable {
 
     private final SessionStore store;
     private final TieredStoreSettings settings;
-    private final LinkedBlockingQueue<Write> queue;
+    private final List<LinkedBlockingQueue<Write>> lanes = new ArrayList<>();
     private final Map<SessionIdHash, Write> pending = new ConcurrentHashMap<>();
-    private final Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
     private final Counter applied;
     private final Counter failures;
     private final Counter dropped;
@@ -64,15 +66,18 @@ final class WriteQueue implements AutoCloseable {
     WriteQueue(SessionStore store, TieredStoreSettings settings, String gateway, MeterRegistry registry) {
         this.store = store;
         this.settings = settings;
-        this.queue = new LinkedBlockingQueue<>(settings.maxQueuedWrites());
+        int laneCapacity = Math.max(1, settings.maxQueuedWrites() / settings.writerThreads());
         this.applied = Counter.builder("baton.store.writes").description("writes committed to the store").register(registry);
         this.failures = Counter.builder("baton.store.write.failures").description("failed write attempts").register(registry);
         this.dropped = Counter.builder("baton.store.write.dropped").description("writes the store refused (not outages)").register(registry);
         this.batchTimer = Timer.builder("baton.store.write.batch").description("store commit time per batch").register(registry);
-        Gauge.builder("baton.store.write.queue", queue, LinkedBlockingQueue::size).description("writes waiting").register(registry);
+        Gauge.builder("baton.store.write.queue", this, WriteQueue::size).description("writes waiting").register(registry);
         Gauge.builder("baton.store.available", this, q -> q.available ? 1 : 0).description("1 if the store is reachable").register(registry);
-        this.writer = Thread.ofPlatform().daemon().name("baton-store-writer-" + gateway).unstarted(this::drain);
-        writer.start();
+        for (int i = 0; i < settings.writerThreads(); i++) {
+            LinkedBlockingQueue<Write> lane = new LinkedBlockingQueue<>(laneCapacity);
+            lanes.add(lane);
+            writers.add(Thread.ofPlatform().daemon().name("baton-store-writer-" + gateway + "-" + i).start(() -> drain(lane)));
+        }
     }
 
     /**
@@ -84,7 +89,7 @@ final class WriteQueue implements AutoCloseable {
     Write enqueue(SessionIdHash hash, StoredSession session) {
         Write w = new Write(hash, session);
         Write previous = pending.put(hash, w);
-        if (!running || !queue.offer(w)) {
+        if (!running || !laneOf(hash).offer(w)) {
             pending.compute(hash, (k, v) -> v == w ? (previous == null || previous.applied ? null : previous) : v);
             throw new BatonException(ResultCode.UNAVAILABLE, "session store write queue is full ("
                     + settings.maxQueuedWrites() + " writes, store.max-queued-writes); the store has been unavailable too long",
@@ -103,13 +108,22 @@ final class WriteQueue implements AutoCloseable {
     }
 
     int size() {
-        return queue.size();
+        int n = 0;
+        for (LinkedBlockingQueue<Write> lane : lanes) {
+            n += lane.size();
+        }
+        return n;
+    }
+
+    /** A session always goes to the same lane, which keeps its writes in order. */
+    private LinkedBlockingQueue<Write> laneOf(SessionIdHash hash) {
+        return lanes.get(Math.floorMod(hash.hashCode(), lanes.size()));
     }
 
     /** Waits until every write queued so far is committed; returns whether that happened in time. */
     boolean awaitEmpty(Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
-        while (!pending.isEmpty() || !queue.isEmpty()) {
+        while (!pending.isEmpty() || size() > 0) {
             if (System.nanoTime() > end) {
                 return false;
             }
@@ -118,7 +132,7 @@ final class WriteQueue implements AutoCloseable {
         return true;
     }
 
-    private void drain() {
+    private void drain(LinkedBlockingQueue<Write> queue) {
         while (running || !queue.isEmpty()) {
             try {
                 Write first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -196,7 +210,7 @@ final class WriteQueue implements AutoCloseable {
             applied.increment(stores.size() + deletes.size());
             if (!available) {
                 available = true;
-                LOG.warn("session store is available again; {} queued writes left to apply", queue.size());
+                LOG.warn("session store is available again; {} queued writes left to apply", size());
             }
             return null;
         } catch (RuntimeException e) {
@@ -209,7 +223,7 @@ final class WriteQueue implements AutoCloseable {
                 LOG.error("session store unavailable, serving from memory and queueing writes (bound {}): {}",
                         settings.maxQueuedWrites(), e.toString());
             } else {
-                LOG.debug("session store still unavailable ({} queued): {}", queue.size(), e.toString());
+                LOG.debug("session store still unavailable ({} queued): {}", size(), e.toString());
             }
             return e;
         }
@@ -226,14 +240,19 @@ final class WriteQueue implements AutoCloseable {
     /** Stops taking writes and waits up to {@code timeout} for the queued ones to commit. */
     void close(Duration timeout) {
         running = false;
-        try {
-            writer.join(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long end = System.nanoTime() + timeout.toNanos();
+        for (Thread writer : writers) {
+            try {
+                writer.join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (writer.isAlive()) {
+                writer.interrupt();
+            }
         }
-        if (writer.isAlive()) {
-            writer.interrupt();
-            LOG.error("session store closed with {} writes not applied: the store stayed unavailable", queue.size() + 1);
+        if (!pending.isEmpty()) {
+            LOG.error("session store closed with {} sessions' writes not applied: the store stayed unavailable", pending.size());
         }
     }
 

@@ -215,7 +215,7 @@ class TieredSessionStoreTest {
     @Test
     void signInsBeyondTheQueueBoundAreRefusedAndAcceptedOnesAreAllApplied() {
         try (TieredSessionStore bounded = new TieredSessionStore(store,
-                TieredStoreSettings.DEFAULTS.withMaxQueuedWrites(5).withTiming(Duration.ofMillis(300), Duration.ofMillis(20)),
+                TieredStoreSettings.DEFAULTS.withMaxQueuedWrites(5).withWriterThreads(1).withTiming(Duration.ofMillis(300), Duration.ofMillis(20)),
                 "gw-a", clock, new SimpleMeterRegistry())) {
             store.down(true);
             java.util.List<StoredSession> accepted = new java.util.ArrayList<>();
