@@ -19,11 +19,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The sessions of one gateway: memory is the working set, the external {@link SessionStore} the authority.
@@ -249,20 +247,7 @@ public final class TieredSessionStore implements AutoCloseable {
     }
 
     private boolean awaitCommit(WriteQueue.Write write) {
-        if (!writes.available()) {
-            return false;
-        }
-        try {
-            write.done.get(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new BatonException(ResultCode.INTERNAL, "session write failed", e.getCause());
-        }
+        return writes.available() && writes.await(write, settings.writeTimeout());
     }
 
     private BatonException unavailable(String what, SessionIdHash hash) {
