@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Session store benchmark: Baton's tiered store against Spring Session JDBC on the same PostgreSQL in the same
  * run (create, read, touch, delete with N threads), then the cleanup task on many expired sessions among live
- * ones. Usage: {@code SessionStoreBench [--quick] [--threads N]}; PostgreSQL from {@code BATON_PG_URL}
+ * ones. Usage: {@code SessionStoreBench [--quick] [--threads N] [--cleanup-only]}; PostgreSQL from {@code BATON_PG_URL}
  * (default {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}). Tables get a random prefix and are
  * dropped at the end.
  *
@@ -37,7 +37,7 @@ public final class SessionStoreBench {
     public static void main(String[] args) throws Exception {
         boolean quick = java.util.Arrays.asList(args).contains("--quick");
         int threads = intArg(args, "--threads", quick ? 16 : 32);
-        int perThread = quick ? 400 : 5_000;
+        int perThread = quick ? 400 : 2_000;
         String url = System.getenv().getOrDefault("BATON_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         String prefix = "bench" + HexFormat.of().formatHex(randomBytes()) + "_";
         JdbcStoreConfig config = JdbcStoreConfig.of(url, "", "").withTablePrefix(prefix);
@@ -45,7 +45,9 @@ public final class SessionStoreBench {
         Bench.result("pool_size", Math.min(threads, MAX_POOL));
         Bench.result("sessions_per_thread", perThread);
         try {
-            compare(url, config, prefix, threads, perThread);
+            if (!java.util.Arrays.asList(args).contains("--cleanup-only")) {
+                compare(url, config, prefix, threads, perThread);
+            }
             new CleanupBench(url, config.withTablePrefix(prefix + "c_"), quick ? 50_000 : 1_000_000,
                     quick ? 5_000 : 100_000, Duration.ofSeconds(quick ? 1 : 5), 4).run();
         } finally {
@@ -59,8 +61,8 @@ public final class SessionStoreBench {
         Map<String, Phase.Result> s = new LinkedHashMap<>();
         try (BatonSubject baton = new BatonSubject(config.withPoolSize(poolSize), threads, perThread);
              SpringSessionSubject spring = new SpringSessionSubject(url, prefix + "spring_session", poolSize, threads, perThread)) {
-            warmUp(baton, threads, perThread / 2);
-            warmUp(spring, threads, perThread / 2);
+            warmUp(baton, threads, Math.min(perThread / 2, 400));
+            warmUp(spring, threads, Math.min(perThread / 2, 400));
             // phase by phase, Baton then Spring Session, so drifting machine load hits both alike
             int hot = Math.max(1, perThread / TOUCHES_PER_SESSION);
             for (String op : new String[] {"create", "read", "read_store", "touch", "touch_coalesced", "delete"}) {
