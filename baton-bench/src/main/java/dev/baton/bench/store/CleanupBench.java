@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The cleanup task against many expired sessions among live ones: bulk-loaded with COPY (expired and live
- * rows interleaved, as they are in a real table), then one run at the default batch size while reader
+ * rows interleaved, and expired rows inserted in the order they expired, as a table filled over a day is),
+ * then one run at the default batch size while reader
  * threads keep loading live sessions from the store; their p99 is compared with an idle store's.
  */
 final class CleanupBench {
@@ -92,17 +93,26 @@ final class CleanupBench {
             PGConnection pg = c.unwrap(PGConnection.class);
             StringBuilder chunk = new StringBuilder();
             int liveMade = 0;
+            // one encoded expired session, re-used with a fresh hash per row (a random id per row is not the point here)
+            StoredSession template = BatonSubject.newSession("expired-user", "bench-gw", now.minus(Duration.ofDays(2)));
+            String templateHash = template.session().hash().hex();
+            String templateJson = codec.encode(template);
+            Duration spread = Duration.ofHours(24);
             for (int i = 0; i < total; i++) {
                 boolean isLive = liveMade < live && (i % every == 0 || total - i <= live - liveMade);
-                Instant start = isLive ? now.minus(Duration.ofMinutes(5))
-                        : now.minus(Duration.ofHours(2)).minusSeconds(ThreadLocalRandom.current().nextInt(86_400));
-                StoredSession s = BatonSubject.newSession("user" + (i % 50_000), "bench-gw", start);
                 if (isLive) {
+                    StoredSession s = BatonSubject.newSession("user" + (i % 50_000), "bench-gw", now.minus(Duration.ofMinutes(5)));
                     s = new StoredSession(s.session(), now.plus(Duration.ofHours(1)));
                     liveSessions.add(s);
                     liveMade++;
+                    row(chunk, s.session().hash().hex(), s.session().user(), s.session().startTime().toEpochMilli(),
+                            s.expiryTime().toEpochMilli(), codec.encode(s));
+                } else {
+                    // the table filled over a day: rows inserted earlier expired earlier, as in a real sessions table
+                    long expiry = now.minus(Duration.ofHours(2)).minus(spread.multipliedBy(total - i).dividedBy(total)).toEpochMilli();
+                    String hex = randomHex();
+                    row(chunk, hex, "user" + (i % 50_000), expiry - 3_600_000, expiry, templateJson.replace(templateHash, hex));
                 }
-                row(chunk, s, codec);
                 if (chunk.length() > 8 << 20) {
                     pg.getCopyAPI().copyIn(copy, new StringReader(chunk.toString()));
                     chunk.setLength(0);
@@ -116,13 +126,15 @@ final class CleanupBench {
         return liveSessions;
     }
 
-    private static void row(StringBuilder sb, StoredSession stored, SessionCodec codec) {
-        var s = stored.session();
+    private static void row(StringBuilder sb, String hash, String user, long start, long expiry, String json) {
         // COPY text format: tab-separated; JSON from Jackson has no raw tabs, newlines or backslashes here
-        sb.append(s.hash().hex()).append('\t').append(s.user()).append('\t').append(s.realm()).append('\t')
-                .append(s.authGroup().name()).append('\t').append(s.owner()).append('\t')
-                .append(s.startTime().toEpochMilli()).append('\t').append(s.lastActivity().toEpochMilli()).append('\t')
-                .append(stored.expiryTime().toEpochMilli()).append('\t').append(codec.encode(stored)).append('\n');
+        sb.append(hash).append('\t').append(user).append("\tusers\tcorp\tbench-gw\t").append(start).append('\t')
+                .append(start).append('\t').append(expiry).append('\t').append(json).append('\n');
+    }
+
+    private static String randomHex() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return String.format("%016x%016x%016x%016x", r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong());
     }
 
     /**
