@@ -47,7 +47,9 @@ abstract class JdbcContractTest extends SessionStoreContractTest {
 
     @AfterEach
     void dropTables() throws SQLException {
-        dropTables(config);
+        if (config != null) {
+            dropTables(config);
+        }
     }
 
     static void dropTables(JdbcStoreConfig config) throws SQLException {
