@@ -261,4 +261,19 @@ class TieredSessionStoreTest {
             assertThat(m.counter("baton.store.write.dropped").count()).isEqualTo(1);
         }
     }
+    @Test
+    void startedStoreFlushesActivityOnItsOwnEveryInterval() {
+        try (TieredSessionStore scheduled = new TieredSessionStore(store,
+                TieredStoreSettings.DEFAULTS.withActivityWriteInterval(Duration.ofMillis(50)), "gw-a", clock, new SimpleMeterRegistry());
+             java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor()) {
+            StoredSession s = session("alice", "gw-a", clock.instant(), IDLE);
+            scheduled.put(s);
+            clock.advance(Duration.ofMinutes(1));
+            StoredSession later = touched(s, clock.instant(), IDLE);
+            scheduled.touch(later);
+            scheduled.start(timer);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> backing.load(s.session().hash()).orElseThrow().equals(later));
+        }
+    }
 }
