@@ -83,6 +83,7 @@ public final class TieredSessionStore implements AutoCloseable {
         this.activityWrites = Counter.builder("baton.store.activity.writes").description("coalesced activity writes").register(registry);
         this.storeReads = Counter.builder("baton.store.reads").description("cache misses read from the store").register(registry);
         Gauge.builder("baton.store.sessions.memory", memory, Cache::estimatedSize).register(registry);
+        LOG.info("session store for gateway {}: memory in front of {}, {}", gateway, store.getClass().getSimpleName(), settings);
     }
 
     /** The Caffeine ticker: nanoseconds since the epoch as the injected source tells them. */
