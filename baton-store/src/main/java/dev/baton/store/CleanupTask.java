@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Only a node configured as the console node schedules runs ({@link #start}); a lease kept in the storage
  * makes sure that even two misconfigured console nodes never delete at the same time. A run takes the lease,
- * renews it after every batch, and gives it up at the end. A failed run is logged and counted, and the next
+ * renews it between batches once half its term ({@code store.cleanup.lease-seconds}) is gone, stops if another
+ * node has taken it meanwhile, and gives it up at the end. A failed run is logged and counted, and the next
  * one still happens: the scheduled body catches everything, because a scheduled task that throws is never
  * run again. The first run is delayed by a random tenth of the interval so that nodes started together do
  * not sweep in lock-step.
@@ -106,25 +107,33 @@ public final class CleanupTask implements AutoCloseable {
     }
 
     private CleanupReport deleteInBatches(Instant cutoff, long started, CleanupProgress progress) {
+        Instant renewAt = clock.instant().plus(settings.lease().dividedBy(2));
         long remaining = store.countExpired(settings.column(), cutoff);
         backlog.set(remaining);
         long total = 0;
         int statements = 0;
         CleanupReport.Outcome outcome = CleanupReport.Outcome.COMPLETED;
+        Instant from = Instant.EPOCH;
         while (true) {
-            int n = store.deleteExpired(settings.column(), cutoff, settings.batchSize());
+            ExpiredBatch batch = store.deleteExpired(settings.column(), from, cutoff, settings.batchSize());
+            int n = batch.deleted();
             if (n == 0) {
                 break;
             }
+            from = batch.newest();
             total += n;
             statements++;
             deleted.increment(n);
             batches.increment();
             backlog.set(Math.max(0, remaining - total));
             progress.afterBatch(n, total, Math.max(0, remaining - total));
-            if (!lease.tryAcquire(node, clock.instant(), settings.lease())) {
-                outcome = CleanupReport.Outcome.LEASE_LOST;
-                break;
+            // renew once half the term is gone, not after every batch: each renewal is a commit of its own
+            if (!clock.instant().isBefore(renewAt)) {
+                if (!lease.tryAcquire(node, clock.instant(), settings.lease())) {
+                    outcome = CleanupReport.Outcome.LEASE_LOST;
+                    break;
+                }
+                renewAt = clock.instant().plus(settings.lease().dividedBy(2));
             }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);

@@ -67,19 +67,21 @@ public final class MemorySessionStore implements SessionStore, CleanupLease {
     }
 
     @Override
-    public int deleteExpired(TimestampColumn column, Instant cutoff, int batchSize) {
+    public ExpiredBatch deleteExpired(TimestampColumn column, Instant from, Instant cutoff, int batchSize) {
         open();
+        List<StoredSession> oldest = sessions.values().stream()
+                .filter(s -> !valueOf(s, column).isBefore(from) && isBefore(s, column, cutoff))
+                .sorted(Comparator.comparing(s -> valueOf(s, column))).limit(batchSize).toList();
         int deleted = 0;
-        for (var entry : sessions.entrySet()) {
-            if (deleted == batchSize) {
-                break;
-            }
+        Instant newest = from;
+        for (StoredSession s : oldest) {
             // remove(key, value) so a session refreshed concurrently is not deleted on stale data
-            if (isBefore(entry.getValue(), column, cutoff) && sessions.remove(entry.getKey(), entry.getValue())) {
+            if (sessions.remove(s.session().hash(), s)) {
                 deleted++;
+                newest = valueOf(s, column).isAfter(newest) ? valueOf(s, column) : newest;
             }
         }
-        return deleted;
+        return new ExpiredBatch(deleted, newest);
     }
 
     @Override
@@ -117,11 +119,14 @@ public final class MemorySessionStore implements SessionStore, CleanupLease {
     }
 
     static boolean isBefore(StoredSession s, TimestampColumn column, Instant cutoff) {
-        Instant value = switch (column) {
+        return valueOf(s, column).isBefore(cutoff);
+    }
+
+    private static Instant valueOf(StoredSession s, TimestampColumn column) {
+        return switch (column) {
             case EXPIRY_TIME -> s.expiryTime();
             case LAST_ACTIVITY_TIME -> s.session().lastActivity();
         };
-        return value.isBefore(cutoff);
     }
 
     private List<StoredSession> query(Predicate<StoredSession> filter, int limit) {

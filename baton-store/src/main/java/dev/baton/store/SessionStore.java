@@ -68,11 +68,14 @@ public interface SessionStore extends AutoCloseable {
     List<StoredSession> loadByUser(String user, Instant now, int limit);
 
     /**
-     * Deletes at most {@code batchSize} sessions whose {@code column} is before {@code cutoff}.
+     * Deletes at most {@code batchSize} sessions whose {@code column} is at or after {@code from} and before
+     * {@code cutoff}, oldest first. Cleanup passes the previous batch's {@link ExpiredBatch#newest()} as
+     * {@code from}, so each batch starts where the last stopped instead of stepping again over the index
+     * entries of rows already deleted (which would make a large cleanup quadratic).
      *
-     * @return how many were deleted; 0 means none is left
+     * @return how many were deleted (0: none is left in the range) and the newest {@code column} value among them
      */
-    int deleteExpired(TimestampColumn column, Instant cutoff, int batchSize);
+    ExpiredBatch deleteExpired(TimestampColumn column, Instant from, Instant cutoff, int batchSize);
 
     /** How many sessions {@link #deleteExpired} would remove in all. */
     long countExpired(TimestampColumn column, Instant cutoff);

@@ -19,11 +19,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The sessions of one gateway: memory is the working set, the external {@link SessionStore} the authority.
@@ -105,6 +103,7 @@ public final class TieredSessionStore implements AutoCloseable {
         this.activityWrites = Counter.builder("baton.store.activity.writes").description("coalesced activity writes").register(registry);
         this.storeReads = Counter.builder("baton.store.reads").description("cache misses read from the store").register(registry);
         Gauge.builder("baton.store.sessions.memory", memory, Cache::estimatedSize).register(registry);
+        LOG.info("session store for gateway {}: memory in front of {}, {}", gateway, store.getClass().getSimpleName(), settings);
     }
 
     /** The Caffeine ticker: nanoseconds since the epoch as the injected source tells them. */
@@ -275,20 +274,7 @@ public final class TieredSessionStore implements AutoCloseable {
     }
 
     private boolean awaitCommit(WriteQueue.Write write) {
-        if (!writes.available()) {
-            return false;
-        }
-        try {
-            write.done.get(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new BatonException(ResultCode.INTERNAL, "session write failed", e.getCause());
-        }
+        return writes.available() && writes.await(write, settings.writeTimeout());
     }
 
     private BatonException unavailable(String what, SessionIdHash hash) {

@@ -15,11 +15,13 @@ import java.util.Map;
  * <tr><td>{@code store.activity-write-interval-ms}</td><td>long, ms: the most {@code last_activity_time} and
  *     {@code expiry_time} in the store may lag behind memory (plus the write queue's delay)</td><td>60000</td></tr>
  * <tr><td>{@code store.max-queued-writes}</td><td>int: writes held while the store is down; beyond it new
- *     sign-ins are refused</td><td>100000</td></tr>
+ *     sign-ins are refused (split evenly over the writer threads' queues)</td><td>100000</td></tr>
  * <tr><td>{@code store.fail-closed}</td><td>boolean: refuse sign-ins and cache misses while the store is down
  *     instead of serving from memory</td><td>false</td></tr>
  * <tr><td>{@code store.write-timeout-ms}</td><td>long, ms a sign-in waits for its write to commit</td><td>2000</td></tr>
  * <tr><td>{@code store.write-batch-size}</td><td>int: writes committed per transaction at most</td><td>256</td></tr>
+ * <tr><td>{@code store.writer-threads}</td><td>int: writer threads (and store connections) committing in
+ *     parallel</td><td>4</td></tr>
  * <tr><td>{@code store.retry-backoff-ms}</td><td>long, ms between attempts while the store is down</td><td>500</td></tr>
  * <tr><td>{@code store.preload}</td><td>boolean: load this gateway's unexpired sessions at start instead of on
  *     first use</td><td>false</td></tr>
@@ -30,16 +32,18 @@ import java.util.Map;
  * @param failClosed            refuse rather than serve from memory while the store is down
  * @param writeTimeout          how long a write-through waits for its commit
  * @param writeBatchSize        how many queued writes one transaction carries at most
+ * @param writerThreads         parallel writers
  * @param retryBackoff          pause between attempts while the store is down
  * @param preload               bulk-load on start instead of lazily
  */
 public record TieredStoreSettings(Duration activityWriteInterval, int maxQueuedWrites, boolean failClosed,
-                                  Duration writeTimeout, int writeBatchSize, Duration retryBackoff, boolean preload) {
+                                  Duration writeTimeout, int writeBatchSize, int writerThreads, Duration retryBackoff,
+                                  boolean preload) {
     /** Key prefix. */
     public static final String PREFIX = "store.";
     /** The defaults in the table above. */
     public static final TieredStoreSettings DEFAULTS = new TieredStoreSettings(Duration.ofSeconds(60), 100_000, false,
-            Duration.ofSeconds(2), 256, Duration.ofMillis(500), false);
+            Duration.ofSeconds(2), 256, 4, Duration.ofMillis(500), false);
 
     /** Validates. */
     public TieredStoreSettings {
@@ -48,6 +52,9 @@ public record TieredStoreSettings(Duration activityWriteInterval, int maxQueuedW
         positive(retryBackoff, "retry-backoff-ms");
         if (maxQueuedWrites < 1) {
             throw bad("max-queued-writes", "must be positive, got " + maxQueuedWrites);
+        }
+        if (writerThreads < 1 || writerThreads > 64) {
+            throw bad("writer-threads", "must be between 1 and 64, got " + writerThreads);
         }
         if (writeBatchSize < 1 || writeBatchSize > 10_000) {
             throw bad("write-batch-size", "must be between 1 and 10000, got " + writeBatchSize);
@@ -62,28 +69,34 @@ public record TieredStoreSettings(Duration activityWriteInterval, int maxQueuedW
                 Boolean.parseBoolean(p.getOrDefault(PREFIX + "fail-closed", "false").strip()),
                 Duration.ofMillis(number(p, "write-timeout-ms", DEFAULTS.writeTimeout.toMillis())),
                 (int) number(p, "write-batch-size", DEFAULTS.writeBatchSize),
+                (int) number(p, "writer-threads", DEFAULTS.writerThreads),
                 Duration.ofMillis(number(p, "retry-backoff-ms", DEFAULTS.retryBackoff.toMillis())),
                 Boolean.parseBoolean(p.getOrDefault(PREFIX + "preload", "false").strip()));
     }
 
     /** A copy with another activity write interval. */
     public TieredStoreSettings withActivityWriteInterval(Duration d) {
-        return new TieredStoreSettings(d, maxQueuedWrites, failClosed, writeTimeout, writeBatchSize, retryBackoff, preload);
+        return new TieredStoreSettings(d, maxQueuedWrites, failClosed, writeTimeout, writeBatchSize, writerThreads, retryBackoff, preload);
     }
 
     /** A copy with another queue bound. */
     public TieredStoreSettings withMaxQueuedWrites(int n) {
-        return new TieredStoreSettings(activityWriteInterval, n, failClosed, writeTimeout, writeBatchSize, retryBackoff, preload);
+        return new TieredStoreSettings(activityWriteInterval, n, failClosed, writeTimeout, writeBatchSize, writerThreads, retryBackoff, preload);
     }
 
     /** A copy failing closed (or open). */
     public TieredStoreSettings withFailClosed(boolean closed) {
-        return new TieredStoreSettings(activityWriteInterval, maxQueuedWrites, closed, writeTimeout, writeBatchSize, retryBackoff, preload);
+        return new TieredStoreSettings(activityWriteInterval, maxQueuedWrites, closed, writeTimeout, writeBatchSize, writerThreads, retryBackoff, preload);
+    }
+
+    /** A copy with another number of writer threads. */
+    public TieredStoreSettings withWriterThreads(int n) {
+        return new TieredStoreSettings(activityWriteInterval, maxQueuedWrites, failClosed, writeTimeout, writeBatchSize, n, retryBackoff, preload);
     }
 
     /** A copy with other write timing. */
     public TieredStoreSettings withTiming(Duration timeout, Duration backoff) {
-        return new TieredStoreSettings(activityWriteInterval, maxQueuedWrites, failClosed, timeout, writeBatchSize, backoff, preload);
+        return new TieredStoreSettings(activityWriteInterval, maxQueuedWrites, failClosed, timeout, writeBatchSize, writerThreads, backoff, preload);
     }
 
     private static void positive(Duration d, String key) {

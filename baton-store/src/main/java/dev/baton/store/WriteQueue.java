@@ -18,16 +18,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The ordered, bounded queue between the memory tier and the external store, and the one thread that drains
- * it. Draining many writes into one {@link SessionStore#writeAll} transaction is what makes the write path
- * fast under load (group commit); while the store is down the same batch is retried until it succeeds, so
- * writes reach the store in the order they were queued and nothing queued is dropped. The last write per
- * session within a batch wins, which is that order's net effect. A batch the store refuses for another reason
- * than an outage (a value too long for its column, say) is retried write by write, and only the refused write
+ * The ordered, bounded queues between the memory tier and the external store.
+ *
+ * <p>Writes go into one of {@code store.writer-threads} lanes by session hash, so the writes of one session
+ * stay in order. Whoever holds a lane's lock drains it: many queued writes become one
+ * {@link SessionStore#writeAll} transaction (group commit), and the last write per session in a batch wins,
+ * which is that order's net effect. A caller waiting for its own write tries to take the lock and commit in
+ * its own thread (leader/follower), so the usual write-through costs no hand-off to another thread; callers
+ * that find the lock taken wait for the leader, whose batch carries their writes too. Each lane also has a
+ * background thread for writes nobody waits for (activity flushes, writes queued while the store is down).
+ *
+ * <p>A batch that fails because the store is unreachable is parked on its lane and retried by the background
+ * thread, first, until it succeeds, so nothing queued is lost or reordered. A batch the store refuses for
+ * another reason (a value too long for its column, say) is retried write by write and only the refused write
  * is dropped: its caller gets the error, and one bad session cannot hold up every other.
  *
  * <p>{@link #pending} tells a reader that the store is behind for a session (a queued sign-out must not be
@@ -35,6 +43,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class WriteQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteQueue.class);
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /** One queued write; {@code session == null} means delete. */
     static final class Write {
@@ -51,9 +60,8 @@ final class WriteQueue implements AutoCloseable {
 
     private final SessionStore store;
     private final TieredStoreSettings settings;
-    private final LinkedBlockingQueue<Write> queue;
+    private final List<Lane> lanes = new ArrayList<>();
     private final Map<SessionIdHash, Write> pending = new ConcurrentHashMap<>();
-    private final Thread writer;
     private final Counter applied;
     private final Counter failures;
     private final Counter dropped;
@@ -67,15 +75,16 @@ final class WriteQueue implements AutoCloseable {
         this.gateway = gateway;
         this.store = store;
         this.settings = settings;
-        this.queue = new LinkedBlockingQueue<>(settings.maxQueuedWrites());
         this.applied = Counter.builder("baton.store.writes").description("writes committed to the store").register(registry);
         this.failures = Counter.builder("baton.store.write.failures").description("failed write attempts").register(registry);
         this.dropped = Counter.builder("baton.store.write.dropped").description("writes the store refused (not outages)").register(registry);
         this.batchTimer = Timer.builder("baton.store.write.batch").description("store commit time per batch").register(registry);
-        Gauge.builder("baton.store.write.queue", queue, LinkedBlockingQueue::size).description("writes waiting").register(registry);
+        Gauge.builder("baton.store.write.queue", this, WriteQueue::size).description("writes waiting").register(registry);
         Gauge.builder("baton.store.available", this, q -> q.available ? 1 : 0).description("1 if the store is reachable").register(registry);
-        this.writer = Thread.ofPlatform().daemon().name("baton-store-writer-" + gateway).unstarted(this::drain);
-        writer.start();
+        int capacity = Math.max(1, settings.maxQueuedWrites() / settings.writerThreads());
+        for (int i = 0; i < settings.writerThreads(); i++) {
+            lanes.add(new Lane(this, capacity, "baton-store-writer-" + gateway + "-" + i));
+        }
     }
 
     /**
@@ -87,13 +96,41 @@ final class WriteQueue implements AutoCloseable {
     Write enqueue(SessionIdHash hash, StoredSession session) {
         Write w = new Write(hash, session);
         Write previous = pending.put(hash, w);
-        if (!running || !queue.offer(w)) {
+        if (!running || !laneOf(hash).offer(w)) {
             pending.compute(hash, (k, v) -> v == w ? (previous == null || previous.applied ? null : previous) : v);
             throw new BatonException(ResultCode.UNAVAILABLE, "session store write queue is full ("
                     + settings.maxQueuedWrites() + " writes, store.max-queued-writes); the store has been unavailable too long",
                     hash, null, null);
         }
         return w;
+    }
+
+    /**
+     * Waits for {@code write} to be committed, committing queued writes in this thread when no one else is.
+     *
+     * @return whether it was committed within {@code timeout}
+     * @throws BatonException if the store refused it (not an outage)
+     */
+    boolean await(Write write, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        Lane lane = laneOf(write.hash);
+        while (!write.done.isDone() && available && System.nanoTime() < end) {
+            if (!lane.leadUntil(write)) {
+                try {
+                    write.done.get(1, TimeUnit.MILLISECONDS); // the leader's batch likely carries this write
+                } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // loop: try to lead, or look at the outcome
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        if (write.done.isCompletedExceptionally()) {
+            Throwable cause = write.done.exceptionNow();
+            throw new BatonException(ResultCode.INTERNAL, "session write failed: " + cause.getMessage(), cause);
+        }
+        return write.done.isDone();
     }
 
     /** The newest write for {@code hash} not yet committed, if any. */
@@ -106,39 +143,39 @@ final class WriteQueue implements AutoCloseable {
     }
 
     int size() {
-        return queue.size();
+        int n = 0;
+        for (Lane lane : lanes) {
+            n += lane.size();
+        }
+        return n;
+    }
+
+    /** A session always goes to the same lane, which keeps its writes in order. */
+    private Lane laneOf(SessionIdHash hash) {
+        return lanes.get(Math.floorMod(hash.hashCode(), lanes.size()));
     }
 
     /** Waits until every write queued so far is committed; returns whether that happened in time. */
     boolean awaitEmpty(Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
-        while (!pending.isEmpty() || !queue.isEmpty()) {
+        while (!pending.isEmpty() || size() > 0) {
             if (System.nanoTime() > end) {
                 return false;
             }
-            sleep(Duration.ofMillis(5));
+            LockSupport.parkNanos(IDLE_POLL_NANOS);
         }
         return true;
     }
 
-    private void drain() {
-        while (running || !queue.isEmpty()) {
-            try {
-                Write first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    List<Write> batch = new ArrayList<>();
-                    batch.add(first);
-                    queue.drainTo(batch, settings.writeBatchSize() - 1);
-                    commit(batch);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+    boolean running() {
+        return running;
     }
 
-    private void commit(List<Write> batch) throws InterruptedException {
+    /**
+     * Commits {@code batch}; returns the writes left uncommitted because the store is unreachable (empty when
+     * all went through or were refused one by one).
+     */
+    List<Write> commit(List<Write> batch) {
         Map<SessionIdHash, Write> last = new LinkedHashMap<>();
         batch.forEach(w -> last.put(w.hash, w));
         List<StoredSession> stores = new ArrayList<>();
@@ -150,28 +187,30 @@ final class WriteQueue implements AutoCloseable {
                 stores.add(w.session);
             }
         });
-        RuntimeException failure;
-        while ((failure = tryCommit(stores, deletes)) != null) {
-            if (!isUnavailable(failure)) {
-                // the store is up but refuses this batch: find the write it refuses instead of blocking everyone
-                commitOneByOne(last.values());
-                break;
+        RuntimeException failure = tryCommit(stores, deletes);
+        if (failure != null && isUnavailable(failure)) {
+            return batch;
+        }
+        if (failure != null) {
+            // the store is up but refuses this batch: find the write it refuses instead of blocking everyone
+            List<Write> left = commitOneByOne(batch, new ArrayList<>(last.values()));
+            if (!left.isEmpty()) {
+                return left;
             }
-            pause();
         }
         for (Write w : batch) {
-            w.applied = true;
-            pending.remove(w.hash, w);
-            w.done.complete(null); // no effect on a write already failed one by one
+            finish(w);
         }
+        return List.of();
     }
 
-    private void commitOneByOne(Iterable<Write> writes) throws InterruptedException {
-        for (Write w : writes) {
-            RuntimeException failure;
-            while ((failure = tryCommit(w.session == null ? List.of() : List.of(w.session),
-                    w.session == null ? List.of(w.hash) : List.of())) != null && isUnavailable(failure)) {
-                pause();
+    private List<Write> commitOneByOne(List<Write> batch, List<Write> latest) {
+        for (int i = 0; i < latest.size(); i++) {
+            Write w = latest.get(i);
+            RuntimeException failure = tryCommit(w.session == null ? List.of() : List.of(w.session),
+                    w.session == null ? List.of(w.hash) : List.of());
+            if (failure != null && isUnavailable(failure)) {
+                return parkRest(batch, latest.subList(0, i));
             }
             if (failure != null) {
                 dropped.increment();
@@ -179,13 +218,21 @@ final class WriteQueue implements AutoCloseable {
                 w.done.completeExceptionally(failure);
             }
         }
+        return List.of();
     }
 
-    private void pause() throws InterruptedException {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedException();
-        }
-        sleep(settings.retryBackoff());
+    /** The writes of {@code batch} not yet settled; those already through are finished. */
+    private List<Write> parkRest(List<Write> batch, List<Write> through) {
+        List<Write> left = new ArrayList<>(batch);
+        left.removeIf(x -> through.stream().anyMatch(done -> done.hash.equals(x.hash)));
+        batch.stream().filter(x -> !left.contains(x)).forEach(this::finish);
+        return left;
+    }
+
+    private void finish(Write w) {
+        w.applied = true;
+        pending.remove(w.hash, w);
+        w.done.complete(null); // no effect on a write already failed one by one
     }
 
     private static boolean isUnavailable(RuntimeException e) {
@@ -199,44 +246,41 @@ final class WriteQueue implements AutoCloseable {
             applied.increment(stores.size() + deletes.size());
             if (!available) {
                 available = true;
-                LOG.warn("session store is available again; {} queued writes left to apply", queue.size());
+                LOG.warn("session store is available again; {} queued writes left to apply", size());
             }
             return null;
         } catch (RuntimeException e) {
             failures.increment();
-            if (!isUnavailable(e)) {
-                return e;
-            }
-            if (available) {
-                available = false;
-                LOG.error("session store unavailable, serving from memory and queueing writes (bound {}): {}",
-                        settings.maxQueuedWrites(), e.toString());
-            } else {
-                LOG.debug("session store still unavailable ({} queued): {}", queue.size(), e.toString());
+            if (isUnavailable(e)) {
+                markUnavailable(e);
             }
             return e;
         }
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void markUnavailable(RuntimeException e) {
+        if (available) {
+            available = false;
+            LOG.error("session store unavailable, serving from memory and queueing writes (bound {}): {}",
+                    settings.maxQueuedWrites(), e.toString());
+        } else {
+            LOG.debug("session store still unavailable ({} queued): {}", size(), e.toString());
         }
+    }
+
+    TieredStoreSettings settings() {
+        return settings;
     }
 
     /** Stops taking writes and waits up to {@code timeout} for the queued ones to commit. */
     void close(Duration timeout) {
         running = false;
-        try {
-            writer.join(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long end = System.nanoTime() + timeout.toNanos();
+        for (Lane lane : lanes) {
+            lane.stop(Math.max(1, (end - System.nanoTime()) / 1_000_000));
         }
-        if (writer.isAlive()) {
-            writer.interrupt();
-            LOG.error("session store closed with {} writes not applied: the store stayed unavailable", queue.size() + 1);
+        if (!pending.isEmpty()) {
+            LOG.error("session store closed with {} sessions' writes not applied: the store stayed unavailable", pending.size());
         }
     }
 

@@ -80,9 +80,9 @@ public class FlakyStore implements SessionStore {
     }
 
     @Override
-    public int deleteExpired(TimestampColumn column, Instant cutoff, int batchSize) {
+    public ExpiredBatch deleteExpired(TimestampColumn column, Instant from, Instant cutoff, int batchSize) {
         check(writesDown);
-        return delegate.deleteExpired(column, cutoff, batchSize);
+        return delegate.deleteExpired(column, from, cutoff, batchSize);
     }
 
     @Override

@@ -20,7 +20,7 @@ class MemorySessionStoreTest extends SessionStoreContractTest {
             public boolean delete(dev.baton.core.SessionIdHash h) { return shared.delete(h); }
             public java.util.List<StoredSession> loadOwnedBy(String g, java.time.Instant n, int l) { return shared.loadOwnedBy(g, n, l); }
             public java.util.List<StoredSession> loadByUser(String u, java.time.Instant n, int l) { return shared.loadByUser(u, n, l); }
-            public int deleteExpired(TimestampColumn c, java.time.Instant t, int b) { return shared.deleteExpired(c, t, b); }
+            public ExpiredBatch deleteExpired(TimestampColumn c, java.time.Instant f, java.time.Instant t, int b) { return shared.deleteExpired(c, f, t, b); }
             public long countExpired(TimestampColumn c, java.time.Instant t) { return shared.countExpired(c, t); }
             public void close() { }
         };

@@ -215,7 +215,7 @@ class TieredSessionStoreTest {
     @Test
     void signInsBeyondTheQueueBoundAreRefusedAndAcceptedOnesAreAllApplied() {
         try (TieredSessionStore bounded = new TieredSessionStore(store,
-                TieredStoreSettings.DEFAULTS.withMaxQueuedWrites(5).withTiming(Duration.ofMillis(300), Duration.ofMillis(20)),
+                TieredStoreSettings.DEFAULTS.withMaxQueuedWrites(5).withWriterThreads(1).withTiming(Duration.ofMillis(300), Duration.ofMillis(20)),
                 "gw-a", clock, new SimpleMeterRegistry())) {
             store.down(true);
             java.util.List<StoredSession> accepted = new java.util.ArrayList<>();
@@ -259,6 +259,21 @@ class TieredSessionStoreTest {
             assertThat(backing.load(bad.session().hash())).isEmpty();
             assertThat(t.storeAvailable()).as("a refusal is not an outage").isTrue();
             assertThat(m.counter("baton.store.write.dropped").count()).isEqualTo(1);
+        }
+    }
+    @Test
+    void startedStoreFlushesActivityOnItsOwnEveryInterval() {
+        try (TieredSessionStore scheduled = new TieredSessionStore(store,
+                TieredStoreSettings.DEFAULTS.withActivityWriteInterval(Duration.ofMillis(50)), "gw-a", clock, new SimpleMeterRegistry());
+             java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor()) {
+            StoredSession s = session("alice", "gw-a", clock.instant(), IDLE);
+            scheduled.put(s);
+            clock.advance(Duration.ofMinutes(1));
+            StoredSession later = touched(s, clock.instant(), IDLE);
+            scheduled.touch(later);
+            scheduled.start(timer);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> backing.load(s.session().hash()).orElseThrow().equals(later));
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.baton.core.Session;
 import dev.baton.core.SessionIdHash;
 import dev.baton.store.AttributeCipher;
 import dev.baton.store.CleanupLease;
+import dev.baton.store.ExpiredBatch;
 import dev.baton.store.SessionCodec;
 import dev.baton.store.SessionStore;
 import dev.baton.store.StoredSession;
@@ -220,11 +221,23 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
     }
 
     @Override
-    public int deleteExpired(TimestampColumn column, Instant cutoff, int batchSize) {
-        return update("cleanup", dialect.deleteExpired(sessions, column), ps -> {
-            ps.setLong(1, cutoff.toEpochMilli());
-            ps.setInt(2, batchSize);
-        });
+    public ExpiredBatch deleteExpired(TimestampColumn column, Instant from, Instant cutoff, int batchSize) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(dialect.deleteExpired(sessions, column))) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setLong(2, cutoff.toEpochMilli());
+            ps.setInt(3, batchSize);
+            int deleted = 0;
+            long newest = from.toEpochMilli();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    deleted++;
+                    newest = Math.max(newest, rs.getLong(1));
+                }
+            }
+            return new ExpiredBatch(deleted, Instant.ofEpochMilli(newest));
+        } catch (SQLException e) {
+            throw failure("cleanup", e);
+        }
     }
 
     @Override

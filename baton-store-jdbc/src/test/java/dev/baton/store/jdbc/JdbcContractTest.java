@@ -47,14 +47,16 @@ abstract class JdbcContractTest extends SessionStoreContractTest {
 
     @AfterEach
     void dropTables() throws SQLException {
-        dropTables(config);
+        if (config != null) {
+            dropTables(config);
+        }
     }
 
     static void dropTables(JdbcStoreConfig config) throws SQLException {
         try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());
              Statement st = c.createStatement()) {
             for (String t : new String[] {"sessions", "lease", "schema_history"}) {
-                st.execute("DROP TABLE IF EXISTS " + (config.dialect() == Dialect.H2 ? "" : "") + quote(config, config.tablePrefix() + t));
+                st.execute("DROP TABLE IF EXISTS " + quote(config, config.tablePrefix() + t));
             }
         }
     }

@@ -10,6 +10,7 @@ class MariaDbSessionStoreTest extends JdbcContractTest {
 
     @Override
     protected JdbcStoreConfig database() {
+        Servers.require("MariaDB", URL, "root", "");
         return JdbcStoreConfig.of(URL, "root", "");
     }
 }

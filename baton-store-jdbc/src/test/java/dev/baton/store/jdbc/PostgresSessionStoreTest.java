@@ -9,6 +9,7 @@ class PostgresSessionStoreTest extends JdbcContractTest {
 
     @Override
     protected JdbcStoreConfig database() {
+        Servers.require("PostgreSQL", URL, "", "");
         return JdbcStoreConfig.of(URL, "", "");
     }
 }

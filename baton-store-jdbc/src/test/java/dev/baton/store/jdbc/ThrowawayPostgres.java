@@ -50,7 +50,8 @@ final class ThrowawayPostgres implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("PostgreSQL server binaries not found: install postgresql or set BATON_PG_BIN");
+        Servers.missing("PostgreSQL server binaries (initdb, pg_ctl) not found: install postgresql or set BATON_PG_BIN");
+        throw new IllegalStateException("unreachable");
     }
 
     /** The JDBC URL of this cluster's {@code postgres} database. */

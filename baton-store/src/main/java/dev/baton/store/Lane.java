@@ -1,0 +1,125 @@
+package dev.baton.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One ordered queue of {@link WriteQueue}, its lock, and its background thread. Whoever holds the lock drains;
+ * a batch the store could not take because it is down is parked in {@code stuck} and must go first, so while
+ * one is parked only the background thread (which retries it with back-off) drains.
+ */
+final class Lane {
+    private final WriteQueue owner;
+    private final LinkedBlockingQueue<WriteQueue.Write> queue;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Thread background;
+    private volatile List<WriteQueue.Write> stuck; // guarded by lock for writes
+
+    Lane(WriteQueue owner, int capacity, String threadName) {
+        this.owner = owner;
+        this.queue = new LinkedBlockingQueue<>(capacity);
+        this.background = Thread.ofPlatform().daemon().name(threadName).start(this::runBackground);
+    }
+
+    boolean offer(WriteQueue.Write w) {
+        return queue.offer(w);
+    }
+
+    int size() {
+        List<WriteQueue.Write> s = stuck;
+        return queue.size() + (s == null ? 0 : s.size());
+    }
+
+    /**
+     * Leads if the lock is free and nothing is parked: commits batches until {@code mine} is done or the queue
+     * is empty.
+     *
+     * @return whether this thread led (false: someone else is committing, or the store is down)
+     */
+    boolean leadUntil(WriteQueue.Write mine) {
+        if (stuck != null || !lock.tryLock()) {
+            return false;
+        }
+        try {
+            while (stuck == null && !mine.done.isDone() && drainOnce()) {
+                // keep going: more batches queued behind ours
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Commits one batch from the queue; returns false if the queue was empty or the store is down. Holds lock. */
+    private boolean drainOnce() {
+        WriteQueue.Write first = queue.poll();
+        if (first == null) {
+            return false;
+        }
+        List<WriteQueue.Write> batch = new ArrayList<>();
+        batch.add(first);
+        queue.drainTo(batch, owner.settings().writeBatchSize() - 1);
+        List<WriteQueue.Write> left = owner.commit(batch);
+        if (!left.isEmpty()) {
+            stuck = left;
+            return false;
+        }
+        return true;
+    }
+
+    private void runBackground() {
+        while (owner.running() || size() > 0) {
+            if (size() == 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // polls: callers usually commit themselves
+                continue;
+            }
+            lock.lock();
+            boolean down;
+            try {
+                down = retryStuck() || drainAll();
+            } finally {
+                lock.unlock();
+            }
+            if (down) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                LockSupport.parkNanos(owner.settings().retryBackoff().toNanos());
+            }
+        }
+    }
+
+    /** Returns true if the parked batch is still not through (store down). Holds lock. */
+    private boolean retryStuck() {
+        List<WriteQueue.Write> s = stuck;
+        if (s == null) {
+            return false;
+        }
+        List<WriteQueue.Write> left = owner.commit(s);
+        stuck = left.isEmpty() ? null : left;
+        return stuck != null;
+    }
+
+    /** Returns true if the store went down while draining. Holds lock. */
+    private boolean drainAll() {
+        while (drainOnce()) {
+            // drain until empty
+        }
+        return stuck != null;
+    }
+
+    void stop(long waitMillis) {
+        try {
+            background.join(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (background.isAlive()) {
+            background.interrupt();
+        }
+    }
+}
