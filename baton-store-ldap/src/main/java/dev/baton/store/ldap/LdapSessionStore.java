@@ -19,6 +19,7 @@ import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import dev.baton.core.BatonException;
 import dev.baton.core.SessionIdHash;
+import dev.baton.store.ExpiredBatch;
 import dev.baton.store.SessionStore;
 import dev.baton.store.StoredSession;
 import dev.baton.store.TimestampColumn;
@@ -178,15 +179,31 @@ public final class LdapSessionStore implements SessionStore {
 
     /**
      * Sessions of {@code user} whose expiry is after {@code now}, on any gateway, latest expiry first.
-     * (Declared without {@code @Override}: the SPI method arrives with the baton-store branch that adds it.)
      *
      * @param limit at most this many
      */
+    @Override
     public List<StoredSession> loadByUser(String user, Instant now, int limit) {
         return liveSessions(SessionEntries.userAndLive(user, now), now, limit);
     }
 
+    /**
+     * Deletes sessions whose {@code column} lies in [{@code from}, {@code cutoff}). A directory returns entries
+     * in no particular order, so the batch reports {@code from} as where the next one starts: the range only
+     * shrinks as entries go. Directories are normally cleaned by {@link DirectoryPurgeTask}, not this.
+     */
     @Override
+    public ExpiredBatch deleteExpired(TimestampColumn column, Instant from, Instant cutoff, int batchSize) {
+        int deleted = 0;
+        for (String dn : findExpired(column, cutoff, batchSize, from)) {
+            if (deleteEntry(dn)) {
+                deleted++;
+            }
+        }
+        return new ExpiredBatch(deleted, from);
+    }
+
+    /** Deletes at most {@code batchSize} sessions whose {@code column} is before {@code cutoff}; returns how many. */
     public int deleteExpired(TimestampColumn column, Instant cutoff, int batchSize) {
         int deleted = 0;
         for (String dn : findExpired(column, cutoff, batchSize)) {
@@ -199,8 +216,14 @@ public final class LdapSessionStore implements SessionStore {
 
     /** DNs of at most {@code limit} sessions whose {@code column} is before {@code cutoff}. */
     List<String> findExpired(TimestampColumn column, Instant cutoff, int limit) {
+        return findExpired(column, cutoff, limit, null);
+    }
+
+    private List<String> findExpired(TimestampColumn column, Instant cutoff, int limit, Instant from) {
+        com.unboundid.ldap.sdk.Filter filter = from == null ? SessionEntries.before(column, cutoff)
+                : SessionEntries.between(column, from, cutoff);
         SearchRequest request = new SearchRequest(entries.baseDn().toString(), SearchScope.ONE,
-                SessionEntries.before(column, cutoff), SearchRequest.NO_ATTRIBUTES);
+                filter, SearchRequest.NO_ATTRIBUTES);
         request.setSizeLimit(limit);
         try {
             return dns(pool.search(request));

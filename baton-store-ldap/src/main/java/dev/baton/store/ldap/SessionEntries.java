@@ -108,6 +108,12 @@ final class SessionEntries {
         return Filter.createANDFilter(isSession(), Filter.createLessOrEqualFilter(attributeOf(column), time(bound)));
     }
 
+    /** Sessions whose {@code column} is at or after {@code from} and before {@code cutoff}. */
+    static Filter between(TimestampColumn column, Instant from, Instant cutoff) {
+        return Filter.createANDFilter(before(column, cutoff),
+                Filter.createGreaterOrEqualFilter(attributeOf(column), time(from.truncatedTo(ChronoUnit.MILLIS))));
+    }
+
     /** Sessions of {@code gateway} whose expiry is strictly after {@code now}. */
     static Filter ownedAndLive(String gateway, Instant now) {
         return Filter.createANDFilter(isSession(), Filter.createEqualityFilter(OWNER, gateway), notExpiredBy(now));

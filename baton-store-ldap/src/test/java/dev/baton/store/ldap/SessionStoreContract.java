@@ -167,7 +167,7 @@ abstract class SessionStoreContract {
         List.of(justBefore, atCutoff, after).forEach(store::store);
 
         assertThat(store.countExpired(column, cutoff)).isEqualTo(1);
-        assertThat(store.deleteExpired(column, cutoff, 500)).isEqualTo(1);
+        assertThat(store.deleteExpired(column, java.time.Instant.EPOCH, cutoff, 500).deleted()).isEqualTo(1);
 
         assertThat(store.load(justBefore.session().hash())).isEmpty();
         assertThat(store.load(atCutoff.session().hash())).contains(atCutoff);
@@ -184,11 +184,11 @@ abstract class SessionStoreContract {
         store.store(activeButExpired);
 
         assertThat(store.countExpired(TimestampColumn.LAST_ACTIVITY_TIME, cutoff)).isEqualTo(1);
-        assertThat(store.deleteExpired(TimestampColumn.LAST_ACTIVITY_TIME, cutoff, 10)).isEqualTo(1);
+        assertThat(store.deleteExpired(TimestampColumn.LAST_ACTIVITY_TIME, java.time.Instant.EPOCH, cutoff, 10).deleted()).isEqualTo(1);
         assertThat(store.load(idleButNotExpired.session().hash())).isEmpty();
         assertThat(store.load(activeButExpired.session().hash())).isPresent();
 
-        assertThat(store.deleteExpired(TimestampColumn.EXPIRY_TIME, cutoff, 10)).isEqualTo(1);
+        assertThat(store.deleteExpired(TimestampColumn.EXPIRY_TIME, java.time.Instant.EPOCH, cutoff, 10).deleted()).isEqualTo(1);
         assertThat(store.load(activeButExpired.session().hash())).isEmpty();
     }
 
@@ -203,11 +203,11 @@ abstract class SessionStoreContract {
         store.store(keeper);
 
         assertThat(store.countExpired(column, cutoff)).isEqualTo(7);
-        assertThat(store.deleteExpired(column, cutoff, 3)).isEqualTo(3);
+        assertThat(store.deleteExpired(column, java.time.Instant.EPOCH, cutoff, 3).deleted()).isEqualTo(3);
         assertThat(store.countExpired(column, cutoff)).isEqualTo(4);
-        assertThat(store.deleteExpired(column, cutoff, 3)).isEqualTo(3);
-        assertThat(store.deleteExpired(column, cutoff, 3)).isEqualTo(1);
-        assertThat(store.deleteExpired(column, cutoff, 3)).isZero();
+        assertThat(store.deleteExpired(column, java.time.Instant.EPOCH, cutoff, 3).deleted()).isEqualTo(3);
+        assertThat(store.deleteExpired(column, java.time.Instant.EPOCH, cutoff, 3).deleted()).isEqualTo(1);
+        assertThat(store.deleteExpired(column, java.time.Instant.EPOCH, cutoff, 3).deleted()).isZero();
         assertThat(store.load(keeper.session().hash())).contains(keeper);
     }
 
