@@ -95,7 +95,7 @@ public final class IfmapServer implements AutoCloseable {
                 config.clientTrustStore() == null ? "" : ", client certificates accepted",
                 config.sessionTimeout().toSeconds(), config.pollWait().toSeconds(), config.maxPollResultSize(),
                 config.replication() != null ? "replica through " + config.replication().jdbcUrl().replaceAll("\\?.*", "?…") + " as '"
-                        + config.replication().name() + "'" : "forever metadata in " + store.getClass().getSimpleName());
+                        + config.replication().name() + "'" : "forever metadata in " + store);
         return this;
     }
 

@@ -132,6 +132,11 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
+    @Override
+    public String toString() {
+        return description.replaceAll("\\?.*", "");
+    }
+
     private BatonException fail(String what, SQLException e) {
         return new BatonException(ResultCode.UNAVAILABLE, description + ": " + what + ": " + e.getMessage(), e);
     }
