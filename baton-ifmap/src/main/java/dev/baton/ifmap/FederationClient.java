@@ -66,10 +66,21 @@ public final class FederationClient implements AutoCloseable {
                 .name("ifmap-renew-" + config.gateway()).factory());
     }
 
-    /** Connects (new session), starts the poll loop and the renew timer. */
+    /**
+     * Connects (new session), starts the poll loop and the renew timer.
+     *
+     * @throws BatonException {@link ResultCode#UNAVAILABLE} if the server cannot be reached,
+     *                        {@link ResultCode#AUTHENTICATION_FAILED} if it refuses the credentials
+     */
     public static FederationClient connect(FederationClientConfig config) {
         FederationClient c = new FederationClient(config);
-        c.client.newSession(0);
+        try {
+            c.client.newSession(0);
+        } catch (RuntimeException e) {
+            c.timer.shutdownNow();
+            c.client.close();
+            throw e;
+        }
         c.poller = Thread.ofVirtual().name("ifmap-poll-" + config.gateway()).start(c::pollLoop);
         long renew = config.renewInterval().toMillis();
         c.timer.scheduleWithFixedDelay(c::renew, renew, renew, TimeUnit.MILLISECONDS);

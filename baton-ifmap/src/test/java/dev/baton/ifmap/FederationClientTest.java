@@ -182,6 +182,25 @@ class FederationClientTest {
     }
 
     @Test
+    void wrongCredentialsAndUnreachableServersAreClearErrors() throws Exception {
+        assertThatThrownBy(() -> FederationClient.connect(FederationClientConfig.of(URI.create(server.url()), "alice",
+                "wrong", TestServers.sslContext(server.certificate()), "gw-x")))
+                .isInstanceOfSatisfying(BatonException.class,
+                        e -> assertThat(e.code()).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> FederationClient.connect(FederationClientConfig.of(
+                URI.create("https://127.0.0.1:" + closedPort + "/"), "alice", "alice-pw",
+                TestServers.sslContext(server.certificate()), "gw-x")))
+                .isInstanceOfSatisfying(BatonException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ResultCode.UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("127.0.0.1:" + closedPort).contains("unreachable");
+                });
+    }
+
+    @Test
     void withdrawnSessionIsGone() {
         SessionIdHash hash = randomHash();
         gwA.publishSession(session(hash, "gw-a"), Set.of());
