@@ -106,12 +106,16 @@ public final class JdbcMetadataStore implements MetadataStore {
                     ins.setString(6, m.cardinality().name());
                     ins.setString(7, m.publisherId());
                     ins.setString(8, m.xml());
-                    ins.executeUpdate();
+                    ins.addBatch();
                 } else {
+                    // an element can be added and removed in one group: insert what is pending first
+                    ins.executeBatch();
                     del.setLong(1, m.id());
-                    del.executeUpdate();
+                    del.addBatch();
+                    del.executeBatch();
                 }
             }
+            ins.executeBatch();
             connection.commit();
         } catch (SQLException e) {
             try {
