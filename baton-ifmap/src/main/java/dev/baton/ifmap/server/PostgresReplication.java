@@ -53,6 +53,7 @@ final class PostgresReplication implements AutoCloseable {
     private final Object readLock = new Object();
     private final Object appliedSignal = new Object();
     private Connection writer;
+    private boolean committing;
     private Connection reader;
     private Connection listener;
     private MapService service;
@@ -113,15 +114,30 @@ final class PostgresReplication implements AutoCloseable {
         synchronized (writeLock) {
             try {
                 last = appendLocked(ops, claimed);
-            } catch (SQLException e) {
-                rollbackQuietly();
-                throw new IfmapException(IfmapError.SystemError, "replication log unavailable: " + e.getMessage());
+            } catch (SQLException first) {
+                if (committing) {
+                    // the outcome of a failed commit is unknown, so a retry could apply the change twice
+                    rollbackQuietly();
+                    throw new IfmapException(IfmapError.SystemError, "replication log commit failed, outcome unknown: "
+                            + first.getMessage());
+                }
+                // nothing was committed: a dropped connection is replaced and the change written once more
+                LOG.warn("replication log write failed ({}); retrying on a new connection", first.getMessage());
+                closeQuietly(writer);
+                writer = null;
+                try {
+                    last = appendLocked(ops, claimed);
+                } catch (SQLException e) {
+                    rollbackQuietly();
+                    throw new IfmapException(IfmapError.SystemError, "replication log unavailable: " + e.getMessage());
+                }
             }
         }
         awaitApplied(last);
     }
 
     private long appendLocked(List<GraphOp> ops, List<OwnershipRule.Claim> claimed) throws SQLException {
+        committing = false;
         Connection c = writer();
         try (Statement st = c.createStatement()) {
             st.execute("SELECT pg_advisory_xact_lock(" + lockKey() + ")");
@@ -170,24 +186,35 @@ final class PostgresReplication implements AutoCloseable {
         try (Statement st = c.createStatement()) {
             st.execute("NOTIFY " + channel);
         }
+        committing = true;
         c.commit();
+        committing = false;
         return last;
     }
 
-    /** Applies every log row this replica has not applied yet, one publish at a time. */
+    /**
+     * Applies every log row this replica has not applied yet, one publish at a time. Reading is
+     * idempotent (by sequence number), so a dropped connection is replaced and the read tried once more.
+     */
     void catchUp() {
         synchronized (readLock) {
-            try {
-                if (reader == null || reader.isClosed()) {
-                    reader = connect(true);
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    if (reader == null || reader.isClosed()) {
+                        reader = connect(true);
+                    }
+                    while (readBatchOfRows() > 0) {
+                        // keep going until the log is exhausted
+                    }
+                    return;
+                } catch (SQLException e) {
+                    closeQuietly(reader);
+                    reader = null;
+                    if (attempt > 0) {
+                        throw new IfmapException(IfmapError.SystemError, "replication log unreadable: " + e.getMessage());
+                    }
+                    LOG.warn("replication log read failed ({}); retrying on a new connection", e.getMessage());
                 }
-                while (readBatchOfRows() > 0) {
-                    // keep going until the log is exhausted
-                }
-            } catch (SQLException e) {
-                closeQuietly(reader);
-                reader = null;
-                throw new IfmapException(IfmapError.SystemError, "replication log unreadable: " + e.getMessage());
             }
         }
     }
