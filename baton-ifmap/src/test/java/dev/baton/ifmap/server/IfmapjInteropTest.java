@@ -33,7 +33,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
-/** Drives Baton's federation server with ifmapj, a third-party IF-MAP 2.x client, through every operation. */
+/**
+ * Drives Baton's federation server with ifmapj, a third-party IF-MAP 2.x client, through every operation.
+ * ifmapj 2.3.2 deprecates its trust-manager factory method and the typed poll-result getters in favour of
+ * a truststore file and a type switch; the deprecated forms are what most deployed clients call.
+ */
+@SuppressWarnings("deprecation")
 class IfmapjInteropTest {
     private static final StandardIfmapMetadataFactory META = IfmapJ.createStandardMetadataFactory();
     @TempDir
