@@ -66,10 +66,21 @@ public final class FederationClient implements AutoCloseable {
                 .name("ifmap-renew-" + config.gateway()).factory());
     }
 
-    /** Connects (new session), starts the poll loop and the renew timer. */
+    /**
+     * Connects (new session), starts the poll loop and the renew timer.
+     *
+     * @throws BatonException {@link ResultCode#UNAVAILABLE} if the server cannot be reached,
+     *                        {@link ResultCode#AUTHENTICATION_FAILED} if it refuses the credentials
+     */
     public static FederationClient connect(FederationClientConfig config) {
         FederationClient c = new FederationClient(config);
-        c.client.newSession(0);
+        try {
+            c.client.newSession(0);
+        } catch (RuntimeException e) {
+            c.timer.shutdownNow();
+            c.client.close();
+            throw e;
+        }
         c.poller = Thread.ofVirtual().name("ifmap-poll-" + config.gateway()).start(c::pollLoop);
         long renew = config.renewInterval().toMillis();
         c.timer.scheduleWithFixedDelay(c::renew, renew, renew, TimeUnit.MILLISECONDS);
@@ -95,8 +106,27 @@ public final class FederationClient implements AutoCloseable {
 
     /** Looks up a session by hash (F3); empty if the federation does not hold it. */
     public Optional<FederatedSession> lookup(SessionIdHash hash) {
-        List<ResultItem> items = client.search(new SearchQuery(SessionMapping.accessRequest(hash), 0, null, null, 0));
+        List<ResultItem> items = withSession(() ->
+                client.search(new SearchQuery(SessionMapping.accessRequest(hash), 0, null, null, 0)));
         return SessionMapping.read(hash, items);
+    }
+
+    /**
+     * Runs {@code call}; if the server no longer knows the session (it restarted, or the session timed
+     * out), reconnects and runs it once more. Only then: the server rejected the request unapplied, so a
+     * retry cannot apply anything twice.
+     */
+    private <T> T withSession(java.util.function.Supplier<T> call) {
+        String session = client.sessionId();
+        try {
+            return call.get();
+        } catch (IfmapException e) {
+            if (e.error() != IfmapError.InvalidSessionID) {
+                throw e;
+            }
+            reconnect(session);
+            return call.get();
+        }
     }
 
     /**
@@ -113,7 +143,10 @@ public final class FederationClient implements AutoCloseable {
     /** Republishes what changed of an owned session (roles, activity); ownership stays. */
     public void update(Session s, Set<String> capabilities) {
         requireOwned(s.hash());
-        client.publish(data(new Publish(), s, capabilities, true));
+        withSession(() -> {
+            client.publish(data(new Publish(), s, capabilities, true));
+            return null;
+        });
     }
 
     /** Removes a session this gateway owns from the federation (sign-out or expiry). */
@@ -122,8 +155,12 @@ public final class FederationClient implements AutoCloseable {
         owned.remove(hash);
         unsubscribeQuietly(hash);
         Item ar = Item.of(SessionMapping.accessRequest(hash));
-        client.publish(new Publish().delete(ar, null)
-                .delete(Item.link(SessionMapping.accessRequest(hash), SessionMapping.gateway(config.gateway())), null));
+        Publish p = new Publish().delete(ar, null)
+                .delete(Item.link(SessionMapping.accessRequest(hash), SessionMapping.gateway(config.gateway())), null);
+        withSession(() -> {
+            client.publish(p);
+            return null;
+        });
     }
 
     /** Whether this gateway owns {@code hash} as far as it knows. */
@@ -144,8 +181,12 @@ public final class FederationClient implements AutoCloseable {
             p.delete(Item.link(SessionMapping.accessRequest(s.hash()), SessionMapping.gateway(previousOwner)),
                     "meta:authenticated-by");
         }
+        Publish claim = data(p, s, capabilities, false);
         try {
-            client.publish(data(p, s, capabilities, false));
+            withSession(() -> {
+                client.publish(claim);
+                return null;
+            });
         } catch (IfmapException e) {
             if (e.error() == IfmapError.Failure && e.getMessage().startsWith("ownership conflict")) {
                 return false;
@@ -153,7 +194,10 @@ public final class FederationClient implements AutoCloseable {
             throw e;
         }
         owned.put(s.hash(), generation);
-        client.subscribe(OWN + s.hash().hex(), ownershipQuery(s.hash()));
+        withSession(() -> {
+            client.subscribe(OWN + s.hash().hex(), ownershipQuery(s.hash()));
+            return null;
+        });
         return true;
     }
 
@@ -180,6 +224,7 @@ public final class FederationClient implements AutoCloseable {
     private void pollLoop() {
         int failures = 0;
         while (running) {
+            String session = client.sessionId();
             try {
                 for (PollResult r : client.poll()) {
                     handle(r);
@@ -192,7 +237,7 @@ public final class FederationClient implements AutoCloseable {
                 failures++;
                 LOG.warn("federation poll failed ({}); reconnecting", e.getMessage());
                 backOff(failures);
-                reconnect();
+                reconnect(session);
             } catch (RuntimeException e) {
                 // Catch everything: a dead poll loop would leave this gateway deaf to lost sessions.
                 LOG.error("federation poll result could not be handled", e);
@@ -247,9 +292,15 @@ public final class FederationClient implements AutoCloseable {
         }
     }
 
-    /** Opens a new session and re-subscribes every owned session; the server may have restarted. */
-    private void reconnect() {
+    /**
+     * Opens a new session and re-subscribes every owned session (the server may have restarted), unless
+     * another thread already replaced {@code failed}: a second newSession would end the first.
+     */
+    private void reconnect(String failed) {
         synchronized (connectLock) {
+            if (failed != null && !failed.equals(client.sessionId())) {
+                return;
+            }
             try {
                 client.newSession(0);
                 reconnects++;

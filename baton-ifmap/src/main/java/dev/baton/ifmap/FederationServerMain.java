@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code federation --listen HOST:PORT --basic-auth-users FILE [--data-dir DIR]
- * [--jdbc-url URL [--jdbc-user U] [--jdbc-password P]] [--replicas NAME]}: runs a federation server until
+ * [--keystore FILE.p12 --keystore-password P] [--jdbc-url URL [--jdbc-user U] [--jdbc-password P]]
+ * [--replicas NAME]}: runs a federation server until
  * the process is stopped. {@code --jdbc-url} alone keeps forever metadata in that database instead of the
  * embedded H2; with {@code --replicas NAME} (a PostgreSQL URL) the server is a replica of every server started
  * with the same database and name. A small class in the manner of a command-line tool: streams come in, an exit status goes out,
@@ -73,6 +74,8 @@ public final class FederationServerMain {
         String jdbcUser = "postgres";
         String jdbcPassword = "";
         String replicas = null;
+        String keystore = null;
+        String keystorePassword = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -83,9 +86,11 @@ public final class FederationServerMain {
                 case "--jdbc-user" -> jdbcUser = require(value, "--jdbc-user");
                 case "--jdbc-password" -> jdbcPassword = require(value, "--jdbc-password");
                 case "--replicas" -> replicas = require(value, "--replicas");
+                case "--keystore" -> keystore = require(value, "--keystore");
+                case "--keystore-password" -> keystorePassword = require(value, "--keystore-password");
                 default -> throw new BatonException(ResultCode.CONFIGURATION, "unknown option " + args[i]
                         + "; expected --listen, --basic-auth-users, --data-dir, --jdbc-url, --jdbc-user, --jdbc-password,"
-                        + " --replicas");
+                        + " --replicas, --keystore, --keystore-password");
             }
             i++;
         }
@@ -93,6 +98,12 @@ public final class FederationServerMain {
             throw new BatonException(ResultCode.CONFIGURATION, "--basic-auth-users FILE is required");
         }
         b.users(BasicAuthUsers.read(Path.of(users)));
+        if (keystore != null) {
+            if (keystorePassword == null) {
+                throw new BatonException(ResultCode.CONFIGURATION, "--keystore needs --keystore-password");
+            }
+            b.keyStore(loadKeyStore(Path.of(keystore), keystorePassword.toCharArray()), keystorePassword.toCharArray());
+        }
         if (replicas != null) {
             if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
                 throw new BatonException(ResultCode.CONFIGURATION, "--replicas needs --jdbc-url jdbc:postgresql://...");
@@ -105,6 +116,17 @@ public final class FederationServerMain {
             b.store(() -> JdbcMetadataStore.open(url, user, password, url));
         }
         return b;
+    }
+
+    private static java.security.KeyStore loadKeyStore(Path file, char[] password) {
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(in, password);
+            return ks;
+        } catch (Exception e) {
+            throw new BatonException(ResultCode.CONFIGURATION, "--keystore " + file + " cannot be read as PKCS#12: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static String require(String value, String option) {

@@ -167,6 +167,40 @@ class FederationClientTest {
     }
 
     @Test
+    void ownerUpdatesRolesAndActivityWithoutChangingOwnershipAndOthersMayNot() {
+        SessionIdHash hash = randomHash();
+        Session s = session(hash, "gw-a");
+        gwA.publishSession(s, Set.of("hc"));
+        gwA.update(s.withRoles(Set.of("admin", "staff"), false).touchedAt(T0.plusSeconds(300)), Set.of());
+        FederatedSession now = gwB.lookup(hash).orElseThrow();
+        assertThat(now.roles()).containsExactly("admin", "staff");
+        assertThat(now.capabilities()).isEmpty();
+        assertThat(now.lastActivity()).isEqualTo(T0.plusSeconds(300));
+        assertThat(now.generation()).isEqualTo(1);
+        assertThatThrownBy(() -> gwB.update(s, Set.of())).isInstanceOfSatisfying(BatonException.class,
+                e -> assertThat(e.code()).isEqualTo(ResultCode.NOT_AUTHORIZED));
+    }
+
+    @Test
+    void wrongCredentialsAndUnreachableServersAreClearErrors() throws Exception {
+        assertThatThrownBy(() -> FederationClient.connect(FederationClientConfig.of(URI.create(server.url()), "alice",
+                "wrong", TestServers.sslContext(server.certificate()), "gw-x")))
+                .isInstanceOfSatisfying(BatonException.class,
+                        e -> assertThat(e.code()).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> FederationClient.connect(FederationClientConfig.of(
+                URI.create("https://127.0.0.1:" + closedPort + "/"), "alice", "alice-pw",
+                TestServers.sslContext(server.certificate()), "gw-x")))
+                .isInstanceOfSatisfying(BatonException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ResultCode.UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("127.0.0.1:" + closedPort).contains("unreachable");
+                });
+    }
+
+    @Test
     void withdrawnSessionIsGone() {
         SessionIdHash hash = randomHash();
         gwA.publishSession(session(hash, "gw-a"), Set.of());

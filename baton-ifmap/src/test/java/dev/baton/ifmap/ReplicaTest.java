@@ -66,7 +66,8 @@ class ReplicaTest {
 
     IfmapServer replica(String sub) {
         IfmapServer s = TestServers.builder(dir.resolve(sub))
-                .replicas(new IfmapServerConfig.Replicas(URL, "postgres", "", name)).build().start();
+                .replicas(new IfmapServerConfig.Replicas(URL + "?ApplicationName=" + name, "postgres", "", name))
+                .build().start();
         servers.add(s);
         return s;
     }
@@ -132,6 +133,27 @@ class ReplicaTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void replicasSurviveLosingEveryDatabaseConnection() throws SQLException {
+        IfmapServer r1 = replica("r1");
+        IfmapServer r2 = replica("r2");
+        FederationClient gwA = client(r1, "alice", "gw-a");
+        FederationClient gwB = client(r2, "bob", "gw-b");
+        ConcurrentLinkedQueue<SessionIdHash> lost = new ConcurrentLinkedQueue<>();
+        gwA.onOwnershipLost(lost::add);
+        SessionIdHash hash = FederationClientTest.randomHash();
+        gwA.publishSession(FederationClientTest.session(hash, "gw-a"), Set.of());
+
+        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                    + " AND application_name = '" + name + "'");
+        }
+        FederatedSession seen = gwB.lookup(hash).orElseThrow();
+        assertThat(gwB.claim(seen, seen.asSession().migratedTo("gw-b", "Users", Set.of(), false, seen.startTime()),
+                Set.of())).isTrue();
+        await().atMost(Duration.ofSeconds(60)).until(() -> lost.contains(hash));
     }
 
     @Test

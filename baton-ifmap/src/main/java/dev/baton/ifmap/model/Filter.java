@@ -124,7 +124,13 @@ public final class Filter {
     }
 
     private static XPathExpression compileXPath(String text, Map<String, String> namespaces) {
-        XPath xpath = XPathFactory.newDefaultInstance().newXPath();
+        XPathFactory factory = XPathFactory.newDefaultInstance();
+        try {
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true); // no extension functions
+        } catch (javax.xml.xpath.XPathFactoryConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+        XPath xpath = factory.newXPath();
         xpath.setNamespaceContext(new Namespaces(namespaces, text));
         try {
             XPathExpression expr = xpath.compile(text);

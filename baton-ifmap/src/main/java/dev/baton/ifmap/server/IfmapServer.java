@@ -89,7 +89,13 @@ public final class IfmapServer implements AutoCloseable {
         sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ifmap-sweeper").daemon()
                 .factory());
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
-        LOG.info("federation server listening on {}", url());
+        LOG.info("federation server listening on {}: {} users, {} certificate{}, session timeout {} s, poll wait {} s,"
+                        + " max-poll-result-size {} bytes, {}", url(), config.users().names().size(),
+                config.explicitKeyStore() == null ? "generated" : "configured",
+                config.clientTrustStore() == null ? "" : ", client certificates accepted",
+                config.sessionTimeout().toSeconds(), config.pollWait().toSeconds(), config.maxPollResultSize(),
+                config.replication() != null ? "replica through " + config.replication().jdbcUrl().replaceAll("\\?.*", "?…") + " as '"
+                        + config.replication().name() + "'" : "forever metadata in " + store);
         return this;
     }
 

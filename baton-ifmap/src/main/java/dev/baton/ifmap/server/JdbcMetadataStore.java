@@ -106,12 +106,16 @@ public final class JdbcMetadataStore implements MetadataStore {
                     ins.setString(6, m.cardinality().name());
                     ins.setString(7, m.publisherId());
                     ins.setString(8, m.xml());
-                    ins.executeUpdate();
+                    ins.addBatch();
                 } else {
+                    // an element can be added and removed in one group: insert what is pending first
+                    ins.executeBatch();
                     del.setLong(1, m.id());
-                    del.executeUpdate();
+                    del.addBatch();
+                    del.executeBatch();
                 }
             }
+            ins.executeBatch();
             connection.commit();
         } catch (SQLException e) {
             try {
@@ -130,6 +134,11 @@ public final class JdbcMetadataStore implements MetadataStore {
         } catch (SQLException e) {
             throw fail("cannot close", e);
         }
+    }
+
+    @Override
+    public String toString() {
+        return description.replaceAll("\\?.*", "");
     }
 
     private BatonException fail(String what, SQLException e) {

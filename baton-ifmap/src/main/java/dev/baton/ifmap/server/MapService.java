@@ -86,8 +86,11 @@ final class MapService implements AutoCloseable {
         this.replication = replication;
     }
 
-    /** Opens a session for {@code user}, ending the user's earlier one (one session per client identity). */
-    public ClientSession newSession(String user, long requestedMaxPoll) {
+    /**
+     * Opens a session for {@code user}, ending the user's earlier one (one session per client identity).
+     * Synchronized so that two concurrent newSessions of one user cannot both survive.
+     */
+    public synchronized ClientSession newSession(String user, long requestedMaxPoll) {
         ClientSession old = sessionByUser.get(user);
         if (old != null) {
             end(old, "a new session was opened for " + user);

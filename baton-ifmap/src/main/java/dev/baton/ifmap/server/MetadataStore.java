@@ -41,6 +41,11 @@ public interface MetadataStore extends AutoCloseable {
             @Override
             public void close() {
             }
+
+            @Override
+            public String toString() {
+                return "memory only";
+            }
         };
     }
 }

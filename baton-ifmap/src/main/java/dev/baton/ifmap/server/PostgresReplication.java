@@ -2,16 +2,8 @@ package dev.baton.ifmap.server;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
-import dev.baton.ifmap.model.Filter;
 import dev.baton.ifmap.model.IfmapError;
 import dev.baton.ifmap.model.IfmapException;
-import dev.baton.ifmap.model.Item;
-import dev.baton.ifmap.model.Metadata;
-import dev.baton.ifmap.model.Xml;
-import dev.baton.ifmap.xml.Fragments;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +53,7 @@ final class PostgresReplication implements AutoCloseable {
     private final Object readLock = new Object();
     private final Object appliedSignal = new Object();
     private Connection writer;
+    private boolean committing;
     private Connection reader;
     private Connection listener;
     private MapService service;
@@ -122,15 +114,30 @@ final class PostgresReplication implements AutoCloseable {
         synchronized (writeLock) {
             try {
                 last = appendLocked(ops, claimed);
-            } catch (SQLException e) {
-                rollbackQuietly();
-                throw new IfmapException(IfmapError.SystemError, "replication log unavailable: " + e.getMessage());
+            } catch (SQLException first) {
+                if (committing) {
+                    // the outcome of a failed commit is unknown, so a retry could apply the change twice
+                    rollbackQuietly();
+                    throw new IfmapException(IfmapError.SystemError, "replication log commit failed, outcome unknown: "
+                            + first.getMessage());
+                }
+                // nothing was committed: a dropped connection is replaced and the change written once more
+                LOG.warn("replication log write failed ({}); retrying on a new connection", first.getMessage());
+                closeQuietly(writer);
+                writer = null;
+                try {
+                    last = appendLocked(ops, claimed);
+                } catch (SQLException e) {
+                    rollbackQuietly();
+                    throw new IfmapException(IfmapError.SystemError, "replication log unavailable: " + e.getMessage());
+                }
             }
         }
         awaitApplied(last);
     }
 
     private long appendLocked(List<GraphOp> ops, List<OwnershipRule.Claim> claimed) throws SQLException {
+        committing = false;
         Connection c = writer();
         try (Statement st = c.createStatement()) {
             st.execute("SELECT pg_advisory_xact_lock(" + lockKey() + ")");
@@ -138,7 +145,7 @@ final class PostgresReplication implements AutoCloseable {
         for (GraphOp op : ops) {
             if (op instanceof GraphOp.Remove r && r.filter() == null) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + claims + " WHERE item_key = ?")) {
-                    ps.setString(1, key(r.item()));
+                    ps.setString(1, LogRows.key(r.item()));
                     ps.executeUpdate();
                 }
             }
@@ -146,7 +153,7 @@ final class PostgresReplication implements AutoCloseable {
         for (OwnershipRule.Claim claim : claimed) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + claims + " (item_key, generation)"
                     + " VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                ps.setString(1, key(claim.item()));
+                ps.setString(1, LogRows.key(claim.item()));
                 ps.setLong(2, claim.generation());
                 if (ps.executeUpdate() == 0) {
                     c.rollback();
@@ -161,7 +168,7 @@ final class PostgresReplication implements AutoCloseable {
                 + " cardinality, publisher_id, lifetime, xml, filter, filter_ns) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
                 + " RETURNING seq";
         try (PreparedStatement ps = c.prepareStatement(insert)) {
-            for (Row row : rows(ops)) {
+            for (LogRows.Row row : LogRows.rows(ops)) {
                 row.bind(ps, batch);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -179,56 +186,35 @@ final class PostgresReplication implements AutoCloseable {
         try (Statement st = c.createStatement()) {
             st.execute("NOTIFY " + channel);
         }
+        committing = true;
         c.commit();
+        committing = false;
         return last;
     }
 
-    /** One log row; {@code kind} U put, N tell, D remove, P purge. */
-    private record Row(char kind, Item item, Metadata metadata, Filter filter, String publisher, String lifetime) {
-        void bind(PreparedStatement ps, long batch) throws SQLException {
-            ps.setLong(1, batch);
-            ps.setString(2, String.valueOf(kind));
-            ps.setString(3, item == null ? null : item.first().toXml());
-            ps.setString(4, item == null || !item.isLink() ? null : item.second().toXml());
-            ps.setString(5, metadata == null ? null : metadata.namespace());
-            ps.setString(6, metadata == null ? null : metadata.localName());
-            ps.setString(7, metadata == null ? null : metadata.cardinality().name());
-            ps.setString(8, metadata != null ? metadata.publisherId() : publisher);
-            ps.setString(9, metadata != null ? metadata.lifetime().name() : lifetime);
-            ps.setString(10, metadata == null ? null : metadata.xml());
-            ps.setString(11, filter == null ? null : filter.text());
-            ps.setString(12, filter == null ? null : namespaces(filter.namespaces()));
-        }
-    }
-
-    private static List<Row> rows(List<GraphOp> ops) {
-        List<Row> rows = new ArrayList<>();
-        for (GraphOp op : ops) {
-            switch (op) {
-                case GraphOp.Put p -> p.metadata().forEach(m -> rows.add(new Row('U', p.item(), m, null, null, null)));
-                case GraphOp.Tell t -> t.metadata().forEach(m -> rows.add(new Row('N', t.item(), m, null, null, null)));
-                case GraphOp.Remove r -> rows.add(new Row('D', r.item(), null, r.filter(), null, null));
-                case GraphOp.Purge p -> rows.add(new Row('P', null, null, null, p.publisherId(),
-                        p.sessionOnly() ? "session" : "all"));
-            }
-        }
-        return rows;
-    }
-
-    /** Applies every log row this replica has not applied yet, one publish at a time. */
+    /**
+     * Applies every log row this replica has not applied yet, one publish at a time. Reading is
+     * idempotent (by sequence number), so a dropped connection is replaced and the read tried once more.
+     */
     void catchUp() {
         synchronized (readLock) {
-            try {
-                if (reader == null || reader.isClosed()) {
-                    reader = connect(true);
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    if (reader == null || reader.isClosed()) {
+                        reader = connect(true);
+                    }
+                    while (readBatchOfRows() > 0) {
+                        // keep going until the log is exhausted
+                    }
+                    return;
+                } catch (SQLException e) {
+                    closeQuietly(reader);
+                    reader = null;
+                    if (attempt > 0) {
+                        throw new IfmapException(IfmapError.SystemError, "replication log unreadable: " + e.getMessage());
+                    }
+                    LOG.warn("replication log read failed ({}); retrying on a new connection", e.getMessage());
                 }
-                while (readBatchOfRows() > 0) {
-                    // keep going until the log is exhausted
-                }
-            } catch (SQLException e) {
-                closeQuietly(reader);
-                reader = null;
-                throw new IfmapException(IfmapError.SystemError, "replication log unreadable: " + e.getMessage());
             }
         }
     }
@@ -246,7 +232,7 @@ final class PostgresReplication implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     lastSeq = rs.getLong(1);
-                    batches.computeIfAbsent(rs.getLong(2), k -> new ArrayList<>()).add(op(rs));
+                    batches.computeIfAbsent(rs.getLong(2), k -> new ArrayList<>()).add(LogRows.op(rs));
                 }
             }
         }
@@ -261,25 +247,6 @@ final class PostgresReplication implements AutoCloseable {
             appliedSignal.notifyAll();
         }
         return batches.size();
-    }
-
-    private static GraphOp op(ResultSet rs) throws SQLException {
-        char kind = rs.getString(3).charAt(0);
-        if (kind == 'P') {
-            return new GraphOp.Purge(rs.getString(9), "session".equals(rs.getString(10)));
-        }
-        String second = rs.getString(5);
-        Item item = new Item(Fragments.identifier(rs.getString(4)), second == null ? null : Fragments.identifier(second));
-        if (kind == 'D') {
-            String filter = rs.getString(12);
-            return new GraphOp.Remove(item, filter == null ? null : Filter.compile(filter, namespaces(rs.getString(13))));
-        }
-        String ns = rs.getString(6);
-        String xml = rs.getString(11);
-        Metadata m = new Metadata(rs.getLong(1), ns, rs.getString(7), Metadata.Cardinality.valueOf(rs.getString(8)),
-                rs.getString(9), Metadata.Lifetime.valueOf(rs.getString(10)), xml,
-                ns.equals(Xml.BATON_NS) ? Fragments.rootAttributes(xml) : Map.of());
-        return kind == 'N' ? new GraphOp.Tell(item, List.of(m)) : new GraphOp.Put(item, List.of(m));
     }
 
     private void awaitApplied(long seq) {
@@ -351,34 +318,6 @@ final class PostgresReplication implements AutoCloseable {
 
     private long lockKey() {
         return channel.hashCode();
-    }
-
-    private static String key(Item item) {
-        String text = item.first().toXml() + (item.isLink() ? item.second().toXml() : "");
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String namespaces(Map<String, String> map) {
-        StringBuilder out = new StringBuilder();
-        map.forEach((p, ns) -> out.append(p).append('=').append(ns).append('\n'));
-        return out.toString();
-    }
-
-    private static Map<String, String> namespaces(String text) {
-        Map<String, String> map = new LinkedHashMap<>();
-        if (text != null) {
-            for (String line : text.split("\n")) {
-                int eq = line.indexOf('=');
-                if (eq >= 0) {
-                    map.put(line.substring(0, eq), line.substring(eq + 1));
-                }
-            }
-        }
-        return map;
     }
 
     private void rollbackQuietly() {

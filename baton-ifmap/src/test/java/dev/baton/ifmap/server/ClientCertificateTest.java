@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A client that presents a certificate from a trusted CA is the user named by the certificate's CN. */
+@SuppressWarnings("deprecation") // ifmapj's key-manager form of createSsrc; the other needs keystore files
 class ClientCertificateTest {
     @TempDir
     Path dir;

@@ -33,7 +33,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
-/** Drives Baton's federation server with ifmapj, a third-party IF-MAP 2.x client, through every operation. */
+/**
+ * Drives Baton's federation server with ifmapj, a third-party IF-MAP 2.x client, through every operation.
+ * ifmapj 2.3.2 deprecates its trust-manager factory method and the typed poll-result getters in favour of
+ * a truststore file and a type switch; the deprecated forms are what most deployed clients call.
+ */
+@SuppressWarnings("deprecation")
 class IfmapjInteropTest {
     private static final StandardIfmapMetadataFactory META = IfmapJ.createStandardMetadataFactory();
     @TempDir
@@ -225,6 +230,28 @@ class IfmapjInteropTest {
     }
 
     @Test
+    void waitingPollIsAnsweredWhenASubscribedChangeHappens() throws Exception {
+        SSRC bob = session("bob");
+        SSRC alice = session("alice");
+        AccessRequest ar = freshAr();
+        bob.subscribe(Requests.createSubscribeReq(Requests.createSubscribeUpdate("wait", null, 0, null, null, null, ar)));
+        ARC arc = bob.getArc();
+        arc.poll(); // the initial searchResult
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return arc.poll();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        Thread.sleep(300); // let the poll reach the server and block there
+        assertThat(waiting).isNotDone();
+        alice.publish(Requests.createPublishReq(Requests.createPublishUpdate(ar, META.createRole("now"))));
+        PollResult r = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.getUpdateResults()).singleElement().satisfies(u -> assertThat(u.getName()).isEqualTo("wait"));
+    }
+
+    @Test
     void pollResultsTooBigEndsTheSubscriptionWithAnErrorResult() throws Exception {
         SSRC bob = TestServers.ifmapj(server, "bob");
         bob.newSession(2000);
@@ -285,6 +312,40 @@ class IfmapjInteropTest {
         carol.publish(Requests.createPublishReq(Requests.createPublishUpdate(ar, META.createRole("again"))));
         admin.purgePublisher("carol");
         assertThat(localNames(search(admin, ar, 0, null, null))).containsExactly("role");
+    }
+
+    private static Document vendorMetadata(String cardinality, int textLength) throws Exception {
+        var f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        Document doc = f.newDocumentBuilder().newDocument();
+        var root = doc.createElementNS("urn:acme:posture", "acme:posture");
+        if (cardinality != null) {
+            root.setAttributeNS(null, "ifmap-cardinality", cardinality);
+        }
+        root.setTextContent("x".repeat(textLength));
+        doc.appendChild(root);
+        return doc;
+    }
+
+    private static void assertPublishFails(SSRC ssrc, de.hshannover.f4.trust.ifmapj.identifier.Identifier id,
+                                           Document metadata, IfmapErrorCode code) {
+        assertThatThrownBy(() -> ssrc.publish(Requests.createPublishReq(Requests.createPublishUpdate(id, metadata))))
+                .isInstanceOfSatisfying(IfmapErrorResult.class, e -> assertThat(e.getErrorCode()).isEqualTo(code));
+    }
+
+    @Test
+    void badIdentifiersAndMetadataGetTheirErrorCodesThroughIfmapj() throws Exception {
+        SSRC alice = session("alice");
+        assertPublishFails(alice, Identifiers.createIp4("999.1.1.1"), META.createRole("r"),
+                IfmapErrorCode.InvalidIdentifier);
+        assertPublishFails(alice, Identifiers.createAr("n".repeat(3000)), META.createRole("r"),
+                IfmapErrorCode.IdentifierTooLong);
+        assertPublishFails(alice, freshAr(), vendorMetadata(null, 1), IfmapErrorCode.InvalidMetadata);
+        assertPublishFails(alice, freshAr(), vendorMetadata("multiValue", 70_000), IfmapErrorCode.MetadataTooLong);
+        AccessRequest ar = freshAr();
+        alice.publish(Requests.createPublishReq(Requests.createPublishUpdate(ar, vendorMetadata("singleValue", 5))));
+        assertThat(search(alice, ar, 0, null, null).getResultItems().get(0).getMetadata()).singleElement()
+                .satisfies(d -> assertThat(d.getDocumentElement().getNamespaceURI()).isEqualTo("urn:acme:posture"));
     }
 
     @Test

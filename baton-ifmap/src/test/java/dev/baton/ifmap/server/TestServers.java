@@ -50,6 +50,7 @@ public final class TestServers {
     }
 
     /** An ifmapj SSRC for {@code user} against {@code server}. */
+    @SuppressWarnings("deprecation") // the non-deprecated form needs a truststore file
     public static SSRC ifmapj(IfmapServer server, String user) throws Exception {
         return IfmapJ.createSsrc(server.url(), user, USERS.get(user), trusting(server.certificate()));
     }
