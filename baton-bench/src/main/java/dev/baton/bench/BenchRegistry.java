@@ -23,7 +23,22 @@ public final class BenchRegistry {
                 .register("ifmap", "IF-MAP federation server: publish, search, publish-to-poll, vs irond",
                         IfmapBenchmark::new)
                 .register("migration", "end-to-end session migrations between two HTTPS gateways: rate, p50/p99",
-                        dev.baton.bench.migration.MigrationBenchmark::new);
+                        dev.baton.bench.migration.MigrationBenchmark::new)
+                .register("store", "session store create/read/touch/delete vs Spring Session JDBC on PostgreSQL",
+                        () -> (mode, results) -> {
+                            dev.baton.bench.store.SessionStoreBench.main(args(mode, "--store-only"));
+                            return true;
+                        })
+                .register("cleanup", "cleanup of expired sessions among live ones on PostgreSQL, with read latency",
+                        () -> (mode, results) -> {
+                            dev.baton.bench.store.SessionStoreBench.main(args(mode, "--cleanup-only"));
+                            return true;
+                        })
+                .register("purge", "LDAP: session writes into slapd, purge with 1/2/4 threads, throttle accuracy",
+                        () -> (mode, results) -> {
+                            dev.baton.store.ldap.bench.PurgeBenchmark.main(mode == RunMode.QUICK ? new String[] {"--quick"} : new String[0]);
+                            return true;
+                        });
     }
 
     /**
@@ -39,6 +54,10 @@ public final class BenchRegistry {
             throw new IllegalArgumentException("benchmark " + name + " is registered twice");
         }
         return this;
+    }
+
+    private static String[] args(RunMode mode, String what) {
+        return mode == RunMode.QUICK ? new String[] {"--quick", what} : new String[] {what};
     }
 
     /** The benchmark registered under {@code name}, if any. */

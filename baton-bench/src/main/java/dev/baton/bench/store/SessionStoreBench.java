@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Session store benchmark: Baton's tiered store against Spring Session JDBC on the same PostgreSQL in the same
  * run (create, read, touch, delete with N threads), then the cleanup task on many expired sessions among live
- * ones. Usage: {@code SessionStoreBench [--quick] [--threads N] [--cleanup-only]}; PostgreSQL from {@code BATON_PG_URL}
+ * ones. Usage: {@code SessionStoreBench [--quick] [--threads N] [--cleanup-only | --store-only]}; PostgreSQL from {@code BATON_PG_URL}
  * (default {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}). Tables get a random prefix and are
  * dropped at the end.
  *
@@ -48,8 +48,10 @@ public final class SessionStoreBench {
             if (!java.util.Arrays.asList(args).contains("--cleanup-only")) {
                 compare(url, config, prefix, threads, perThread);
             }
-            new CleanupBench(url, config.withTablePrefix(prefix + "c_"), quick ? 50_000 : 1_000_000,
-                    quick ? 5_000 : 100_000, Duration.ofSeconds(quick ? 1 : 5), 4).run();
+            if (!java.util.Arrays.asList(args).contains("--store-only")) {
+                new CleanupBench(url, config.withTablePrefix(prefix + "c_"), quick ? 50_000 : 1_000_000,
+                        quick ? 5_000 : 100_000, Duration.ofSeconds(quick ? 1 : 5), 4).run();
+            }
         } finally {
             dropAll(url, prefix);
         }
