@@ -142,8 +142,10 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
             return describe(live(hash, s -> hostCheck.reevaluate(s.touchedAt(clock.instant()), request.posture())), "resumed");
         }
         if (local.isPresent()) {
-            // Another gateway took it and its notification has not reached us yet: our copy is stale.
-            migration.ownershipLost(hash, published.get().owner());
+            // Another gateway took it and its notification has not reached us yet: our copy is stale. Drop it
+            // here only; the federation's data is the new owner's now.
+            table.remove(hash);
+            hostCheck.forget(hash);
         }
         hostCheck.reported(hash, request.posture());
         Session arrived;

@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * session and serves.
  *
  * <p>Leaving (on the previous owner A, {@link #ownershipLost}): the federation's notification reaches A,
- * which drops the session from its table and its published data, so exactly one gateway holds it.
+ * which drops the session from its table; the claim already replaced A's published data, so exactly one
+ * gateway holds the session and only its data is published.
  */
 final class Migration {
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
@@ -82,11 +83,15 @@ final class Migration {
         return arrived;
     }
 
-    /** A's half: another gateway took the session; drop the local copy and any data A still published. */
+    /**
+     * A's half: another gateway took the session; drop the local copy. A's published data (its
+     * authenticated-by link, roles, capabilities) went in the same atomic claim that moved ownership, so A
+     * removes nothing from the federation here: a withdraw now could race with A taking the session back
+     * and delete the new claim.
+     */
     void ownershipLost(SessionIdHash hash, String newOwner) {
         table.remove(hash).ifPresent(s -> log.info("session {} of {} moved to {}; dropped from {}",
                 hash.abbreviated(), s.user(), newOwner, config.name()));
-        federation.withdraw(hash, config.name());
     }
 
     private RealmBinding realmOfGroup(Session published, SessionIdHash hash) {

@@ -263,14 +263,23 @@ public final class FederationClient implements AutoCloseable {
         for (ResultItem item : r.items()) {
             for (ReceivedMetadata m : item.metadata()) {
                 if (m.is(Xml.BATON_NS, "session-owner") && !config.gateway().equals(m.attributes().get("gateway"))) {
-                    lost(hash, m.attributes().get("gateway"));
+                    lost(hash, m.attributes().get("gateway"), generation(m));
                 }
             }
         }
     }
 
-    private void lost(SessionIdHash hash, String newOwner) {
-        if (owned.remove(hash) == null) {
+    /**
+     * Another gateway took {@code hash} at {@code generation}. A notification older than our own claim (we took
+     * the session back since) is stale and ignored; ownership moves only forward.
+     */
+    private void lost(SessionIdHash hash, String newOwner, long generation) {
+        boolean[] taken = new boolean[1];
+        owned.computeIfPresent(hash, (h, ours) -> {
+            taken[0] = generation > ours;
+            return taken[0] ? null : ours;
+        });
+        if (!taken[0]) {
             return;
         }
         LOG.info("session {} was taken over by gateway {}", hash.abbreviated(), newOwner);
@@ -281,6 +290,14 @@ public final class FederationClient implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("ownership-lost listener failed for {}", hash.abbreviated(), e);
             }
+        }
+    }
+
+    private static long generation(ReceivedMetadata m) {
+        try {
+            return Long.parseLong(m.attributes().getOrDefault("generation", String.valueOf(Long.MAX_VALUE)));
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE; // unreadable: believe the notification
         }
     }
 

@@ -62,10 +62,13 @@ public final class MigrationBenchmark implements Benchmark {
 
     @Override
     public boolean run(RunMode mode, Results results) throws Exception {
-        int agents = mode == RunMode.QUICK ? 16 : 32;
+        int agents = Integer.getInteger("baton.bench.agents", mode == RunMode.QUICK ? 16 : 32);
         Duration phase = mode == RunMode.QUICK ? Duration.ofSeconds(6) : Duration.ofSeconds(20);
         results.note("migration: " + agents + " agents, phases of " + phase.toSeconds() + " s, HTTPS on loopback, 2 gateways + federation server in one JVM");
         measure("embedded", null, agents, phase, results);
+        if (Boolean.getBoolean("baton.bench.memory")) {
+            measure("memory", "memory", agents, phase, results);
+        }
         String pg = System.getenv().getOrDefault("BATON_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         try {
             measure("postgresql", pg, agents, phase, results);
@@ -113,7 +116,7 @@ public final class MigrationBenchmark implements Benchmark {
                 open.get(i).close();
             }
             federation.stop();
-            if (pgUrl != null) {
+            if (pgUrl != null && !pgUrl.equals("memory")) {
                 dropTables(pgUrl, prefix);
             }
         }
@@ -145,7 +148,9 @@ public final class MigrationBenchmark implements Benchmark {
                             samples.record(System.nanoTime() - start);
                             count.incrementAndGet();
                         } catch (RuntimeException e) {
-                            errors.incrementAndGet();
+                            if (errors.incrementAndGet() <= 3) {
+                                System.out.println("# migration error: " + e);
+                            }
                         }
                         if (intervalNanos > 0) {
                             next += intervalNanos;
@@ -168,6 +173,9 @@ public final class MigrationBenchmark implements Benchmark {
     }
 
     private static SessionStore store(String pgUrl, Path dir, String gateway, String prefix) {
+        if ("memory".equals(pgUrl)) {
+            return new dev.baton.store.MemorySessionStore();
+        }
         if (pgUrl == null) {
             return JdbcSessionStore.open(JdbcStoreConfig.of("jdbc:h2:file:" + dir.resolve("sessions-" + gateway).toAbsolutePath(), "sa", ""));
         }
