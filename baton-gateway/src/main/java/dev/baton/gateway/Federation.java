@@ -35,6 +35,13 @@ public interface Federation {
      */
     void claim(SessionIdHash hash, String expectedOwner, Session claimed, Set<String> capabilities);
 
+    /**
+     * Whether {@code gateway} owns the session as far as this federation view knows. Ownership is forgotten
+     * before the {@link OwnershipListener} is told, so a check after holding a session locally never misses
+     * a loss.
+     */
+    boolean owns(SessionIdHash hash, String gateway);
+
     /** Removes the session's published data if {@code gateway} owns it (sign-out, expiry). */
     void withdraw(SessionIdHash hash, String gateway);
 

@@ -77,6 +77,11 @@ public final class IfmapFederation implements Federation, AutoCloseable {
     }
 
     @Override
+    public boolean owns(SessionIdHash hash, String owner) {
+        return owner.equals(gateway) && client.owns(hash);
+    }
+
+    @Override
     public void withdraw(SessionIdHash hash, String owner) {
         if (owner.equals(gateway) && client.owns(hash)) {
             client.withdraw(hash);

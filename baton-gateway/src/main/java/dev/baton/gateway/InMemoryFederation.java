@@ -70,6 +70,12 @@ public final class InMemoryFederation implements Federation {
     }
 
     @Override
+    public boolean owns(SessionIdHash hash, String gateway) {
+        Session s = published.get(hash);
+        return s != null && s.owner().equals(gateway);
+    }
+
+    @Override
     public void withdraw(SessionIdHash hash, String gateway) {
         published.computeIfPresent(hash, (h, current) -> current.owner().equals(gateway) ? null : current);
     }

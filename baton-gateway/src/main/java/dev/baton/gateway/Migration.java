@@ -69,14 +69,14 @@ final class Migration {
         AccessPolicy.Decision roles = config.access().decide(realm.realm(), RoleMappingRule.UserFacts.of(published.user(), attributes), posture);
         Session arrived = published.migratedTo(config.name(), realm.realm().name(), roles.roles(), roles.remediation(), clock.instant());
         requireWithinMaximumLength(arrived);
-        // Hold it before claiming: if a third gateway takes it right after our claim, its notification
-        // must find our copy to drop. A failed claim takes the copy back out.
+        federation.claim(hash, published.owner(), arrived, config.access().passedPolicies(posture));
         table.put(arrived);
-        try {
-            federation.claim(hash, published.owner(), arrived, config.access().passedPolicies(posture));
-        } catch (RuntimeException e) {
+        // A third gateway may have taken it between our claim and our put; its notification then found no
+        // copy to drop. The federation forgets our ownership before it notifies, so checking after the put
+        // closes that gap either way.
+        if (!federation.owns(hash, config.name())) {
             table.remove(hash);
-            throw e;
+            throw refuse(ResultCode.CONFLICT, "another gateway took the session while it arrived here", hash);
         }
         log.info("session {} of {} migrated from {} to {} (realm {}, roles {})", hash.abbreviated(), arrived.user(),
                 published.owner(), config.name(), arrived.realm(), arrived.roles());
