@@ -28,14 +28,6 @@ public final class Fragments {
         if (in.nextTag() != XMLStreamConstants.START_ELEMENT) {
             throw new MalformedRequestException("stored metadata is empty");
         }
-        Map<String, String> map = new HashMap<>();
-        var r = in.raw();
-        for (int i = 0; i < r.getAttributeCount(); i++) {
-            String ns = r.getAttributeNamespace(i);
-            if (ns == null || ns.isEmpty()) {
-                map.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
-            }
-        }
-        return map;
+        return in.unqualifiedAttributes();
     }
 }

@@ -210,7 +210,7 @@ public final class RequestParser {
                 throw new IfmapException(IfmapError.InvalidMetadata, "metadata <" + local + "> needs its own namespace");
             }
             Metadata.Cardinality cardinality = cardinality(in.attribute("ifmap-cardinality"), ns, local);
-            Map<String, String> attributes = ns.equals(Xml.BATON_NS) ? rootAttributes(in) : Map.of();
+            Map<String, String> attributes = ns.equals(Xml.BATON_NS) ? in.unqualifiedAttributes() : Map.of();
             String[] parts = SubtreeCopier.copy(in, STAMPED);
             MetadataDraft draft = new MetadataDraft(ns, local, cardinality, parts[0], parts[1], attributes);
             if (draft.length() > maxMetadataLength) {
@@ -228,17 +228,6 @@ public final class RequestParser {
         return ns;
     }
 
-    private static Map<String, String> rootAttributes(SafeReader in) {
-        Map<String, String> map = new HashMap<>();
-        var r = in.raw();
-        for (int i = 0; i < r.getAttributeCount(); i++) {
-            String ns = r.getAttributeNamespace(i);
-            if (ns == null || ns.isEmpty()) {
-                map.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
-            }
-        }
-        return map;
-    }
 
     /** Reads the identifier element the reader is on; afterwards the reader is on its end tag. */
     static Identifier identifier(SafeReader in) {

@@ -46,7 +46,7 @@ public final class ResponseParser {
             throw new MalformedRequestException("empty IF-MAP response");
         }
         String element = in.localName();
-        Map<String, String> attributes = attributes(in);
+        Map<String, String> attributes = in.unqualifiedAttributes();
         return switch (element) {
             case "errorResult" -> throw error(in, attributes);
             case "searchResult" -> new Response(element, attributes, items(in), List.of());
@@ -59,7 +59,7 @@ public final class ResponseParser {
         List<PollResult> out = new ArrayList<>();
         while (in.nextTag() == XMLStreamConstants.START_ELEMENT) {
             String kind = in.localName();
-            Map<String, String> attributes = attributes(in);
+            Map<String, String> attributes = in.unqualifiedAttributes();
             String name = attributes.getOrDefault("name", "");
             if (kind.equals("errorResult")) {
                 IfmapException e = error(in, attributes);
@@ -97,7 +97,7 @@ public final class ResponseParser {
     private static ReceivedMetadata metadata(SafeReader in) {
         String ns = in.namespace();
         String local = in.localName();
-        Map<String, String> attributes = attributes(in);
+        Map<String, String> attributes = in.unqualifiedAttributes();
         String[] parts = SubtreeCopier.copy(in, Set.of());
         String xml = parts[0] + parts[1];
         Map<String, List<String>> children = children(xml);
@@ -166,15 +166,4 @@ public final class ResponseParser {
         }
     }
 
-    private static Map<String, String> attributes(SafeReader in) {
-        Map<String, String> map = new HashMap<>();
-        var r = in.raw();
-        for (int i = 0; i < r.getAttributeCount(); i++) {
-            String ns = r.getAttributeNamespace(i);
-            if (ns == null || ns.isEmpty()) {
-                map.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
-            }
-        }
-        return map;
-    }
 }

@@ -55,6 +55,18 @@ public final class SafeReader {
         return f;
     }
 
+    /** The attributes without a namespace of the element the reader is on (name to value). */
+    public java.util.Map<String, String> unqualifiedAttributes() {
+        java.util.Map<String, String> map = new java.util.HashMap<>();
+        for (int i = 0; i < reader.getAttributeCount(); i++) {
+            String ns = reader.getAttributeNamespace(i);
+            if (ns == null || ns.isEmpty()) {
+                map.put(reader.getAttributeLocalName(i), reader.getAttributeValue(i));
+            }
+        }
+        return map;
+    }
+
     /** The underlying reader, positioned where the last call of this class left it. */
     public XMLStreamReader raw() {
         return reader;
