@@ -28,7 +28,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.baton.gateway.auth.CertificateAuthenticator;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
@@ -105,15 +108,25 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
 
     @Override
     public SignInResult signIn(SignInRequest request) {
+        return signIn(request, List.of());
+    }
+
+    /**
+     * Signs a user in. In a certificate realm the TLS client certificate chain is the credential and names the
+     * user; the request's username and password are ignored there.
+     *
+     * @param clientCertificates the chain the client presented on its TLS connection, leaf first (may be empty)
+     */
+    public SignInResult signIn(SignInRequest request, List<X509Certificate> clientCertificates) {
         RealmBinding binding = config.realm(request.realm()).orElseThrow(() -> new BatonException(
                 ResultCode.INVALID_REQUEST, "gateway " + name() + " has no realm named '" + request.realm() + "'"));
-        char[] password = request.password() == null ? new char[0] : request.password().toCharArray();
-        UserDirectory.Entry user = binding.server().authenticate(request.username(), password).orElseThrow(() ->
-                new BatonException(ResultCode.AUTHENTICATION_FAILED, "wrong username or password for realm " + request.realm()));
+        UserDirectory.Entry user = authenticate(binding, request, clientCertificates);
+        // A certificate names its user; other servers confirm the name typed (a directory's entry name is a DN).
+        String username = binding.server() instanceof CertificateAuthenticator ? user.name() : request.username();
         AccessPolicy.Decision roles = config.access().decide(binding.realm(),
-                RoleMappingRule.UserFacts.of(request.username(), user.attributes()), request.posture());
+                RoleMappingRule.UserFacts.of(username, user.attributes()), request.posture());
         SessionId id = SessionId.generate();
-        Session session = Session.start(id.hash(), request.username(), binding.realm().name(), binding.realm().authGroup(),
+        Session session = Session.start(id.hash(), username, binding.realm().name(), binding.realm().authGroup(),
                 binding.realm().kind(), roles.roles(), user.attributes(), clock.instant(), name())
                 .withRoles(roles.roles(), roles.remediation()).withAgentKey(request.agentKey());
         table.put(session);
@@ -124,6 +137,26 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         log.info("{} signed in at {} (realm {}, session {}, roles {})", session.user(), name(), session.realm(),
                 session.hash().abbreviated(), session.roles());
         return new SignInResult(id.reveal(), describe(session, "signed-in"));
+    }
+
+    private static UserDirectory.Entry authenticate(RealmBinding binding, SignInRequest request, List<X509Certificate> chain) {
+        if (binding.server() instanceof CertificateAuthenticator certificates) {
+            if (chain.isEmpty()) {
+                throw new BatonException(ResultCode.AUTHENTICATION_FAILED, "realm " + request.realm()
+                        + " signs in with a TLS client certificate, and none was presented");
+            }
+            return certificates.authenticate(chain).orElseThrow(() -> new BatonException(ResultCode.AUTHENTICATION_FAILED,
+                    "the client certificate is not trusted by realm " + request.realm()));
+        }
+        char[] password = request.password() == null ? new char[0] : request.password().toCharArray();
+        return binding.server().authenticate(request.username(), password).orElseThrow(() ->
+                new BatonException(ResultCode.AUTHENTICATION_FAILED, "wrong username or password for realm " + request.realm()));
+    }
+
+    /** The CAs of this gateway's certificate realms, whose certificates its TLS asks clients for. */
+    public List<X509Certificate> clientCertificateAuthorities() {
+        return config.realms().stream().map(RealmBinding::server).filter(s -> s instanceof CertificateAuthenticator)
+                .flatMap(s -> ((CertificateAuthenticator) s).trustedCas().stream()).toList();
     }
 
     @Override

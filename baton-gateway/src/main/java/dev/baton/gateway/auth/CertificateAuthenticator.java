@@ -64,6 +64,11 @@ public final class CertificateAuthenticator implements Authenticator {
         LOG.info("certificate authentication server configured: {}", config);
     }
 
+    /** The CAs this realm trusts; the gateway's TLS asks clients for certificates they issued. */
+    public List<X509Certificate> trustedCas() {
+        return config.trustedCas();
+    }
+
     /**
      * Signs in with a client certificate chain, leaf first (as {@code SSLSession.getPeerCertificates()} gives it).
      *

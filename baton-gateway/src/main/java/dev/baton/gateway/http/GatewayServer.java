@@ -72,13 +72,14 @@ public final class GatewayServer implements AutoCloseable {
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.startup.showJavalinBanner = false;
             if (keyStore != null) {
-                config.jetty.addConnector((server, httpConfig) -> tlsConnector(server, httpConfig, listen, keyStore, password));
+                KeyStore clientCas = clientCas(gateway.clientCertificateAuthorities());
+                config.jetty.addConnector((server, httpConfig) -> tlsConnector(server, httpConfig, listen, keyStore, password, clientCas));
             } else {
                 config.jetty.host = listen.getHostString();
                 config.jetty.port = listen.getPort();
             }
             config.routes.get("/health", ctx -> ctx.json(Map.of("gateway", gateway.name(), "status", "up", "sessions", gateway.sessionCount())));
-            config.routes.post("/api/v1/sign-in", ctx -> reply(ctx, gateway.signIn(read(ctx, SignInRequest.class))));
+            config.routes.post("/api/v1/sign-in", ctx -> reply(ctx, gateway.signIn(read(ctx, SignInRequest.class), clientCertificates(ctx))));
             config.routes.post("/api/v1/challenge", ctx -> reply(ctx, gateway.challenge()));
             config.routes.post("/api/v1/connect", ctx -> reply(ctx, gateway.connect(read(ctx, ConnectRequest.class))));
             config.routes.post("/api/v1/access", ctx -> reply(ctx, gateway.access(sessionId(ctx))));
@@ -121,12 +122,16 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private static ServerConnector tlsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
-                                                InetSocketAddress listen, KeyStore keyStore, char[] password) {
+                                                InetSocketAddress listen, KeyStore keyStore, char[] password, KeyStore clientCas) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(keyStore);
         tls.setKeyStorePassword(new String(password));
-        tls.setWantClientAuth(true);
-        tls.setTrustAll(true); // client certificates are validated by the certificate realm, not the TLS layer
+        if (clientCas != null) {
+            // Certificate realms: ask clients for certificates of the realms' CAs. The realm validates the chain
+            // again (validity at the injected clock, client-auth usage, which field names the user).
+            tls.setTrustStore(clientCas);
+            tls.setWantClientAuth(true);
+        }
         tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         HttpConfiguration https = new HttpConfiguration(httpConfig);
         SecureRequestCustomizer customizer = new SecureRequestCustomizer();
@@ -143,6 +148,28 @@ public final class GatewayServer implements AutoCloseable {
         Heartbeat {
             posture = posture == null ? Map.of() : Map.copyOf(posture);
         }
+    }
+
+    private static KeyStore clientCas(java.util.List<java.security.cert.X509Certificate> cas) {
+        if (cas.isEmpty()) {
+            return null;
+        }
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            for (int i = 0; i < cas.size(); i++) {
+                ks.setCertificateEntry("client-ca-" + i, cas.get(i));
+            }
+            return ks;
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new BatonException(ResultCode.CONFIGURATION, "cannot build the trust store of certificate realms: " + e.getMessage(), e);
+        }
+    }
+
+    /** The TLS client certificate chain of the connection, leaf first; empty if none was presented. */
+    private static java.util.List<java.security.cert.X509Certificate> clientCertificates(Context ctx) {
+        Object chain = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
+        return chain instanceof java.security.cert.X509Certificate[] certs ? java.util.List.of(certs) : java.util.List.of();
     }
 
     private static <T> T read(Context ctx, Class<T> type) {
