@@ -76,6 +76,9 @@ public final class LocalAccounts implements Authenticator {
 
     @Override
     public Optional<Entry> authenticate(String username, char[] password) {
+        if (password == null || password.length == 0) {
+            return Optional.empty(); // no account has an empty password
+        }
         Account a = accounts.get(username);
         if (a == null) {
             argon2(password, new byte[16], memoryKib, iterations); // same cost whether or not the user exists

@@ -20,6 +20,8 @@ class LocalAccountsTest {
         assertThat(accounts.authenticate("alice", "s3cret".toCharArray())).get().extracting(e -> e.attributes().get("title")).isEqualTo(List.of("eng"));
         assertThat(accounts.authenticate("alice", "s3cret ".toCharArray())).isEmpty();
         assertThat(accounts.authenticate("bob", "s3cret".toCharArray())).isEmpty();
+        assertThat(accounts.authenticate("alice", null)).isEmpty();
+        assertThat(accounts.authenticate("alice", new char[0])).isEmpty();
     }
 
     @Test
