@@ -1,11 +1,12 @@
 package dev.baton.bench;
 
+import dev.baton.ifmap.server.BasicAuthUsers;
+import dev.baton.ifmap.server.IfmapServer;
+
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,15 +18,9 @@ import java.util.function.Consumer;
  * {@code baton-ifmap}) in this process, on {@code 127.0.0.1} and a free port, with its generated
  * self-signed certificate, forever-metadata kept in memory only, and the benchmark's two users.
  *
- * <p>The server is reached through its public builder by reflection because {@code baton-bench} is also
- * built where {@code baton-ifmap} is not part of the build; then {@link #start} reports
- * {@value #UNAVAILABLE} and the benchmark measures the peer alone. When the server's class is present but
- * its builder does not match, starting fails loudly rather than reporting it absent.
  */
 final class BatonFederation implements FederationUnderTest {
     static final String UNAVAILABLE = "baton federation server not available in this build";
-    static final String SERVER_CLASS = "dev.baton.ifmap.server.IfmapServer";
-    static final String USERS_CLASS = "dev.baton.ifmap.server.BasicAuthUsers";
 
     private final AutoCloseable server;
     private final String url;
@@ -38,52 +33,25 @@ final class BatonFederation implements FederationUnderTest {
     }
 
     /**
-     * Starts Baton's federation server on loopback, or tells {@code absentReason} that this build has
-     * none.
+     * Starts Baton's federation server on loopback. Always present in this build; the {@code absentReason}
+     * parameter keeps the shape {@link IfmapBenchmark} expects of any server factory.
      *
-     * @return the running server, or empty when this build has none
-     * @throws BatonException ({@link ResultCode#INTERNAL}) when the server is present but cannot be started
+     * @throws BatonException ({@link ResultCode#INTERNAL}) when the server cannot be started
      */
     static Optional<FederationUnderTest> start(Consumer<String> absentReason) {
-        return start(SERVER_CLASS, absentReason);
-    }
-
-    /** {@link #start(Consumer)} with the server looked up as {@code serverClassName}. */
-    static Optional<FederationUnderTest> start(String serverClassName, Consumer<String> absentReason) {
-        Class<?> serverClass;
-        try {
-            serverClass = Class.forName(serverClassName);
-        } catch (ClassNotFoundException e) {
-            absentReason.accept(UNAVAILABLE);
-            return Optional.empty();
-        }
         Path dataDirectory = null;
         try {
             dataDirectory = Files.createTempDirectory("baton-bench-federation-");
-            Object users = Class.forName(USERS_CLASS).getMethod("of", Map.class).invoke(null, Map.of(
-                    PUBLISHER.user(), PUBLISHER.password(), SUBSCRIBER.user(), SUBSCRIBER.password()));
-            Object builder = serverClass.getMethod("builder").invoke(null);
-            builder = call(builder, "listen", new Class<?>[] {String.class, int.class}, "127.0.0.1", 0);
-            builder = call(builder, "users", new Class<?>[] {users.getClass()}, users);
-            builder = call(builder, "dataDirectory", new Class<?>[] {Path.class}, dataDirectory);
-            builder = call(builder, "inMemoryOnly", new Class<?>[0]);
-            Object server = call(call(builder, "build", new Class<?>[0]), "start", new Class<?>[0]);
-            String url = (String) call(server, "url", new Class<?>[0]);
-            return Optional.of(new BatonFederation((AutoCloseable) server, url, dataDirectory));
-        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+            IfmapServer server = IfmapServer.builder().listen("127.0.0.1", 0)
+                    .users(BasicAuthUsers.of(Map.of(PUBLISHER.user(), PUBLISHER.password(), SUBSCRIBER.user(), SUBSCRIBER.password())))
+                    .dataDirectory(dataDirectory).inMemoryOnly().build().start();
+            return Optional.of(new BatonFederation(server, server.url(), dataDirectory));
+        } catch (IOException | RuntimeException e) {
             if (dataDirectory != null) {
                 IrondHome.deleteTree(dataDirectory);
             }
-            Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-            throw new BatonException(ResultCode.INTERNAL,
-                    "baton federation server is in this build but could not be started: " + cause, cause);
+            throw new BatonException(ResultCode.INTERNAL, "baton federation server could not be started: " + e, e);
         }
-    }
-
-    private static Object call(Object target, String method, Class<?>[] types, Object... args)
-            throws ReflectiveOperationException {
-        Method m = target.getClass().getMethod(method, types);
-        return m.invoke(target, args);
     }
 
     @Override
