@@ -14,15 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A node of a parsed YAML configuration that knows its path, so every error names the key that is wrong
  * ({@code realms[1].auth-server.kind: ...}). Read-only; not thread-safe while {@link #allowOnly} is checked.
  */
 public final class ConfigNode {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)");
 
     private final JsonNode node;
     private final String path;
@@ -93,7 +90,7 @@ public final class ConfigNode {
         return n;
     }
 
-    /** A duration such as {@code 30m}, {@code 8h}, {@code 1500ms} or ISO-8601 {@code PT8H}, with a default. */
+    /** A duration such as {@code 30m}, {@code 8 h}, {@code 1500ms} or ISO-8601 {@code PT8H}, with a default. */
     public Duration duration(String key, Duration defaultValue) {
         Optional<String> v = optionalText(key);
         return v.isEmpty() ? defaultValue : parseDuration(v.get(), child(key));
@@ -216,21 +213,7 @@ public final class ConfigNode {
                 throw new BatonException(ResultCode.CONFIGURATION, where + ": '" + text + "' is not an ISO-8601 duration");
             }
         }
-        Matcher m = DURATION.matcher(t);
-        if (!m.matches()) {
-            throw new BatonException(ResultCode.CONFIGURATION, where + ": '" + text
-                    + "' is not a duration; write a number and a unit (ms, s, m, h, d, w), e.g. 30m");
-        }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofDays(7 * n);
-        };
-        return positive(d, where, text);
+        return positive(dev.baton.core.Durations.parse(where, t), where, text);
     }
 
     private static Duration positive(Duration d, String where, String text) {

@@ -81,7 +81,7 @@ class GatewayConfigFileTest {
     @Test
     void badValuesAreNamedWithTheirPath() {
         assertThat(failure(VALID.replace("max-session-length: 10h", "max-session-length: ten hours")).getMessage())
-                .contains("roles.staff.max-session-length: 'ten hours' is not a duration");
+                .contains("roles.staff.max-session-length must be a whole number and a unit");
         assertThat(failure(VALID.replace("migration: true", "migration: maybe")).getMessage())
                 .isEqualTo("migration: must be true or false, got 'maybe'");
         assertThat(failure(VALID.replace("listen: 127.0.0.1:9444", "listen: nowhere")).getMessage())

@@ -1,5 +1,6 @@
 package dev.baton.store.ldap;
 
+import dev.baton.core.Durations;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 import dev.baton.store.TimestampColumn;

@@ -1,7 +1,5 @@
-package dev.baton.store.ldap;
+package dev.baton.core;
 
-import dev.baton.core.BatonException;
-import dev.baton.core.ResultCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,7 +1,5 @@
-package dev.baton.store.ldap;
+package dev.baton.core;
 
-import dev.baton.core.BatonException;
-import dev.baton.core.ResultCode;
 
 import java.time.Duration;
 import java.util.Locale;
