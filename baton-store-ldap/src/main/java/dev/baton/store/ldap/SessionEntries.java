@@ -25,6 +25,8 @@ import java.util.List;
  * precision; the session itself, with full precision, is the JSON in {@code batonSessionData}.
  */
 final class SessionEntries {
+    /** The same JSON form the SQL stores write (baton-store's codec). */
+    private static final dev.baton.store.SessionCodec CODEC = dev.baton.store.SessionCodec.plain();
     static final String OBJECT_CLASS = "batonSession";
     static final String HASH = "batonSessionIdHash";
     static final String USER = "batonUser";
@@ -77,7 +79,7 @@ final class SessionEntries {
                 new Attribute(START, time(s.startTime())),
                 new Attribute(LAST_ACTIVITY, time(s.lastActivity())),
                 new Attribute(EXPIRY, time(stored.expiryTime())),
-                new Attribute(DATA, SessionCodec.encode(stored))));
+                new Attribute(DATA, CODEC.encode(stored).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         if (s.authGroup() != null) {
             attributes.add(new Attribute(AUTH_GROUP, s.authGroup().name()));
         }
@@ -89,7 +91,12 @@ final class SessionEntries {
         if (data == null) {
             throw new IllegalStateException("entry " + entry.getDN() + " has no " + DATA);
         }
-        return SessionCodec.decode(data, entry.getDN());
+        try {
+            return CODEC.decode(new String(data, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new dev.baton.core.BatonException(dev.baton.core.ResultCode.INTERNAL,
+                    "stored session " + entry.getDN() + " has unreadable " + DATA + ": " + e.getMessage(), e);
+        }
     }
 
     static String attributeOf(TimestampColumn column) {
