@@ -84,8 +84,12 @@ public final class MigrationBenchmark implements Benchmark {
         Map<String, String> users = new HashMap<>();
         users.put("gw-a", SessionId.generate().reveal());
         users.put("gw-b", SessionId.generate().reveal());
-        IfmapServer federation = IfmapServer.builder().listen("127.0.0.1", 0).users(BasicAuthUsers.of(users))
-                .dataDirectory(dir.resolve("federation")).build().start();
+        var builder = IfmapServer.builder().listen("127.0.0.1", 0).users(BasicAuthUsers.of(users))
+                .dataDirectory(dir.resolve("federation"));
+        if (Boolean.getBoolean("baton.bench.federationInMemory")) {
+            builder.inMemoryOnly(); // forever data not persisted: isolates the cost of the federation's durable commits
+        }
+        IfmapServer federation = builder.build().start();
         String prefix = "bench_" + Long.toHexString(System.nanoTime()) + "_";
         List<AutoCloseable> open = new ArrayList<>();
         try {
