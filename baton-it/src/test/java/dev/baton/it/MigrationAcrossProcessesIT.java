@@ -46,6 +46,19 @@ class MigrationAcrossProcessesIT {
                             .satisfies(e -> assertThat(code(e)).isEqualTo(ResultCode.UNKNOWN_SESSION)));
             assertThat(agent.access(cluster.endpoint("gateway-b")).gateway()).isEqualTo("gateway-b");
 
+            // A copy of the session id with a key of the thief's own gets nothing, at either gateway.
+            Path stolen = dir.resolve("stolen.state");
+            Agent thiefKeys = new Agent(dir.resolve("thief.state"), Map.of());
+            thiefKeys.signIn(cluster.endpoint("gateway-a"), "users", "alice", Cluster.PASSWORD); // the thief's own key pair
+            new dev.baton.agent.AgentState(agent.state().sessionId(), null, thiefKeys.state().publicKey(),
+                    thiefKeys.state().privateKey()).save(stolen);
+            Agent thief = new Agent(stolen, Map.of());
+            for (String gateway : java.util.List.of("gateway-a", "gateway-b")) {
+                assertThatThrownBy(() -> thief.connect(cluster.endpoint(gateway))).as(gateway)
+                        .satisfies(e -> assertThat(code(e)).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
+            }
+            assertThat(agent.access(cluster.endpoint("gateway-b")).gateway()).isEqualTo("gateway-b");
+
             assertThatThrownBy(() -> agent.connect(cluster.endpoint("gateway-c")))
                     .hasMessageContaining("no realm in authentication group corp")
                     .satisfies(e -> assertThat(code(e)).isEqualTo(ResultCode.MIGRATION_REFUSED));
