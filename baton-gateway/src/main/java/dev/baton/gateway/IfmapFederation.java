@@ -35,8 +35,14 @@ public final class IfmapFederation implements Federation, AutoCloseable {
     private final FederationClient client;
     private final String gateway;
     private final List<OwnershipListener> listeners = new CopyOnWriteArrayList<>();
-    /** The generation last looked up per session, so a claim right after a look-up needs no second search. */
-    private final Map<SessionIdHash, FederatedSession> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The generation last looked up per session, so a claim right after a look-up needs no second search.
+     * Bounded and short-lived: look-ups that no claim follows (resumes, refused migrations) must not pile up;
+     * a miss only costs the claim a fresh look-up.
+     */
+    private final Map<SessionIdHash, FederatedSession> seen = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(java.time.Duration.ofSeconds(30))
+            .<SessionIdHash, FederatedSession>build().asMap();
 
     /** Wraps a connected client of gateway {@code gateway}. */
     public IfmapFederation(FederationClient client, String gateway) {
