@@ -90,7 +90,7 @@ final class Migration {
      * and delete the new claim.
      */
     void ownershipLost(SessionIdHash hash, String newOwner) {
-        table.remove(hash).ifPresent(s -> log.info("session {} of {} moved to {}; dropped from {}",
+        table.dropTakenOver(hash).ifPresent(s -> log.info("session {} of {} moved to {}; dropped from {}",
                 hash.abbreviated(), s.user(), newOwner, config.name()));
     }
 

@@ -57,6 +57,14 @@ final class SessionTable {
         return current;
     }
 
+    /**
+     * Drops a session another gateway took: from memory now, from the store in the background (the
+     * federation, not this copy, says who holds it). Returns it if it was held in memory.
+     */
+    Optional<Session> dropTakenOver(SessionIdHash hash) {
+        return tier.removeInBackground(hash).map(StoredSession::session);
+    }
+
     /** How many sessions are held in memory (an estimate). */
     int size() {
         return (int) tier.sessionsInMemory();

@@ -40,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * false); the old owner's poll sees an updateResult naming another gateway and fires the ownership-lost
  * listeners, whose job is to drop the local session.
  *
+ * <p>Subscriptions are kept off the migration's critical path: a claim or a loss only records that
+ * {@code own-HASH} should exist or not, and one background thread sends every pending change in one
+ * subscribe request (IF-MAP allows any number of update and delete elements in one), so under load a
+ * single request covers many migrations. A late subscription is safe: its first poll result is a
+ * searchResult with the current owner, so a claim by a third gateway in between is still noticed (by
+ * generation, see {@link #lost}).
+ *
  * <p>Robustness: the poll loop runs on its own thread; when the server is gone or forgot the session
  * (restart, timeout) it reconnects with exponential back-off and jitter, opens a new session and
  * re-subscribes every owned session. A timer renews the session. Thread-safe.
@@ -54,9 +61,13 @@ public final class FederationClient implements AutoCloseable {
     private final List<Consumer<SessionIdHash>> lostListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
     private final Object connectLock = new Object();
+    /** Subscription changes not sent yet: per session, true to (re)subscribe, false to unsubscribe; latest wins. */
+    private final Map<SessionIdHash, Boolean> pendingSubscriptions = new java.util.LinkedHashMap<>();
     private volatile boolean running = true;
     private volatile long reconnects;
+    private final java.util.concurrent.atomic.LongAdder subscribeRequests = new java.util.concurrent.atomic.LongAdder();
     private Thread poller;
+    private Thread subscriber;
 
     private FederationClient(FederationClientConfig config) {
         this.config = config;
@@ -82,6 +93,7 @@ public final class FederationClient implements AutoCloseable {
             throw e;
         }
         c.poller = Thread.ofVirtual().name("ifmap-poll-" + config.gateway()).start(c::pollLoop);
+        c.subscriber = Thread.ofVirtual().name("ifmap-subscribe-" + config.gateway()).start(c::subscribeLoop);
         long renew = config.renewInterval().toMillis();
         c.timer.scheduleWithFixedDelay(c::renew, renew, renew, TimeUnit.MILLISECONDS);
         return c;
@@ -194,10 +206,7 @@ public final class FederationClient implements AutoCloseable {
             throw e;
         }
         owned.put(s.hash(), generation);
-        withSession(() -> {
-            client.subscribe(OWN + s.hash().hex(), ownershipQuery(s.hash()));
-            return null;
-        });
+        requestSubscription(s.hash(), true);
         return true;
     }
 
@@ -253,7 +262,7 @@ public final class FederationClient implements AutoCloseable {
         if (r.error() != null) {
             LOG.warn("ownership subscription of {} ended: {} {}", hash.abbreviated(), r.error(), r.errorText());
             if (owned.containsKey(hash)) {
-                client.subscribe(r.name(), ownershipQuery(hash));
+                requestSubscription(hash, true);
             }
             return;
         }
@@ -302,12 +311,96 @@ public final class FederationClient implements AutoCloseable {
     }
 
     private void unsubscribeQuietly(SessionIdHash hash) {
-        try {
-            client.unsubscribe(OWN + hash.hex());
-        } catch (BatonException e) {
-            LOG.debug("could not unsubscribe {}", hash.abbreviated(), e);
+        requestSubscription(hash, false);
+    }
+
+    /** Records that {@code own-HASH} should ({@code true}) or should not exist; the subscribe loop sends it. */
+    private void requestSubscription(SessionIdHash hash, boolean subscribe) {
+        synchronized (pendingSubscriptions) {
+            pendingSubscriptions.remove(hash); // re-insert: keeps the order of the latest requests
+            pendingSubscriptions.put(hash, subscribe);
+            pendingSubscriptions.notifyAll();
         }
     }
+
+    /** How many subscribe requests the client sent for ownership subscriptions since it started. */
+    public long subscribeRequests() {
+        return subscribeRequests.sum();
+    }
+
+    /**
+     * Waits until every subscription change requested so far was sent (or failed and was put back); for
+     * tests and an orderly shutdown. Returns false if that took longer than {@code timeout}.
+     */
+    public boolean awaitSubscriptions(java.time.Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (pendingSubscriptions) {
+            while (!pendingSubscriptions.isEmpty() || sending) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                pendingSubscriptions.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    private boolean sending; // guarded by pendingSubscriptions
+
+    /** Sends pending subscription changes, as many as {@value #MAX_OPS_PER_REQUEST} per request. */
+    private void subscribeLoop() {
+        int failures = 0;
+        while (running) {
+            List<Map.Entry<SessionIdHash, Boolean>> batch = new java.util.ArrayList<>();
+            synchronized (pendingSubscriptions) {
+                try {
+                    while (pendingSubscriptions.isEmpty() && running) {
+                        pendingSubscriptions.wait();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                var it = pendingSubscriptions.entrySet().iterator();
+                while (it.hasNext() && batch.size() < MAX_OPS_PER_REQUEST) {
+                    Map.Entry<SessionIdHash, Boolean> e = it.next();
+                    batch.add(Map.entry(e.getKey(), e.getValue()));
+                    it.remove();
+                }
+                sending = !batch.isEmpty();
+            }
+            try {
+                List<IfmapClient.SubscribeOp> ops = batch.stream().map(e -> e.getValue()
+                        ? IfmapClient.SubscribeOp.update(OWN + e.getKey().hex(), ownershipQuery(e.getKey()))
+                        : IfmapClient.SubscribeOp.delete(OWN + e.getKey().hex())).toList();
+                withSession(() -> {
+                    client.subscribe(ops);
+                    return null;
+                });
+                subscribeRequests.increment();
+                failures = 0;
+            } catch (RuntimeException e) {
+                // Put back what no newer request replaced; a reconnect re-subscribes every owned session anyway.
+                synchronized (pendingSubscriptions) {
+                    for (Map.Entry<SessionIdHash, Boolean> op : batch) {
+                        pendingSubscriptions.putIfAbsent(op.getKey(), op.getValue());
+                    }
+                }
+                if (!running) {
+                    return;
+                }
+                LOG.warn("ownership subscriptions not sent ({}); retrying", e.getMessage());
+                backOff(++failures);
+            } finally {
+                synchronized (pendingSubscriptions) {
+                    sending = false;
+                    pendingSubscriptions.notifyAll();
+                }
+            }
+        }
+    }
+
+    private static final int MAX_OPS_PER_REQUEST = 500;
 
     /**
      * Opens a new session and re-subscribes every owned session (the server may have restarted), unless
@@ -321,9 +414,15 @@ public final class FederationClient implements AutoCloseable {
             try {
                 client.newSession(0);
                 reconnects++;
+                List<IfmapClient.SubscribeOp> ops = new java.util.ArrayList<>();
                 for (SessionIdHash hash : owned.keySet()) {
-                    client.subscribe(OWN + hash.hex(), ownershipQuery(hash));
+                    ops.add(IfmapClient.SubscribeOp.update(OWN + hash.hex(), ownershipQuery(hash)));
+                    if (ops.size() == MAX_OPS_PER_REQUEST) {
+                        client.subscribe(ops);
+                        ops.clear();
+                    }
                 }
+                client.subscribe(ops);
                 LOG.info("reconnected to the federation server, {} ownership subscriptions restored", owned.size());
             } catch (BatonException e) {
                 LOG.warn("reconnection to the federation server failed: {}", e.getMessage());
@@ -369,6 +468,9 @@ public final class FederationClient implements AutoCloseable {
         }
         if (poller != null) {
             poller.interrupt();
+        }
+        if (subscriber != null) {
+            subscriber.interrupt();
         }
         client.close();
     }

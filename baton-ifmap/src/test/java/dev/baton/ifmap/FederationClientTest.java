@@ -208,4 +208,51 @@ class FederationClientTest {
         assertThat(gwB.lookup(hash)).isEmpty();
         assertThat(gwA.owns(hash)).isFalse();
     }
+
+    @Test
+    void aClaimRightAfterOursIsNoticedWhicheverWayOurBackgroundSubscriptionRaces() throws Exception {
+        ConcurrentLinkedQueue<SessionIdHash> lostAtB = new ConcurrentLinkedQueue<>();
+        gwB.onOwnershipLost(lostAtB::add);
+        List<SessionIdHash> hashes = new ArrayList<>();
+        for (int round = 0; round < 30; round++) {
+            SessionIdHash hash = randomHash();
+            hashes.add(hash);
+            gwA.publishSession(session(hash, "gw-a"), Set.of());
+            FederatedSession seenByB = gwB.lookup(hash).orElseThrow();
+            assertThat(gwB.claim(seenByB, seenByB.asSession().migratedTo("gw-b", "Users", Set.of(), false, T0), Set.of())).isTrue();
+            // C claims at once: B's ownership subscription may reach the server before or after this claim.
+            FederatedSession seenByC = gwC.lookup(hash).orElseThrow();
+            assertThat(seenByC.owner()).isEqualTo("gw-b");
+            assertThat(gwC.claim(seenByC, seenByC.asSession().migratedTo("gw-c", "Users", Set.of(), false, T0), Set.of())).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> lostAtB.containsAll(hashes));
+        assertThat(hashes).noneMatch(gwB::owns).allMatch(gwC::owns);
+        assertThat(gwB.awaitSubscriptions(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void subscriptionChangesOfManyConcurrentClaimsAllReachTheServer() throws Exception {
+        List<SessionIdHash> hashes = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            hashes.add(randomHash());
+        }
+        long before = gwA.subscribeRequests();
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            List<Future<?>> published = new ArrayList<>();
+            for (SessionIdHash hash : hashes) {
+                published.add(pool.submit(() -> gwA.publishSession(session(hash, "gw-a"), Set.of())));
+            }
+            for (Future<?> f : published) {
+                f.get();
+            }
+        }
+        assertThat(gwA.awaitSubscriptions(Duration.ofSeconds(30))).isTrue();
+        assertThat(gwA.subscribeRequests() - before).isBetween(1L, 200L);
+        // Every one of them is watched: a claim of each reaches A.
+        for (SessionIdHash hash : hashes) {
+            FederatedSession seen = gwB.lookup(hash).orElseThrow();
+            assertThat(gwB.claim(seen, seen.asSession().migratedTo("gw-b", "Users", Set.of(), false, T0), Set.of())).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> lostAtA.containsAll(hashes));
+    }
 }

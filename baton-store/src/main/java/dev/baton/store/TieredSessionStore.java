@@ -187,6 +187,25 @@ public final class TieredSessionStore implements AutoCloseable {
         awaitCommit(write[0]);
     }
 
+    /**
+     * Drops the session from memory at once and queues its deletion from the store without waiting for the
+     * commit: for a session whose authority moved elsewhere (another gateway took it over), where the caller
+     * must not be held up by the store and a copy that outlives a crash here is recognised as stale by the
+     * authority. Reads nothing from the store.
+     *
+     * @return the session as it was held in memory, if it was
+     */
+    public Optional<StoredSession> removeInBackground(SessionIdHash hash) {
+        StoredSession[] held = new StoredSession[1];
+        memory.asMap().compute(hash, (k, old) -> {
+            held[0] = old;
+            dirty.remove(k);
+            writes.enqueue(k, null);
+            return null;
+        });
+        return Optional.ofNullable(held[0]);
+    }
+
     /** Queues one write per session touched since the last flush. Scheduled by {@link #start}. */
     public void flushActivity() {
         for (SessionIdHash hash : dirty.keySet()) {

@@ -110,6 +110,24 @@ class TieredSessionStoreTest {
     }
 
     @Test
+    void aSessionTakenOverElsewhereLeavesMemoryAtOnceAndTheStoreInTheBackground() {
+        StoredSession s = session("alice", "gw-a", clock.instant(), IDLE);
+        tiered.put(s);
+        store.down(true); // the deletion cannot commit yet: the caller must not wait for it
+
+        assertThat(tiered.removeInBackground(s.session().hash())).contains(s);
+        assertThat(tiered.get(s.session().hash())).isEmpty();
+        assertThat(backing.load(s.session().hash())).as("not deleted while the store is down").contains(s);
+
+        store.down(false);
+        assertThat(tiered.awaitWritten(Duration.ofSeconds(10))).isTrue();
+        assertThat(backing.load(s.session().hash())).isEmpty();
+        int loads = store.loads.get();
+        assertThat(tiered.removeInBackground(s.session().hash())).as("nothing held, nothing read").isEmpty();
+        assertThat(store.loads).hasValue(loads);
+    }
+
+    @Test
     void roleChangeAndMigrationInAreWrittenThrough() {
         StoredSession s = session("alice", "gw-b", clock.instant(), IDLE);
         StoredSession arrived = new StoredSession(s.session().migratedTo("gw-a", "users", Set.of("staff"), false, clock.instant()), s.expiryTime());

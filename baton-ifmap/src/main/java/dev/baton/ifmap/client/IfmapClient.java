@@ -111,18 +111,51 @@ public final class IfmapClient implements AutoCloseable {
 
     /** Creates or replaces the subscription {@code name}. */
     public void subscribe(String name, SearchQuery q) {
-        StringBuilder req = new StringBuilder("<ifmap:subscribe session-id=\"").append(sid()).append("\"><update name=\"")
-                .append(Xml.escapeAttribute(name)).append('"');
-        q.appendAttributes(req);
-        req.append('>');
-        q.start().appendXml(req, "");
-        call(ssrc, req.append("</update></ifmap:subscribe>").toString(), requestTimeout);
+        subscribe(List.of(SubscribeOp.update(name, q)));
     }
 
     /** Deletes the subscription {@code name}. */
     public void unsubscribe(String name) {
-        call(ssrc, "<ifmap:subscribe session-id=\"" + sid() + "\"><delete name=\"" + Xml.escapeAttribute(name)
-                + "\"/></ifmap:subscribe>", requestTimeout);
+        subscribe(List.of(SubscribeOp.delete(name)));
+    }
+
+    /**
+     * Sends {@code ops} in one subscribe request; the server applies them in order (IF-MAP 2.x allows any
+     * number of update and delete elements per request).
+     */
+    public void subscribe(List<SubscribeOp> ops) {
+        if (ops.isEmpty()) {
+            return;
+        }
+        StringBuilder req = new StringBuilder("<ifmap:subscribe session-id=\"").append(sid()).append("\">");
+        for (SubscribeOp op : ops) {
+            req.append(op.query() == null ? "<delete name=\"" : "<update name=\"").append(Xml.escapeAttribute(op.name())).append('"');
+            if (op.query() == null) {
+                req.append("/>");
+                continue;
+            }
+            op.query().appendAttributes(req);
+            req.append('>');
+            op.query().start().appendXml(req, "");
+            req.append("</update>");
+        }
+        call(ssrc, req.append("</ifmap:subscribe>").toString(), requestTimeout);
+    }
+
+    /**
+     * One operation of a subscribe request: create or replace subscription {@code name} with {@code query},
+     * or delete it when {@code query} is {@code null}.
+     */
+    public record SubscribeOp(String name, SearchQuery query) {
+        /** Creates or replaces subscription {@code name}. */
+        public static SubscribeOp update(String name, SearchQuery query) {
+            return new SubscribeOp(name, java.util.Objects.requireNonNull(query, "query"));
+        }
+
+        /** Deletes subscription {@code name}. */
+        public static SubscribeOp delete(String name) {
+            return new SubscribeOp(name, null);
+        }
     }
 
     /** Removes all metadata this client published. */
