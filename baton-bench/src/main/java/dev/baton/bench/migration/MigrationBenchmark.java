@@ -154,7 +154,11 @@ public final class MigrationBenchmark implements Benchmark {
         return clients.stream().mapToLong(FederationClient::subscribeRequests).sum();
     }
 
-    /** Each agent migrates to the other gateway in turn; {@code rate} > 0 paces all agents together to it. */
+    /**
+     * Each agent migrates to the other gateway in turn; {@code rate} > 0 paces all agents together to it, their
+     * start times spread evenly over one interval so that arrivals are steady rather than in bursts of every
+     * agent at once (which would measure queueing behind the burst, not a migration at that load).
+     */
     private static Phase run(List<Agent> agents, HttpGatewayEndpoint a, HttpGatewayEndpoint b, Duration length, double rate)
             throws Exception {
         long end = System.nanoTime() + length.toNanos();
@@ -162,13 +166,19 @@ public final class MigrationBenchmark implements Benchmark {
         AtomicLong errors = new AtomicLong();
         long intervalNanos = rate > 0 ? (long) (1e9 * agents.size() / rate) : 0;
         List<LatencySamples> perAgent = new ArrayList<>();
+        long begin = System.nanoTime();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>();
-            for (Agent agent : agents) {
+            for (int i = 0; i < agents.size(); i++) {
+                Agent agent = agents.get(i);
                 LatencySamples samples = new LatencySamples();
                 perAgent.add(samples);
+                long offset = intervalNanos * i / agents.size();
                 futures.add(pool.submit(() -> {
-                    long next = System.nanoTime();
+                    long next = begin + offset;
+                    if (offset > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime());
+                    }
                     while (System.nanoTime() < end) {
                         HttpGatewayEndpoint target = agent.lastGateway().orElse("gw-a").equals("gw-a") ? b : a;
                         long start = System.nanoTime();
