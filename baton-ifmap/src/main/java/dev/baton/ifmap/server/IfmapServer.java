@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An IF-MAP 2.x federation server over SOAP/HTTPS: Javalin 7 on Jetty 12 with virtual threads, one POST
+ * An IF-MAP 2.x federation server over SOAP/HTTPS: Javalin 7 on Jetty 12 with a pool of platform threads, one POST
  * endpoint at {@code /} (and {@code /ifmap}), HTTP basic auth or TLS client certificates. Build it with
  * {@link #builder()}, {@link #start()} it, {@link #stop()} it; usable in-process by tests and by the CLI.
  * Thread-safe.
@@ -72,7 +72,9 @@ public final class IfmapServer implements AutoCloseable {
         SoapEndpoint endpoint = new SoapEndpoint(service,
                 new RequestParser(config.xmlLimits(), config.maxMetadataLength()));
         app = Javalin.create(c -> {
-            c.concurrency.useVirtualThreads = true;
+            // Platform threads: measured to answer polls sooner than virtual threads (see IfmapServerConfig).
+            c.concurrency.useVirtualThreads = false;
+            c.jetty.threadPool = threadPool(config.maxThreads());
             c.http.maxRequestSize = config.xmlLimits().maxBytes();
             c.startup.showJavalinBanner = false;
             c.jetty.addConnector((server, http) -> connector = connector(server, http));
@@ -106,6 +108,12 @@ public final class IfmapServer implements AutoCloseable {
             // Catch everything: an exception would cancel the schedule and sessions would never time out.
             LOG.error("session sweep failed", t);
         }
+    }
+
+    private static org.eclipse.jetty.util.thread.QueuedThreadPool threadPool(int max) {
+        var pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(max, Math.min(8, max), 60_000);
+        pool.setName("ifmap");
+        return pool;
     }
 
     private ServerConnector connector(org.eclipse.jetty.server.Server server, HttpConfiguration http) {
