@@ -43,15 +43,25 @@ public final class SafeReader {
         }
     }
 
-    /** The hardened factory; {@link XMLInputFactory} instances are thread-safe once configured. */
+    /**
+     * The hardened factory (Woodstox; {@link XMLInputFactory} instances are thread-safe once configured): no
+     * DTD support, no external entities, entity references reported rather than replaced (and refused by
+     * {@link #next}), and Woodstox's own bounds as a second line behind {@link XmlLimits}.
+     */
     private static XMLInputFactory newFactory() {
-        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
+        XMLInputFactory f = new com.ctc.wstx.stax.WstxInputFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         f.setProperty(XMLInputFactory.IS_COALESCING, true);
-        f.setProperty("http://java.sun.com/xml/stream/properties/report-cdata-event", false);
+        // Parse each event completely in next(), so malformed input fails there as an XMLStreamException
+        // rather than later, from an accessor, as an unchecked WstxLazyException.
+        f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_LAZY_PARSING, false);
+        f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 256);
+        f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_MAX_ATTRIBUTE_SIZE, 1 << 20);
+        f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_MAX_ENTITY_DEPTH, 1);
+        f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_MAX_ENTITY_COUNT, 1L);
         return f;
     }
 
@@ -102,7 +112,7 @@ public final class SafeReader {
                 default -> { }
             }
             return event;
-        } catch (XMLStreamException e) {
+        } catch (XMLStreamException | com.ctc.wstx.exc.WstxLazyException e) {
             throw new MalformedRequestException("malformed XML: " + e.getMessage(), e);
         }
     }
