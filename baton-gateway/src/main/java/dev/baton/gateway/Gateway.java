@@ -168,8 +168,17 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     public AccessResult connect(ConnectRequest request) {
         SessionIdHash hash = SessionId.hashOf(request.sessionId());
         challenges.consume(request.challenge());
-        Optional<Session> local = table.get(hash);
-        Optional<Session> published = local.isPresent() && !local.get().migratable() ? Optional.empty() : federation.lookup(hash);
+        Optional<Session> published = federation.lookup(hash);
+        // Held by another gateway: only a copy in memory can be here (a stale one), so the store is not read,
+        // which spares every migration a store round trip. Otherwise this may be a resume after a restart.
+        boolean elsewhere = published.isPresent() && !published.get().owner().equals(name());
+        Optional<Session> local = elsewhere ? table.held(hash) : table.get(hash);
+        if (!elsewhere && local.isEmpty() && published.isPresent()) {
+            published = federation.lookup(hash); // ours but not held: it expired just now (and was withdrawn)
+        }
+        if (local.isPresent() && !local.get().migratable()) {
+            published = Optional.empty(); // never published: what the federation has under this hash is not ours
+        }
         if (local.isPresent() && published.map(p -> p.owner().equals(name())).orElse(true)) {
             requireProof(local.get(), request);
             return describe(live(hash, s -> hostCheck.reevaluate(s.touchedAt(clock.instant()), request.posture())), "resumed");
@@ -177,7 +186,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         if (local.isPresent()) {
             // Another gateway took it and its notification has not reached us yet: our copy is stale. Drop it
             // here only; the federation's data is the new owner's now.
-            table.remove(hash);
+            table.dropTakenOver(hash);
             hostCheck.forget(hash);
         }
         hostCheck.reported(hash, request.posture());

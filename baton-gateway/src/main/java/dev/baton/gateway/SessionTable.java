@@ -31,6 +31,11 @@ final class SessionTable {
         return tier.get(hash).map(StoredSession::session);
     }
 
+    /** The session if it is held in memory; never reads the store. */
+    Optional<Session> held(SessionIdHash hash) {
+        return tier.held(hash).map(StoredSession::session);
+    }
+
     /** Holds a session, writing it through. */
     void put(Session session) {
         tier.put(stored(session));

@@ -114,6 +114,11 @@ public final class TieredSessionStore implements AutoCloseable {
         };
     }
 
+    /** The session with that hash if it is held in memory; never reads the store. */
+    public Optional<StoredSession> held(SessionIdHash hash) {
+        return Optional.ofNullable(memory.getIfPresent(hash));
+    }
+
     /**
      * The live session with that hash, from memory or else from the store (restart, lazy load). A session in
      * the store is resumed only if this gateway owns it and its expiry is still ahead.
