@@ -44,8 +44,16 @@ final class MeasuredServer implements AutoCloseable {
         return server.name();
     }
 
+    /**
+     * Exercises every measured path, unmeasured, so the JIT has compiled them before the first round: single
+     * publishes and searches for {@code time}, then batch publishes and publish-to-poll for half as long each.
+     */
     void warmUp(Duration time) throws Exception {
         workload.warmUp(time);
+        workload.publishRate(BATCH, time.dividedBy(2), MAX_REQUESTS);
+        try (PollLatencyProbe probe = PollLatencyProbe.open(server.endpoint(), workload.session())) {
+            probe.measure(time.dividedBy(2), MAX_POLL_SAMPLES);
+        }
     }
 
     void publishSingle(Duration time) throws Exception {
