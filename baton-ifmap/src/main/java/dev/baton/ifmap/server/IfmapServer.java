@@ -4,10 +4,8 @@ import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 import dev.baton.ifmap.xml.RequestParser;
 import dev.baton.ifmap.xml.XmlLimits;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
-import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -17,17 +15,28 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An IF-MAP 2.x federation server over SOAP/HTTPS: Javalin 7 on Jetty 12 with a pool of platform threads, one POST
+ * An IF-MAP 2.x federation server over SOAP/HTTPS: one Jetty 12 handler (no servlet or web-framework layer:
+ * the server has one endpoint, and measured per-request CPU fell by a fifth without them) on a pool of
+ * platform threads, one POST
  * endpoint at {@code /} (and {@code /ifmap}), HTTP basic auth or TLS client certificates. Build it with
  * {@link #builder()}, {@link #start()} it, {@link #stop()} it; usable in-process by tests and by the CLI.
  * Thread-safe.
@@ -39,7 +48,7 @@ public final class IfmapServer implements AutoCloseable {
     private MapService service;
     private MetadataStore store;
     private PostgresReplication replication;
-    private Javalin app;
+    private Server app;
     private ServerConnector connector;
     private ScheduledExecutorService sweeper;
     private KeyStore keyStore;
@@ -71,19 +80,14 @@ public final class IfmapServer implements AutoCloseable {
         }
         SoapEndpoint endpoint = new SoapEndpoint(service,
                 new RequestParser(config.xmlLimits(), config.maxMetadataLength()));
-        app = Javalin.create(c -> {
-            // Platform threads: measured to answer polls sooner than virtual threads (see IfmapServerConfig).
-            c.concurrency.useVirtualThreads = false;
-            c.jetty.threadPool = threadPool(config.maxThreads());
-            c.http.maxRequestSize = config.xmlLimits().maxBytes();
-            c.startup.showJavalinBanner = false;
-            c.jetty.addConnector((server, http) -> connector = connector(server, http));
-            c.routes.post("/", ctx -> handle(endpoint, ctx));
-            c.routes.post("/ifmap", ctx -> handle(endpoint, ctx));
-        });
+        Server jetty = new Server(threadPool(config.maxThreads()));
+        connector = connector(jetty);
+        jetty.addConnector(connector);
+        jetty.setHandler(new SoapHandler(endpoint));
+        app = jetty;
         try {
-            app.start();
-        } catch (RuntimeException e) {
+            jetty.start();
+        } catch (Exception e) {
             stop();
             throw new BatonException(ResultCode.UNAVAILABLE, "federation server cannot listen on "
                     + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
@@ -110,13 +114,14 @@ public final class IfmapServer implements AutoCloseable {
         }
     }
 
-    private static org.eclipse.jetty.util.thread.QueuedThreadPool threadPool(int max) {
-        var pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(max, Math.min(8, max), 60_000);
+    /** Platform threads: measured to answer polls sooner than virtual threads (see IfmapServerConfig). */
+    private static QueuedThreadPool threadPool(int max) {
+        var pool = new QueuedThreadPool(max, Math.min(8, max), 60_000);
         pool.setName("ifmap");
         return pool;
     }
 
-    private ServerConnector connector(org.eclipse.jetty.server.Server server, HttpConfiguration http) {
+    private ServerConnector connector(Server server) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(keyStore);
         ssl.setKeyStorePassword(new String(config.keyStorePassword()));
@@ -124,7 +129,8 @@ public final class IfmapServer implements AutoCloseable {
             ssl.setTrustStore(config.clientTrustStore());
             ssl.setWantClientAuth(true);
         }
-        HttpConfiguration https = new HttpConfiguration(http);
+        HttpConfiguration https = new HttpConfiguration();
+        https.setSendServerVersion(false);
         SecureRequestCustomizer src = new SecureRequestCustomizer();
         src.setSniHostCheck(false);
         https.addCustomizer(src);
@@ -136,35 +142,58 @@ public final class IfmapServer implements AutoCloseable {
         return c;
     }
 
-    private void handle(SoapEndpoint endpoint, Context ctx) throws IOException {
-        String user = authenticate(ctx);
-        if (user == null) {
-            ctx.header("WWW-Authenticate", "Basic realm=\"IF-MAP\"");
-            ctx.status(401).result("authentication required");
-            return;
+    /** POST {@code /} or {@code /ifmap}: authenticate, read the bounded body, answer with SOAP. */
+    private final class SoapHandler extends Handler.Abstract {
+        private final SoapEndpoint endpoint;
+
+        SoapHandler(SoapEndpoint endpoint) {
+            this.endpoint = endpoint;
         }
-        byte[] body;
-        try (InputStream in = ctx.bodyInputStream()) {
-            body = in.readNBytes(config.xmlLimits().maxBytes() + 1);
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String path = Request.getPathInContext(request);
+            if (!path.equals("/") && !path.equals("/ifmap")) {
+                Response.writeError(request, response, callback, 404, "IF-MAP is served at / and /ifmap");
+                return true;
+            }
+            if (!request.getMethod().equals("POST")) {
+                response.getHeaders().put(HttpHeader.ALLOW, "POST");
+                Response.writeError(request, response, callback, 405, "IF-MAP requests are POSTed");
+                return true;
+            }
+            String user = authenticate(request);
+            if (user == null) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"IF-MAP\"");
+                response.setStatus(401);
+                response.write(true, StandardCharsets.UTF_8.encode("authentication required"), callback);
+                return true;
+            }
+            byte[] body;
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                body = in.readNBytes(config.xmlLimits().maxBytes() + 1);
+            }
+            SoapEndpoint.Answer answer = body.length > config.xmlLimits().maxBytes()
+                    ? new SoapEndpoint.Answer(413, ResponseWriter.fault("request body exceeds "
+                            + config.xmlLimits().maxBytes() + " bytes", true))
+                    : endpoint.handle(user, body);
+            response.setStatus(answer.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/soap+xml; charset=utf-8");
+            response.write(true, ByteBuffer.wrap(answer.body().getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
         }
-        SoapEndpoint.Answer answer = body.length > config.xmlLimits().maxBytes()
-                ? new SoapEndpoint.Answer(413, ResponseWriter.fault("request body exceeds "
-                        + config.xmlLimits().maxBytes() + " bytes", true))
-                : endpoint.handle(user, body);
-        ctx.status(answer.status()).contentType("application/soap+xml; charset=utf-8")
-                .result(answer.body().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The client certificate's CN if one was presented and trusted, else the basic-auth user, else null. */
-    private String authenticate(Context ctx) {
-        Object certs = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
-        if (certs instanceof X509Certificate[] chain && chain.length > 0) {
-            String cn = commonName(chain[0]);
+    private String authenticate(Request request) {
+        if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData tls
+                && tls.peerCertificates() != null && tls.peerCertificates().length > 0) {
+            String cn = commonName(tls.peerCertificates()[0]);
             if (cn != null) {
                 return cn;
             }
         }
-        String header = ctx.header("Authorization");
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
         }
@@ -236,7 +265,11 @@ public final class IfmapServer implements AutoCloseable {
             service.close();
         }
         if (app != null) {
-            app.stop();
+            try {
+                app.stop();
+            } catch (Exception e) {
+                LOG.warn("stopping the HTTP server failed: {}", e.getMessage());
+            }
             app = null;
         }
         if (replication != null) {
