@@ -172,6 +172,13 @@ public final class IfmapServer implements AutoCloseable {
             byte[] body;
             try (InputStream in = Content.Source.asInputStream(request)) {
                 body = in.readNBytes(config.xmlLimits().maxBytes() + 1);
+                if (body.length > config.xmlLimits().maxBytes()) {
+                    // Let the client finish sending (up to a bound) so it reads the 413 instead of a reset.
+                    long rest = Math.min(Math.max(0, request.getLength() - body.length), 4L * config.xmlLimits().maxBytes());
+                    for (long skipped; rest > 0 && (skipped = in.skip(rest)) > 0; ) {
+                        rest -= skipped;
+                    }
+                }
             }
             SoapEndpoint.Answer answer = body.length > config.xmlLimits().maxBytes()
                     ? new SoapEndpoint.Answer(413, ResponseWriter.fault("request body exceeds "
