@@ -17,16 +17,27 @@ import dev.baton.core.api.SignInResult;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import java.util.Map;
 
 /**
- * A gateway reached over its HTTPS agent API. One HTTP client (and its connections) is reused for every call.
+ * A gateway reached over its HTTPS agent API. One HTTP client (Apache HttpClient 5, classic: blocking, on
+ * the caller's thread) and its connections are reused for every call; a connection idle for a second is
+ * checked before reuse, so a gateway that died behind a load balancer costs no failed request.
  * {@link #name()} reads the gateway's {@code /health} endpoint; behind a load balancer it names whichever
  * gateway answered, so proofs of possession use the name carried by each {@link Challenge} instead.
  *
@@ -38,8 +49,7 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final URI base;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final CloseableHttpClient http;
 
     /**
      * @param base    the gateway's base URL, e.g. {@code https://127.0.0.1:8444}
@@ -48,8 +58,14 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
      */
     public HttpGatewayEndpoint(URI base, SSLContext tls, Duration timeout) {
         this.base = base;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        var connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setTlsSocketStrategy(new DefaultClientTlsStrategy(tls))
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(timeout))
+                        .setSocketTimeout(Timeout.of(timeout)).setValidateAfterInactivity(TimeValue.ofSeconds(1)).build())
+                .setMaxConnTotal(16).setMaxConnPerRoute(16).build();
+        this.http = HttpClients.custom().setConnectionManager(connections)
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build())
+                .disableAutomaticRetries().disableCookieManagement().disableRedirectHandling().build();
     }
 
     @Override
@@ -89,26 +105,25 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
 
     private JsonNode call(String method, String path, Object body, String sessionId) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            HttpUriRequestBase request = new HttpUriRequestBase(method, base.resolve(path));
+            if (body != null) {
+                request.setEntity(new ByteArrayEntity(JSON.writeValueAsBytes(body), ContentType.APPLICATION_JSON));
+            }
             if (sessionId != null) {
-                b.header("Authorization", "Session " + sessionId);
+                request.setHeader("Authorization", "Session " + sessionId);
             }
-            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode json = r.body().length == 0 ? JSON.nullNode() : JSON.readTree(r.body());
-            if (r.statusCode() >= 400) {
-                throw new BatonException(code(json.path("code").asText()), json.path("message").asText("HTTP " + r.statusCode()));
-            }
-            return json;
-        } catch (ConnectException | HttpTimeoutException e) {
+            return http.execute(request, r -> {
+                byte[] bytes = r.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(r.getEntity());
+                JsonNode json = bytes.length == 0 ? JSON.nullNode() : JSON.readTree(bytes);
+                if (r.getCode() >= 400) {
+                    throw new BatonException(code(json.path("code").asText()), json.path("message").asText("HTTP " + r.getCode()));
+                }
+                return json;
+            });
+        } catch (ConnectException | SocketTimeoutException e) { // incl. HttpHostConnectException, ConnectTimeoutException
             throw new BatonException(ResultCode.UNAVAILABLE, "gateway " + base + " is unreachable: " + e, e);
         } catch (IOException e) {
             throw new BatonException(ResultCode.UNAVAILABLE, "talking to gateway " + base + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BatonException(ResultCode.UNAVAILABLE, "interrupted while talking to gateway " + base, e);
         }
     }
 
