@@ -2,6 +2,8 @@ package dev.baton.cli;
 
 import dev.baton.gateway.config.GatewayConfigFile;
 import dev.baton.gateway.config.GatewaySettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -9,12 +11,15 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code baton gateway --config FILE}: runs a gateway until the process is stopped. */
 @Command(name = "gateway", mixinStandardHelpOptions = true, description = "Run a gateway from its YAML configuration (see docs/gateway.md).")
 final class GatewayCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(GatewayCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -27,6 +32,11 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Only validate the configuration and print the effective settings.")
     boolean check;
 
+    @Option(names = "--simulated-clock-offset-file", paramLabel = "FILE",
+            description = "TESTING ONLY, never in production: the gateway's clock is the system clock plus the offset in FILE "
+                    + "(PT2H, -PT5M or milliseconds), re-read when FILE changes, so end-to-end tests move time by rewriting it.")
+    Path simulatedClockOffsetFile;
+
     @Override
     public Integer call() throws InterruptedException {
         GatewaySettings settings = Gateways.reader().read(config);
@@ -38,13 +48,25 @@ final class GatewayCommand implements Callable<Integer> {
             return 0;
         }
         CountDownLatch stop = new CountDownLatch(1);
-        try (GatewayNode node = GatewayNode.start(settings, dataDir, Clock.systemUTC())) {
+        try (GatewayNode node = GatewayNode.start(settings, dataDir, clock(settings.gateway().name()))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "gateway-shutdown"));
             out.printf("gateway %s listening on https://%s:%d%n", settings.gateway().name(), settings.listen().getHostString(), node.port());
             out.flush();
             stop.await();
         }
         return 0;
+    }
+
+    /** The system clock, or for tests only the simulated clock, announced loudly. */
+    private InstantSource clock(String gateway) {
+        if (simulatedClockOffsetFile == null) {
+            return Clock.systemUTC();
+        }
+        SimulatedClockOffset clock = SimulatedClockOffset.open(simulatedClockOffsetFile, Clock.systemUTC());
+        log.warn("SIMULATED CLOCK, FOR TESTS ONLY, NEVER IN PRODUCTION: gateway {} reads time as the system clock plus the offset "
+                + "in {} (now {}, so the time is {}); every session deadline follows that file", gateway,
+                simulatedClockOffsetFile.toAbsolutePath(), clock.offset(), clock.instant());
+        return clock;
     }
 
     /** The configuration reader with every authentication-server kind this build has. */

@@ -48,8 +48,21 @@ final class Cluster implements AutoCloseable {
         return this;
     }
 
+    /** The options of role {@code staff}, which every signed-in user gets, unless a test gives others. */
+    static final String STAFF = "{ max-session-length: 8h, idle-timeout: 30m, heartbeat-timeout: 20m }";
+
     /** Writes the gateway's YAML and starts it (again, if it ran before: same port, same data). */
     BatonProcess startGateway(String name, String kind, String group) {
+        return startGateway(name, kind, group, STAFF, null);
+    }
+
+    /**
+     * Writes the gateway's YAML and starts it (again, if it ran before: same port, same data).
+     *
+     * @param staff the options of role {@code staff} as a YAML flow mapping, e.g. {@link #STAFF}
+     * @param clock the simulated clock the gateway reads, or {@code null} for the system clock
+     */
+    BatonProcess startGateway(String name, String kind, String group, String staff, SimulatedClock clock) {
         int port = gatewayPorts.computeIfAbsent(name, n -> BatonProcess.freePort());
         write(name + ".yaml", """
                 name: %s
@@ -58,7 +71,7 @@ final class Cluster implements AutoCloseable {
                 federation: { url: "https://127.0.0.1:%d", user: %s, password: "%s", trust-all: true }
                 storage: { type: h2 }
                 roles:
-                  staff: { max-session-length: 8h, idle-timeout: 30m, heartbeat-timeout: 20m }
+                  staff: %s
                 realms:
                   - name: users
                     auth-group: %s
@@ -68,9 +81,13 @@ final class Cluster implements AutoCloseable {
                         - { username: alice, password-hash: "%s", attributes: { department: engineering } }
                     role-mapping:
                       - { when: ["username=*"], roles: [staff] }
-                """.formatted(name, kind, port, federationPort, name, federationUsers.get(name), group, HASH));
-        BatonProcess p = track(BatonProcess.start(name, dir, "listening on", "gateway", "--config", name + ".yaml",
-                "--data-dir", name + "-data"));
+                """.formatted(name, kind, port, federationPort, name, federationUsers.get(name), staff, group, HASH));
+        List<String> args = new ArrayList<>(List.of("gateway", "--config", name + ".yaml", "--data-dir", name + "-data"));
+        if (clock != null) {
+            args.addAll(List.of("--simulated-clock-offset-file", clock.file().toString()));
+        }
+        // INFO: the gateways' logs tell sign-ins, migrations and expiries, which stories may check.
+        BatonProcess p = track(BatonProcess.start(name, dir, Map.of("BATON_LOG_LEVEL", "INFO"), "listening on", args.toArray(String[]::new)));
         gateways.put(name, p);
         return p;
     }
