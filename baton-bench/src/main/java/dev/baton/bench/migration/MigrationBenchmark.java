@@ -64,9 +64,10 @@ public final class MigrationBenchmark implements Benchmark {
     public boolean run(RunMode mode, Results results) throws Exception {
         int agents = Integer.getInteger("baton.bench.agents", mode == RunMode.QUICK ? 16 : 32);
         Duration phase = mode == RunMode.QUICK ? Duration.ofSeconds(6) : Duration.ofSeconds(20);
-        // The JIT needs thousands of migrations before the HTTP, TLS and XML paths are compiled: measured
-        // single-agent CPU per migration falls from 35 ms to under 6 ms over the first 10,000 (docs/benchmarks.md).
-        Duration warmUp = mode == RunMode.QUICK ? Duration.ofSeconds(8) : Duration.ofSeconds(30);
+        // The JIT needs well over ten thousand migrations before the HTTP, TLS and XML paths are compiled:
+        // measured CPU per migration falls from 35 ms to under 6 ms over the first 20,000 (docs/benchmarks.md).
+        // --quick is too short for that and says so in its figures (cpu_ms_per_migration).
+        Duration warmUp = mode == RunMode.QUICK ? Duration.ofSeconds(8) : Duration.ofSeconds(90);
         results.note("migration: " + agents + " agents, warm-up " + warmUp.toSeconds() + " s (first configuration), phases of "
                 + phase.toSeconds() + " s, HTTPS on loopback, 2 gateways + federation server in one JVM");
         measure("embedded", null, agents, warmUp, phase, results);
