@@ -3,6 +3,8 @@ package dev.baton.it;
 import dev.baton.agent.AgentTls;
 import dev.baton.agent.HttpGatewayEndpoint;
 import dev.baton.gateway.LocalAccounts;
+import dev.baton.ifmap.FederationClient;
+import dev.baton.ifmap.FederationClientConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,13 +65,7 @@ final class Cluster implements AutoCloseable {
      * @param clock the simulated clock the gateway reads, or {@code null} for the system clock
      */
     BatonProcess startGateway(String name, String kind, String group, String staff, SimulatedClock clock) {
-        int port = gatewayPorts.computeIfAbsent(name, n -> BatonProcess.freePort());
-        write(name + ".yaml", """
-                name: %s
-                kind: %s
-                listen: 127.0.0.1:%d
-                federation: { url: "https://127.0.0.1:%d", user: %s, password: "%s", trust-all: true }
-                storage: { type: h2 }
+        return launch(name, gatewayBasics(name, kind) + """
                 roles:
                   staff: %s
                 realms:
@@ -81,7 +77,40 @@ final class Cluster implements AutoCloseable {
                         - { username: alice, password-hash: "%s", attributes: { department: engineering } }
                     role-mapping:
                       - { when: ["username=*"], roles: [staff] }
-                """.formatted(name, kind, port, federationPort, name, federationUsers.get(name), staff, group, HASH));
+                """.formatted(staff, group, HASH), clock);
+    }
+
+    /**
+     * Writes {@code yaml} as the gateway's configuration and starts it (again, if it ran before: same port, same
+     * data); {@link #gatewayBasics} begins the YAML.
+     */
+    BatonProcess startGateway(String name, String yaml) {
+        return launch(name, yaml, null);
+    }
+
+    /**
+     * The first lines of a gateway's YAML, for tests that write the rest themselves (Host Checker policies,
+     * roles, realms): its name and kind, a listen port of its own, this cluster's federation server, H2 storage.
+     */
+    String gatewayBasics(String name, String kind) {
+        int port = gatewayPorts.computeIfAbsent(name, n -> BatonProcess.freePort());
+        return """
+                name: %s
+                kind: %s
+                listen: 127.0.0.1:%d
+                federation: { url: "https://127.0.0.1:%d", user: %s, password: "%s", trust-all: true }
+                storage: { type: h2 }
+                """.formatted(name, kind, port, federationPort, name, federationUsers.get(name));
+    }
+
+    /** Alice's local account as a YAML flow mapping, her password ({@link #PASSWORD}) hashed. */
+    static String aliceAccount() {
+        return "{ username: alice, password-hash: \"" + HASH + "\" }";
+    }
+
+    /** Writes the gateway's YAML and starts it, logging at INFO, on the simulated {@code clock} if not null. */
+    private BatonProcess launch(String name, String yaml, SimulatedClock clock) {
+        write(name + ".yaml", yaml);
         List<String> args = new ArrayList<>(List.of("gateway", "--config", name + ".yaml", "--data-dir", name + "-data"));
         if (clock != null) {
             args.addAll(List.of("--simulated-clock-offset-file", clock.file().toString()));
@@ -102,6 +131,15 @@ final class Cluster implements AutoCloseable {
 
     static HttpGatewayEndpoint endpoint(URI url) {
         return new HttpGatewayEndpoint(url, AgentTls.trustAll(), Duration.ofSeconds(10));
+    }
+
+    /**
+     * A client of the federation server as {@code user} (one of the names given to {@link #startFederation}),
+     * for a test to read what the federation holds, such as who owns a session. The caller closes it.
+     */
+    FederationClient federationClient(String user) {
+        return FederationClient.connect(FederationClientConfig.of(URI.create("https://127.0.0.1:" + federationPort),
+                user, federationUsers.get(user), AgentTls.trustAll(), user));
     }
 
     private BatonProcess track(BatonProcess p) {
