@@ -132,31 +132,33 @@ public final class ProofOfPossession {
 
     /** Decodes a base64 X.509 Ed25519 or EC P-256 public key. */
     public static PublicKey publicKey(String base64) {
-        byte[] der = decode(base64, "agent key");
-        for (String algorithm : KEY_ALGORITHMS) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                // not this algorithm; try the next
-            }
-        }
-        throw new BatonException(ResultCode.INVALID_REQUEST, "agent key is not a base64 X.509 Ed25519 or EC public key");
+        return key(decode(base64, "agent key"), (factory, der) -> factory.generatePublic(new X509EncodedKeySpec(der)),
+                "agent key is not a base64 X.509 Ed25519 or EC public key");
     }
 
     /** Decodes a base64 PKCS#8 Ed25519 or EC P-256 private key. */
     public static PrivateKey privateKey(String base64) {
-        byte[] der = decode(base64, "private key");
+        return key(decode(base64, "private key"), (factory, der) -> factory.generatePrivate(new PKCS8EncodedKeySpec(der)),
+                "private key is not a base64 PKCS#8 Ed25519 or EC key");
+    }
+
+    private static final String[] KEY_ALGORITHMS = {"Ed25519", "EC"};
+
+    private interface KeyReader<K> {
+        K read(KeyFactory factory, byte[] der) throws GeneralSecurityException;
+    }
+
+    /** The first of {@link #KEY_ALGORITHMS} whose factory reads {@code der}. */
+    private static <K> K key(byte[] der, KeyReader<K> reader, String refusal) {
         for (String algorithm : KEY_ALGORITHMS) {
             try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+                return reader.read(KeyFactory.getInstance(algorithm), der);
             } catch (GeneralSecurityException | IllegalArgumentException e) {
                 // not this algorithm; try the next
             }
         }
-        throw new BatonException(ResultCode.INVALID_REQUEST, "private key is not a base64 PKCS#8 Ed25519 or EC key");
+        throw new BatonException(ResultCode.INVALID_REQUEST, refusal);
     }
-
-    private static final String[] KEY_ALGORITHMS = {"Ed25519", "EC"};
 
     private static byte[] decode(String base64, String what) {
         try {
