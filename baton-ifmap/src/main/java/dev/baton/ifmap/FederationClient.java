@@ -14,6 +14,9 @@ import dev.baton.ifmap.model.IfmapError;
 import dev.baton.ifmap.model.IfmapException;
 import dev.baton.ifmap.model.Item;
 import dev.baton.ifmap.model.Xml;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class FederationClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FederationClient.class);
     private static final String OWN = "own-";
+    /** Subscription changes sent in one subscribe request at most. */
+    private static final int MAX_OPS_PER_REQUEST = 500;
 
     private final FederationClientConfig config;
     private final IfmapClient client;
@@ -62,10 +68,11 @@ public final class FederationClient implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Object connectLock = new Object();
     /** Subscription changes not sent yet: per session, true to (re)subscribe, false to unsubscribe; latest wins. */
-    private final Map<SessionIdHash, Boolean> pendingSubscriptions = new java.util.LinkedHashMap<>();
+    private final Map<SessionIdHash, Boolean> pendingSubscriptions = new LinkedHashMap<>();
+    private boolean sending; // a batch taken from pendingSubscriptions is on its way; guarded by it
     private volatile boolean running = true;
     private volatile long reconnects;
-    private final java.util.concurrent.atomic.LongAdder subscribeRequests = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder subscribeRequests = new LongAdder();
     private Thread poller;
     private Thread subscriber;
 
@@ -332,7 +339,7 @@ public final class FederationClient implements AutoCloseable {
      * Waits until every subscription change requested so far was sent (or failed and was put back); for
      * tests and an orderly shutdown. Returns false if that took longer than {@code timeout}.
      */
-    public boolean awaitSubscriptions(java.time.Duration timeout) throws InterruptedException {
+    public boolean awaitSubscriptions(Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         synchronized (pendingSubscriptions) {
             while (!pendingSubscriptions.isEmpty() || sending) {
@@ -346,13 +353,12 @@ public final class FederationClient implements AutoCloseable {
         }
     }
 
-    private boolean sending; // guarded by pendingSubscriptions
 
     /** Sends pending subscription changes, as many as {@value #MAX_OPS_PER_REQUEST} per request. */
     private void subscribeLoop() {
         int failures = 0;
         while (running) {
-            List<Map.Entry<SessionIdHash, Boolean>> batch = new java.util.ArrayList<>();
+            List<Map.Entry<SessionIdHash, Boolean>> batch = new ArrayList<>();
             synchronized (pendingSubscriptions) {
                 try {
                     while (pendingSubscriptions.isEmpty() && running) {
@@ -400,7 +406,6 @@ public final class FederationClient implements AutoCloseable {
         }
     }
 
-    private static final int MAX_OPS_PER_REQUEST = 500;
 
     /**
      * Opens a new session and re-subscribes every owned session (the server may have restarted), unless
@@ -414,7 +419,7 @@ public final class FederationClient implements AutoCloseable {
             try {
                 client.newSession(0);
                 reconnects++;
-                List<IfmapClient.SubscribeOp> ops = new java.util.ArrayList<>();
+                List<IfmapClient.SubscribeOp> ops = new ArrayList<>();
                 for (SessionIdHash hash : owned.keySet()) {
                     ops.add(IfmapClient.SubscribeOp.update(OWN + hash.hex(), ownershipQuery(hash)));
                     if (ops.size() == MAX_OPS_PER_REQUEST) {
