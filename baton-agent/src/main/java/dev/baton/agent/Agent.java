@@ -3,6 +3,7 @@ package dev.baton.agent;
 import dev.baton.core.BatonException;
 import dev.baton.core.ProofOfPossession;
 import dev.baton.core.SessionId;
+import dev.baton.core.SessionIdHash;
 import dev.baton.core.ResultCode;
 import dev.baton.core.api.AccessResult;
 import dev.baton.core.api.Challenge;
@@ -12,6 +13,9 @@ import dev.baton.core.api.SignInRequest;
 import dev.baton.core.api.SignInResult;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.InstantSource;
+import java.util.IdentityHashMap;
 import java.security.KeyPair;
 import java.util.Map;
 import java.util.Objects;
@@ -27,15 +31,27 @@ import java.util.Optional;
 public final class Agent {
     private final Path stateFile;
     private final Map<String, String> posture;
+    private final InstantSource clock;
+    /** The name of the gateway each endpoint answered with last, to make challenges for it. */
+    private final Map<GatewayEndpoint, String> names = new IdentityHashMap<>();
     private AgentState state;
+    private ProofOfPossession.Signer signer; // the state's private key, decoded once; null until needed
 
     /**
      * @param stateFile where the state is kept across reboots, or {@code null} to keep it in memory only
      * @param posture   the posture facts this endpoint reports to Host Checker
      */
     public Agent(Path stateFile, Map<String, String> posture) {
+        this(stateFile, posture, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock dates the challenges the agent makes itself
+     */
+    public Agent(Path stateFile, Map<String, String> posture, InstantSource clock) {
         this.stateFile = stateFile;
         this.posture = Map.copyOf(posture);
+        this.clock = clock;
         this.state = stateFile == null ? AgentState.EMPTY : AgentState.load(stateFile);
     }
 
@@ -44,6 +60,7 @@ public final class Agent {
         KeyPair keys = ProofOfPossession.newKeyPair();
         String publicKey = ProofOfPossession.encode(keys.getPublic());
         SignInResult result = gateway.signIn(new SignInRequest(realm, username, password, posture, publicKey));
+        names.put(gateway, result.access().gateway());
         remember(new AgentState(result.sessionId(), result.access().gateway(), publicKey, ProofOfPossession.encode(keys.getPrivate())));
         return result.access();
     }
@@ -54,12 +71,36 @@ public final class Agent {
      */
     public AccessResult connect(GatewayEndpoint gateway) {
         String sessionId = requireSession();
-        Challenge challenge = gateway.challenge();
-        String signature = ProofOfPossession.sign(ProofOfPossession.privateKey(state.privateKey()), challenge.gateway(),
-                SessionId.hashOf(sessionId), challenge.value());
-        AccessResult result = gateway.connect(new ConnectRequest(sessionId, posture, challenge.value(), signature));
+        SessionIdHash hash = SessionId.hashOf(sessionId);
+        String known = names.get(gateway);
+        AccessResult result = null;
+        if (known != null) {
+            // One round trip: a challenge made here for the gateway this endpoint answered with last time.
+            String own = ProofOfPossession.agentChallenge(known, clock.instant());
+            try {
+                result = gateway.connect(new ConnectRequest(sessionId, posture, own, signer().sign(known, hash, own)));
+            } catch (BatonException e) {
+                if (e.code() != ResultCode.STALE_CHALLENGE) {
+                    throw e;
+                }
+                // Another gateway answered, or the clocks disagree: ask for a challenge.
+            }
+        }
+        if (result == null) {
+            Challenge challenge = gateway.challenge();
+            String signature = signer().sign(challenge.gateway(), hash, challenge.value());
+            result = gateway.connect(new ConnectRequest(sessionId, posture, challenge.value(), signature));
+        }
+        names.put(gateway, result.gateway());
         remember(state.on(result.gateway()));
         return result;
+    }
+
+    private ProofOfPossession.Signer signer() {
+        if (signer == null) {
+            signer = ProofOfPossession.signer(ProofOfPossession.privateKey(state.privateKey()));
+        }
+        return signer;
     }
 
     /**
@@ -132,6 +173,9 @@ public final class Agent {
     }
 
     private void remember(AgentState next) {
+        if (!Objects.equals(next.privateKey(), state.privateKey())) {
+            signer = null;
+        }
         state = Objects.requireNonNull(next);
         if (stateFile != null) {
             state.save(stateFile);

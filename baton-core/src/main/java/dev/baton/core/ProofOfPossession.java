@@ -29,6 +29,12 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
  * signs {@link #message} (domain tag, gateway name, session hash, challenge). Binding the gateway name and
  * session hash stops a signature from being replayed elsewhere.
  *
+ * <p>An agent may instead make the challenge itself ({@link #agentChallenge}): a timestamp, 128 random bits
+ * and the name of the gateway it is meant for, as DPoP proofs do (RFC 9449). The gateway accepts it once,
+ * within a clock-skew window, which spares a migration the round trip for a challenge; a gateway that
+ * refuses it (clock off, another gateway answering behind a load balancer) answers
+ * {@link ResultCode#STALE_CHALLENGE}, and the agent asks for a challenge as before.
+ *
  * <p>Keys travel in the standard encodings (X.509 SubjectPublicKeyInfo, PKCS#8), so the algorithm is named
  * by the key itself. Ed25519 signatures are made and checked with BouncyCastle's Ed25519, about ten times
  * faster to verify than the JDK's P-256 ECDSA on the machines measured (docs/benchmarks.md) — every
@@ -41,6 +47,9 @@ public final class ProofOfPossession {
     private static final String EC_ALGORITHM = "SHA256withECDSA";
     private static final Base64.Encoder B64 = Base64.getEncoder();
     private static final Base64.Decoder B64D = Base64.getDecoder();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How agent-made challenges begin ({@link #agentChallenge}); gateway-issued ones are plain base64url. */
+    public static final String AGENT_CHALLENGE_PREFIX = "agent:";
 
     private ProofOfPossession() {
     }
@@ -72,28 +81,86 @@ public final class ProofOfPossession {
 
     /** Signs a challenge; returns the signature in base64. */
     public static String sign(PrivateKey key, String gateway, SessionIdHash hash, String challenge) {
-        byte[] message = message(gateway, hash, challenge);
+        return signer(key).sign(gateway, hash, challenge);
+    }
+
+    /**
+     * A signer holding {@code key} decoded, for an agent that signs many challenges with one key: decoding a
+     * PKCS#8 key and deriving its Ed25519 public point anew for every signature costs as much as signing.
+     */
+    public static Signer signer(PrivateKey key) {
+        if (key.getAlgorithm().equals("EC")) {
+            return (gateway, hash, challenge) -> {
+                try {
+                    Signature s = Signature.getInstance(EC_ALGORITHM);
+                    s.initSign(key);
+                    s.update(message(gateway, hash, challenge));
+                    return B64.encodeToString(s.sign());
+                } catch (GeneralSecurityException | RuntimeException e) {
+                    throw new BatonException(ResultCode.INVALID_REQUEST, "cannot sign the challenge: " + e.getMessage(), e);
+                }
+            };
+        }
+        AsymmetricKeyParameter parameters;
         try {
-            if (key.getAlgorithm().equals("EC")) {
-                Signature s = Signature.getInstance(EC_ALGORITHM);
-                s.initSign(key);
-                s.update(message);
-                return B64.encodeToString(s.sign());
-            }
-            if (!(PrivateKeyFactory.createKey(key.getEncoded()) instanceof Ed25519PrivateKeyParameters ed)) {
-                throw new BatonException(ResultCode.INVALID_REQUEST, "cannot sign the challenge with a "
-                        + key.getAlgorithm() + " key: Ed25519 or EC P-256 needed");
-            }
+            parameters = PrivateKeyFactory.createKey(key.getEncoded());
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "cannot read the private key: " + e.getMessage(), e);
+        }
+        if (!(parameters instanceof Ed25519PrivateKeyParameters ed)) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "cannot sign the challenge with a "
+                    + key.getAlgorithm() + " key: Ed25519 or EC P-256 needed");
+        }
+        return (gateway, hash, challenge) -> {
+            byte[] message = message(gateway, hash, challenge);
             Ed25519Signer s = new Ed25519Signer();
             s.init(true, ed);
             s.update(message, 0, message.length);
             return B64.encodeToString(s.generateSignature());
-        } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
-            if (e instanceof BatonException b) {
-                throw b;
-            }
-            throw new BatonException(ResultCode.INVALID_REQUEST, "cannot sign the challenge: " + e.getMessage(), e);
+        };
+    }
+
+    /** Signs challenges with one private key. Thread-safe. */
+    @FunctionalInterface
+    public interface Signer {
+        /** The base64 signature over {@link #message}{@code (gateway, hash, challenge)}. */
+        String sign(String gateway, SessionIdHash hash, String challenge);
+    }
+
+    /**
+     * A challenge the agent makes itself for {@code gateway} at {@code now}:
+     * {@code agent:<epoch millis>:<128 random bits, base64url>:<gateway>}.
+     */
+    public static String agentChallenge(String gateway, java.time.Instant now) {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        return AGENT_CHALLENGE_PREFIX + now.toEpochMilli() + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(nonce)
+                + ":" + gateway;
+    }
+
+    /** Whether {@code challenge} is agent-made (starts with {@value #AGENT_CHALLENGE_PREFIX}). */
+    public static boolean isAgentChallenge(String challenge) {
+        return challenge != null && challenge.startsWith(AGENT_CHALLENGE_PREFIX);
+    }
+
+    /** The parts of an agent-made challenge; empty if it is malformed. */
+    public static java.util.Optional<AgentChallenge> parseAgentChallenge(String challenge) {
+        if (!isAgentChallenge(challenge)) {
+            return java.util.Optional.empty();
         }
+        String[] parts = challenge.substring(AGENT_CHALLENGE_PREFIX.length()).split(":", 3);
+        if (parts.length != 3 || parts[1].length() != 22 || parts[2].isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(new AgentChallenge(java.time.Instant.ofEpochMilli(Long.parseLong(parts[0])), parts[2]));
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** An agent-made challenge: when it was made, by the agent's clock, and for which gateway. */
+    public record AgentChallenge(java.time.Instant madeAt, String gateway) {
     }
 
     /** Whether {@code signature} is the bound key's signature over the challenge; false on any malformed input. */

@@ -1,6 +1,7 @@
 package dev.baton.gateway;
 
 import dev.baton.core.BatonException;
+import dev.baton.core.ProofOfPossession;
 import dev.baton.core.ResultCode;
 
 import java.security.SecureRandom;
@@ -13,28 +14,47 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Challenges a gateway issued for proof of possession: 256 random bits each, valid for a short time and
- * accepted once. The number outstanding is bounded so that a flood of challenge requests cannot exhaust
- * memory; expired ones are dropped when the bound is reached. Thread-safe.
+ * Challenges for proof of possession, each accepted once. Two kinds:
+ * <ul>
+ * <li>issued by this gateway: 256 random bits, valid for a short time;
+ * <li>made by the agent ({@link ProofOfPossession#agentChallenge}): accepted if made for this gateway and
+ * its timestamp is within {@code skew} of this gateway's clock; its nonce is remembered until the timestamp
+ * leaves that window, so a replay is refused. This spares a migration the round trip for a challenge.
+ * </ul>
+ * Both kinds are refused with {@link ResultCode#STALE_CHALLENGE}, on which an agent asks for an issued one.
+ * The numbers outstanding and remembered are bounded so that a flood cannot exhaust memory; expired ones
+ * are dropped when a bound is reached, and past it new ones are refused. Thread-safe.
  */
 final class Challenges {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, Instant> issued = new ConcurrentHashMap<>();
+    /** Agent-made challenges accepted, until their timestamp is out of the window. */
+    private final Map<String, Instant> agentMade = new ConcurrentHashMap<>();
+    private final String gateway;
     private final InstantSource clock;
     private final Duration validity;
+    private final Duration skew;
     private final int maxOutstanding;
 
-    Challenges(InstantSource clock, Duration validity, int maxOutstanding) {
+    /**
+     * @param gateway        this gateway's name, which agent-made challenges must carry
+     * @param validity       how long an issued challenge stays valid
+     * @param skew           how far an agent-made challenge's timestamp may be from this gateway's clock
+     * @param maxOutstanding bound on issued challenges outstanding, and on agent-made ones remembered
+     */
+    Challenges(String gateway, InstantSource clock, Duration validity, Duration skew, int maxOutstanding) {
+        this.gateway = gateway;
         this.clock = clock;
         this.validity = validity;
+        this.skew = skew;
         this.maxOutstanding = maxOutstanding;
     }
 
     /** A new challenge. */
     String issue() {
         if (issued.size() >= maxOutstanding) {
-            dropExpired();
+            dropExpired(issued);
             if (issued.size() >= maxOutstanding) {
                 throw new BatonException(ResultCode.UNAVAILABLE, "too many outstanding challenges; try again shortly");
             }
@@ -52,6 +72,10 @@ final class Challenges {
      * @throws BatonException {@link ResultCode#STALE_CHALLENGE} if it was never issued, was used, or expired
      */
     void consume(String challenge) {
+        if (ProofOfPossession.isAgentChallenge(challenge)) {
+            consumeAgentMade(challenge);
+            return;
+        }
         Instant expiry = challenge == null ? null : issued.remove(challenge);
         if (expiry == null) {
             throw new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: unknown or already used challenge");
@@ -61,13 +85,42 @@ final class Challenges {
         }
     }
 
+    private void consumeAgentMade(String challenge) {
+        ProofOfPossession.AgentChallenge c = ProofOfPossession.parseAgentChallenge(challenge).orElseThrow(() ->
+                new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: malformed agent-made challenge"));
+        if (!c.gateway().equals(gateway)) {
+            throw new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: the agent-made challenge is for gateway '"
+                    + c.gateway() + "', this is " + gateway + "; ask this gateway for a challenge");
+        }
+        Instant now = clock.instant();
+        if (c.madeAt().isBefore(now.minus(skew)) || c.madeAt().isAfter(now.plus(skew))) {
+            throw new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: the agent-made challenge is dated "
+                    + c.madeAt() + ", more than " + skew.toSeconds() + " s from this gateway's clock (" + now
+                    + "); ask this gateway for a challenge");
+        }
+        if (agentMade.size() >= maxOutstanding) {
+            dropExpired(agentMade);
+            if (agentMade.size() >= maxOutstanding) {
+                throw new BatonException(ResultCode.STALE_CHALLENGE,
+                        "too many agent-made challenges to remember; ask this gateway for a challenge");
+            }
+        }
+        if (agentMade.putIfAbsent(challenge, c.madeAt().plus(skew)) != null) {
+            throw new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: agent-made challenge already used");
+        }
+    }
+
     int outstanding() {
         return issued.size();
     }
 
-    private void dropExpired() {
+    int remembered() {
+        return agentMade.size();
+    }
+
+    private void dropExpired(Map<String, Instant> challenges) {
         Instant now = clock.instant();
-        for (Iterator<Instant> it = issued.values().iterator(); it.hasNext(); ) {
+        for (Iterator<Instant> it = challenges.values().iterator(); it.hasNext(); ) {
             if (!now.isBefore(it.next())) {
                 it.remove();
             }

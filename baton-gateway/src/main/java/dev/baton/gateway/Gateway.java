@@ -79,7 +79,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.tier = new TieredSessionStore(store, settings, config.name(), clock, registry, this::expired);
         this.table = new SessionTable(tier, hostCheck::expiry);
         this.migration = new Migration(config, federation, table, clock);
-        this.challenges = new Challenges(clock, Duration.ofMinutes(1), 100_000);
+        this.challenges = new Challenges(config.name(), clock, Duration.ofMinutes(1), Duration.ofSeconds(30), 200_000);
         this.subscription = federation.subscribe(config.name(), (hash, newOwner) -> {
             migration.ownershipLost(hash, newOwner);
             hostCheck.forget(hash);

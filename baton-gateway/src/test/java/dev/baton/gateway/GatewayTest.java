@@ -196,6 +196,44 @@ class GatewayTest {
     }
 
     @Test
+    void anAgentMadeChallengeMigratesInOneRequestAndIsAcceptedOnceWithinTheSkewWindow() {
+        Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
+        Gateway b = gateway("b", GatewayKind.REMOTE_ACCESS, "corp", true);
+        TestAgent alice = new TestAgent();
+        String id = alice.signIn(a, "alice", "secret");
+        var sign = dev.baton.core.ProofOfPossession.signer(alice.keys.getPrivate());
+        SessionIdHash hash = SessionId.hashOf(id);
+
+        String own = dev.baton.core.ProofOfPossession.agentChallenge("b", now.get().minusSeconds(20)); // agent clock 20 s behind
+        assertThat(b.connect(new ConnectRequest(id, Map.of(), own, sign.sign("b", hash, own))).outcome()).isEqualTo("migrated");
+        assertThat(a.session(hash)).isEmpty();
+        assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of(), own, sign.sign("b", hash, own))))
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.STALE_CHALLENGE)).hasMessageContaining("already used");
+
+        String forA = dev.baton.core.ProofOfPossession.agentChallenge("a", now.get());
+        assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of(), forA, sign.sign("a", hash, forA))))
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.STALE_CHALLENGE)).hasMessageContaining("for gateway 'a'");
+        for (Duration off : List.of(Duration.ofSeconds(-31), Duration.ofSeconds(31))) {
+            String skewed = dev.baton.core.ProofOfPossession.agentChallenge("b", now.get().plus(off));
+            assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of(), skewed, sign.sign("b", hash, skewed))))
+                    .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.STALE_CHALLENGE)).hasMessageContaining("from this gateway's clock");
+        }
+        for (String malformed : List.of("agent:", "agent:12:short:b", "agent:notanumber:AAAAAAAAAAAAAAAAAAAAAA:b", "agent:1:AAAAAAAAAAAAAAAAAAAAAA:")) {
+            assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of(), malformed, sign.sign("b", hash, malformed))))
+                    .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.STALE_CHALLENGE)).hasMessageContaining("malformed");
+        }
+        // A fresh challenge with someone else's signature proves nothing.
+        String fresh = dev.baton.core.ProofOfPossession.agentChallenge("b", now.get());
+        var thief = dev.baton.core.ProofOfPossession.signer(dev.baton.core.ProofOfPossession.newKeyPair().getPrivate());
+        assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of(), fresh, thief.sign("b", hash, fresh))))
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
+        // Once its timestamp is out of the window, a used nonce is forgotten, and it would be refused as too old anyway.
+        now.set(now.get().plus(Duration.ofMinutes(2)));
+        assertThatThrownBy(() -> b.connect(new ConnectRequest(id, Map.of(), own, sign.sign("b", hash, own))))
+                .hasMessageContaining("from this gateway's clock");
+    }
+
+    @Test
     void aSignatureForOneGatewayCannotBeReplayedAtAnother() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
         Gateway b = gateway("b", GatewayKind.REMOTE_ACCESS, "corp", true);

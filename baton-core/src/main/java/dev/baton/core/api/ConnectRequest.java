@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param sessionId the session id as the agent holds it
  * @param posture   current posture facts for Host Checker
- * @param challenge a fresh challenge from {@link GatewayEndpoint#challenge()} of the gateway connected to
+ * @param challenge a fresh challenge from {@link GatewayEndpoint#challenge()} of the gateway connected to, or
+ *                  one the agent made for it ({@link dev.baton.core.ProofOfPossession#agentChallenge})
  * @param signature the agent's signature over it ({@link dev.baton.core.ProofOfPossession#sign})
  */
 public record ConnectRequest(String sessionId, Map<String, String> posture, String challenge, String signature) {

@@ -49,6 +49,37 @@ class JdbcStoreFeaturesTest {
     }
 
     @Test
+    void sessionDataIsAnInlineStringOnH2AndAVersionOneDatabaseIsUpgradedWithItsSessions() throws Exception {
+        // A database as the first release left it: session_data a CLOB, one session in it.
+        org.flywaydb.core.Flyway.configure().dataSource(h2().url(), "sa", "").locations(Dialect.H2.migrations())
+                .table("baton_schema_history").placeholders(Map.of("prefix", "baton_")).target("1").load().migrate();
+        StoredSession old = TestSessions.session("alice", "gw-a", clock.instant(), Duration.ofMinutes(30));
+        try (Connection c = DriverManager.getConnection(h2().url(), "sa", "");
+             var ps = c.prepareStatement("INSERT INTO baton_sessions VALUES (?, 'alice', 'users', 'corp', 'gw-a', 0, 0, ?, ?)")) {
+            ps.setString(1, old.session().hash().hex());
+            ps.setLong(2, old.expiryTime().toEpochMilli());
+            ps.setString(3, dev.baton.store.SessionCodec.plain().encode(old));
+            ps.executeUpdate();
+        }
+        // Large attributes (a directory's group list, say) still fit inline.
+        StoredSession big = new StoredSession(dev.baton.core.Session.start(TestSessions.newHash(), "bob", "users",
+                new dev.baton.core.AuthGroup("corp"), dev.baton.core.AuthServerKind.LDAP, java.util.Set.of("staff"),
+                Map.of("memberOf", java.util.Collections.nCopies(4000, "cn=a-rather-long-group-name,ou=groups,dc=example,dc=org")),
+                clock.instant(), "gw-a"), clock.instant().plus(Duration.ofMinutes(30)));
+        try (JdbcSessionStore store = JdbcSessionStore.open(h2())) {
+            assertThat(store.load(old.session().hash())).contains(old);
+            store.store(big);
+            assertThat(store.load(big.session().hash())).contains(big);
+        }
+        try (Connection c = DriverManager.getConnection(h2().url(), "sa", "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
+                     + " WHERE TABLE_NAME = 'BATON_SESSIONS' AND COLUMN_NAME = 'SESSION_DATA'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("CHARACTER VARYING");
+        }
+    }
+
+    @Test
     void encryptedAttributesAreNotInClearInTheDatabase() throws Exception {
         StoredSession s = TestSessions.session("alice", "gw-a", clock.instant(), Duration.ofMinutes(30));
         try (JdbcSessionStore store = JdbcSessionStore.open(h2().withEncryptionKey(KEY))) {
