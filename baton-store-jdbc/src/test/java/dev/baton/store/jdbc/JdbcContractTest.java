@@ -45,6 +45,39 @@ abstract class JdbcContractTest extends SessionStoreContractTest {
         return (JdbcSessionStore) s;
     }
 
+    /**
+     * Two gateways sharing the table, each taking in a session the other drops in the same moment (a
+     * migration each way), must not deadlock: their transactions lock rows in one order.
+     */
+    @org.junit.jupiter.api.Test
+    void twoNodesSwappingSessionsAtTheSameMomentNeverDeadlock() throws Exception {
+        SessionStore a = openStore();
+        try (SessionStore b = openSecondNode();
+             var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            java.time.Instant now = java.time.Instant.now();
+            for (int round = 0; round < 60; round++) {
+                var x = dev.baton.store.TestSessions.session("x" + round, "gw-a", now, java.time.Duration.ofMinutes(5));
+                var y = dev.baton.store.TestSessions.session("y" + round, "gw-b", now, java.time.Duration.ofMinutes(5));
+                a.writeAll(java.util.List.of(x, y), java.util.List.of());
+                var start = new java.util.concurrent.CyclicBarrier(2);
+                var toA = pool.submit(() -> {
+                    start.await();
+                    a.writeAll(java.util.List.of(x), java.util.List.of(y.session().hash()));
+                    return null;
+                });
+                var toB = pool.submit(() -> {
+                    start.await();
+                    b.writeAll(java.util.List.of(y), java.util.List.of(x.session().hash()));
+                    return null;
+                });
+                toA.get(30, java.util.concurrent.TimeUnit.SECONDS); // a deadlock surfaces as an ExecutionException
+                toB.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            a.close();
+        }
+    }
+
     @AfterEach
     void dropTables() throws SQLException {
         if (config != null) {
