@@ -319,4 +319,37 @@ class ReplicaTest {
         assertThat(compactThrough(r1, last)).isEqualTo(last);
         assertThat(sql("SELECT count(*) FROM NAME_log")).isZero();
     }
+
+    @Test
+    void runningReplicaWhoseRowsWereCompactedAwayReloadsAndItsSubscribersHearTheDifference() throws Exception {
+        IfmapServer r1 = replica("r1");
+        IfmapServer r2 = replica("r2");
+        FederationClient gwA = client(r1, "alice", "gw-a");
+        FederationClient gwB = client(r2, "bob", "gw-b");
+        ConcurrentLinkedQueue<SessionIdHash> lost = new ConcurrentLinkedQueue<>();
+        gwB.onOwnershipLost(lost::add);
+        SessionIdHash taken = FederationClientTest.randomHash();
+        gwB.publishSession(FederationClientTest.session(taken, "gw-b"), Set.of());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TestServers.graph(r1))
+                .isEqualTo(TestServers.graph(r2)));
+        SessionIdHash newer = FederationClientTest.randomHash();
+
+        long truncated = TestServers.whileReplicaPaused(r2, () -> {
+            FederatedSession seen = gwA.lookup(taken).orElseThrow();
+            assertThat(gwA.claim(seen, seen.asSession().migratedTo("gw-a", "Users", Set.of(), false,
+                    seen.startTime()), Set.of())).isTrue();
+            gwA.publishSession(FederationClientTest.session(newer, "gw-a"), Set.of());
+            // r2 stalls past the liveness window: it no longer holds the log back
+            execute("UPDATE NAME_replicas SET seen_at = now() - interval '1 hour'");
+            long t = compactThrough(r1, sql("SELECT max(seq) FROM NAME_log"));
+            assertThat(sql("SELECT count(*) FROM NAME_log")).isZero();
+            assertThat(TestServers.graph(r2)).isNotEqualTo(TestServers.graph(r1));
+            return t;
+        });
+
+        assertThat(truncated).isPositive();
+        await().atMost(Duration.ofSeconds(30)).until(() -> lost.contains(taken));
+        assertThat(TestServers.graph(r2)).isEqualTo(TestServers.graph(r1));
+        assertThat(gwB.lookup(newer).orElseThrow().owner()).isEqualTo("gw-a");
+    }
 }

@@ -271,6 +271,11 @@ public final class IfmapServer implements AutoCloseable {
         return replication.compact();
     }
 
+    /** Runs {@code action} while this replica applies no replicated change; for tests. */
+    <T> T whileReplicaPaused(java.util.concurrent.Callable<T> action) throws Exception {
+        return replication.whilePaused(action);
+    }
+
     /** A copy of the whole graph, oldest metadata first; for tests. */
     synchronized List<MetadataStore.Stored> graphSnapshot() {
         return service.snapshot();

@@ -537,6 +537,16 @@ final class PostgresReplication implements AutoCloseable {
         return new Compaction(true, stored, written, horizon, deleted);
     }
 
+    /**
+     * Runs {@code action} while this replica applies no replicated change, as a replica stalled by a long
+     * pause would; for tests.
+     */
+    <T> T whilePaused(java.util.concurrent.Callable<T> action) throws Exception {
+        synchronized (readLock) {
+            return action.call();
+        }
+    }
+
     private void awaitApplied(long seq) {
         if (applied >= seq) {
             return;

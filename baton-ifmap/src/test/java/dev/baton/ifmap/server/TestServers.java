@@ -33,6 +33,12 @@ public final class TestServers {
         return c.ran() ? c.truncatedThrough() : -1;
     }
 
+    /** Runs {@code action} while {@code replica} applies no replicated change (a stalled replica). */
+    public static <T> T whileReplicaPaused(IfmapServer replica, java.util.concurrent.Callable<T> action)
+            throws Exception {
+        return replica.whileReplicaPaused(action);
+    }
+
     /**
      * The whole graph of {@code server}, one line per metadata element (id, item, publisher, lifetime,
      * cardinality, XML), oldest first: equal lists mean equal graphs.
