@@ -34,6 +34,9 @@ final class FederationCommand implements Callable<Integer> {
     @Option(names = "--replicas", description = "With --jdbc-url (PostgreSQL): be a replica of every server started with this name.")
     String replicas;
 
+    @Option(names = "--compaction-interval", description = "With --replicas: seconds between attempts to compact the shared log (default 300).")
+    String compactionInterval;
+
     @Override
     public Integer call() {
         List<String> args = new ArrayList<>(List.of("--listen", listen, "--basic-auth-users", users));
@@ -42,6 +45,7 @@ final class FederationCommand implements Callable<Integer> {
         add(args, "--jdbc-user", jdbcUser);
         add(args, "--jdbc-password", jdbcPassword);
         add(args, "--replicas", replicas);
+        add(args, "--compaction-interval", compactionInterval);
         return new FederationServerMain(System.out, System.err).run(args.toArray(String[]::new), new CountDownLatch(1));
     }
 

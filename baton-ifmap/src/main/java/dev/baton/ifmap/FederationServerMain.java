@@ -13,10 +13,11 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code federation --listen HOST:PORT --basic-auth-users FILE [--data-dir DIR]
  * [--keystore FILE.p12 --keystore-password P] [--jdbc-url URL [--jdbc-user U] [--jdbc-password P]]
- * [--replicas NAME]}: runs a federation server until
+ * [--replicas NAME [--compaction-interval SECONDS]]}: runs a federation server until
  * the process is stopped. {@code --jdbc-url} alone keeps forever metadata in that database instead of the
  * embedded H2; with {@code --replicas NAME} (a PostgreSQL URL) the server is a replica of every server started
- * with the same database and name. A small class in the manner of a command-line tool: streams come in, an exit status goes out,
+ * with the same database and name; {@code --compaction-interval} is how often a replica tries to compact
+ * the shared log (default 300). A small class in the manner of a command-line tool: streams come in, an exit status goes out,
  * so it is testable without a process. Exit 0 on a clean stop; otherwise the {@link ResultCode}'s status
  * with a one-line reason on the error stream.
  */
@@ -74,6 +75,7 @@ public final class FederationServerMain {
         String jdbcUser = "postgres";
         String jdbcPassword = "";
         String replicas = null;
+        String compaction = null;
         String keystore = null;
         String keystorePassword = null;
         for (int i = 0; i < args.length; i++) {
@@ -86,11 +88,12 @@ public final class FederationServerMain {
                 case "--jdbc-user" -> jdbcUser = require(value, "--jdbc-user");
                 case "--jdbc-password" -> jdbcPassword = require(value, "--jdbc-password");
                 case "--replicas" -> replicas = require(value, "--replicas");
+                case "--compaction-interval" -> compaction = require(value, "--compaction-interval");
                 case "--keystore" -> keystore = require(value, "--keystore");
                 case "--keystore-password" -> keystorePassword = require(value, "--keystore-password");
                 default -> throw new BatonException(ResultCode.CONFIGURATION, "unknown option " + args[i]
                         + "; expected --listen, --basic-auth-users, --data-dir, --jdbc-url, --jdbc-user, --jdbc-password,"
-                        + " --replicas, --keystore, --keystore-password");
+                        + " --replicas, --compaction-interval, --keystore, --keystore-password");
             }
             i++;
         }
@@ -108,7 +111,12 @@ public final class FederationServerMain {
             if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
                 throw new BatonException(ResultCode.CONFIGURATION, "--replicas needs --jdbc-url jdbc:postgresql://...");
             }
-            b.replicas(new IfmapServerConfig.Replicas(jdbcUrl, jdbcUser, jdbcPassword, replicas));
+            b.replicas(new IfmapServerConfig.Replicas(jdbcUrl, jdbcUser, jdbcPassword, replicas,
+                    compaction == null ? IfmapServerConfig.Replicas.DEFAULT_COMPACTION_INTERVAL
+                            : java.time.Duration.ofSeconds(seconds(compaction, "--compaction-interval")),
+                    IfmapServerConfig.Replicas.DEFAULT_LIVENESS_WINDOW));
+        } else if (compaction != null) {
+            throw new BatonException(ResultCode.CONFIGURATION, "--compaction-interval needs --replicas");
         } else if (jdbcUrl != null) {
             String url = jdbcUrl;
             String user = jdbcUser;
@@ -127,6 +135,19 @@ public final class FederationServerMain {
             throw new BatonException(ResultCode.CONFIGURATION, "--keystore " + file + " cannot be read as PKCS#12: "
                     + e.getMessage(), e);
         }
+    }
+
+    private static long seconds(String value, String option) {
+        try {
+            long n = Long.parseLong(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BatonException(ResultCode.CONFIGURATION, option + " must be a positive number of seconds, got '"
+                + value + "'");
     }
 
     private static String require(String value, String option) {

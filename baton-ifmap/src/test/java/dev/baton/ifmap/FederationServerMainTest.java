@@ -53,6 +53,27 @@ class FederationServerMainTest {
     }
 
     @Test
+    void compactionIntervalReachesTheReplicaConfigurationAndBadValuesNameTheOption() throws Exception {
+        Path users = Files.writeString(dir.resolve("users"), "gw-a:secret\n");
+        String[] replica = {"--basic-auth-users", users.toString(), "--jdbc-url", "jdbc:postgresql://127.0.0.1/x",
+            "--replicas", "fed"};
+        assertThat(FederationServerMain.configure(replica).config().replication().compactionInterval())
+                .isEqualTo(Duration.ofMinutes(5));
+        String[] every60 = java.util.stream.Stream.concat(java.util.Arrays.stream(replica),
+                java.util.stream.Stream.of("--compaction-interval", "60")).toArray(String[]::new);
+        assertThat(FederationServerMain.configure(every60).config().replication().compactionInterval())
+                .isEqualTo(Duration.ofSeconds(60));
+
+        String[] bad = every60.clone();
+        bad[bad.length - 1] = "soon";
+        assertThat(main.run(bad, new CountDownLatch(0))).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
+        assertThat(err.toString()).contains("--compaction-interval must be a positive number of seconds");
+        assertThat(main.run(new String[] {"--basic-auth-users", users.toString(), "--compaction-interval", "60"},
+                new CountDownLatch(0))).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
+        assertThat(err.toString()).contains("--compaction-interval needs --replicas");
+    }
+
+    @Test
     void serverStartsAnswersNewSessionAndStopsWithStatusZero() throws Exception {
         Path users = Files.writeString(dir.resolve("users"), "# gateways\ngw-a:secret-a\n");
         CountDownLatch stop = new CountDownLatch(1);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,8 @@ public final class IfmapServer implements AutoCloseable {
         store = config.storeFactory().get();
         if (config.replication() != null) {
             var r = config.replication();
-            replication = new PostgresReplication(r.jdbcUrl(), r.user(), r.password(), r.name());
+            replication = new PostgresReplication(r.jdbcUrl(), r.user(), r.password(), r.name(),
+                    r.compactionInterval(), r.livenessWindow());
         }
         service = new MapService(config.clock(), config.sessionTimeout(), config.pollWait(),
                 config.maxPollResultSize(), config.rights(), store, replication);
@@ -259,6 +261,24 @@ public final class IfmapServer implements AutoCloseable {
     /** Number of live IF-MAP client sessions. */
     public int sessionCount() {
         return service.sessionCount();
+    }
+
+    /** Compacts the replicas' shared log now (see {@link PostgresReplication#compact}); for tests. */
+    synchronized PostgresReplication.Compaction compactReplicaLog() {
+        if (replication == null) {
+            throw new IllegalStateException("not a replica");
+        }
+        return replication.compact();
+    }
+
+    /** Runs {@code action} while this replica applies no replicated change; for tests. */
+    <T> T whileReplicaPaused(java.util.concurrent.Callable<T> action) throws Exception {
+        return replication.whilePaused(action);
+    }
+
+    /** A copy of the whole graph, oldest metadata first; for tests. */
+    synchronized List<MetadataStore.Stored> graphSnapshot() {
+        return service.snapshot();
     }
 
     /** Stops listening, ends every client session and closes the metadata store. Idempotent. */

@@ -53,9 +53,32 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
      * @param jdbcUrl  {@code jdbc:postgresql://host:port/db}
      * @param user     database user
      * @param password database password
-     * @param name     names the tables and the LISTEN/NOTIFY channel (default {@code ifmap})
+     * @param name               names the tables and the LISTEN/NOTIFY channel (default {@code ifmap})
+     * @param compactionInterval how often a replica tries to compact the shared log: snapshot the graph,
+     *                           then delete the log rows every live replica has applied (default 5 min)
+     * @param livenessWindow     a replica that has not reported its log position for this long is taken
+     *                           for dead and no longer holds the log back (default 2 min)
      */
-    public record Replicas(String jdbcUrl, String user, String password, String name) { }
+    public record Replicas(String jdbcUrl, String user, String password, String name, Duration compactionInterval,
+                           Duration livenessWindow) {
+        /** Default compaction interval. */
+        public static final Duration DEFAULT_COMPACTION_INTERVAL = Duration.ofMinutes(5);
+        /** Default liveness window. */
+        public static final Duration DEFAULT_LIVENESS_WINDOW = Duration.ofMinutes(2);
+
+        /** Validates the durations. */
+        public Replicas {
+            requireThat(compactionInterval != null && compactionInterval.toMillis() > 0,
+                    "replica log compaction interval must be positive");
+            requireThat(livenessWindow != null && livenessWindow.toSeconds() >= 5,
+                    "replica liveness window must be at least 5 s (replicas report every second)");
+        }
+
+        /** Replicas with the default compaction interval and liveness window. */
+        public Replicas(String jdbcUrl, String user, String password, String name) {
+            this(jdbcUrl, user, password, name, DEFAULT_COMPACTION_INTERVAL, DEFAULT_LIVENESS_WINDOW);
+        }
+    }
 
 
     /** Validates; messages name the option. */

@@ -81,6 +81,20 @@ final class MapGraph {
         }
     }
 
+    /** Every item that carries metadata, with its metadata oldest first (copies). */
+    Map<Item, List<Metadata>> copy() {
+        Map<Item, List<Metadata>> out = new HashMap<>();
+        metadata.forEach((item, list) -> out.put(item, List.copyOf(list)));
+        return out;
+    }
+
+    /** Forgets everything. */
+    void clear() {
+        metadata.clear();
+        linksByIdentifier.clear();
+        itemsByPublisher.clear();
+    }
+
     /** Number of items (identifiers and links) that carry metadata. */
     int size() {
         return metadata.size();

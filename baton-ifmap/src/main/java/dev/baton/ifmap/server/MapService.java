@@ -199,6 +199,43 @@ final class MapService implements AutoCloseable {
         }
     }
 
+    /**
+     * Every metadata element in the graph, of either lifetime, oldest (lowest id) first: a consistent copy
+     * taken under the lock. The replication log calls it while no replicated change can be applied.
+     */
+    List<MetadataStore.Stored> snapshot() {
+        List<MetadataStore.Stored> out = new ArrayList<>();
+        lock.lock();
+        try {
+            graph.copy().forEach((item, list) -> list.forEach(m -> out.add(new MetadataStore.Stored(item, m))));
+        } finally {
+            lock.unlock();
+        }
+        out.sort(java.util.Comparator.comparingLong(s -> s.metadata().id()));
+        return out;
+    }
+
+    /**
+     * Replaces the whole graph by {@code items} (oldest first, as {@link #snapshot} returns them) as one
+     * atomic change, and re-runs every subscription that reached an item present before or after, so
+     * subscribers get the differences as update and delete results. Used by a replica that reloads the
+     * replication snapshot.
+     */
+    void replaceGraph(List<MetadataStore.Stored> items) {
+        lock.lock();
+        try {
+            Set<Item> touched = new LinkedHashSet<>(graph.copy().keySet());
+            graph.clear();
+            for (MetadataStore.Stored s : items) {
+                graph.add(s.item(), s.metadata());
+                touched.add(s.item());
+            }
+            subscriptions.changed(touched);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Applies {@code ops} in order and re-runs the subscriptions that see a change. Holds the lock. */
     private void apply(List<GraphOp> ops, List<MetadataStore.Change> changes) {
         Set<Item> touched = new LinkedHashSet<>();

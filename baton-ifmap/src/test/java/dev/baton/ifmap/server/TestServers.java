@@ -24,6 +24,45 @@ public final class TestServers {
                 .rights("reader", PublisherRights.READ_ONLY).rights("admin", PublisherRights.ADMIN);
     }
 
+    /**
+     * Compacts the replicas' shared log through {@code replica} now; returns the log position through which
+     * rows were deleted, or -1 when another replica held the compaction lock.
+     */
+    public static long compactReplicaLog(IfmapServer replica) {
+        PostgresReplication.Compaction c = replica.compactReplicaLog();
+        return c.ran() ? c.truncatedThrough() : -1;
+    }
+
+    /** Runs {@code action} while {@code replica} applies no replicated change (a stalled replica). */
+    public static <T> T whileReplicaPaused(IfmapServer replica, java.util.concurrent.Callable<T> action)
+            throws Exception {
+        return replica.whileReplicaPaused(action);
+    }
+
+    /**
+     * The whole graph of {@code server}, one line per metadata element (id, item, publisher, lifetime,
+     * cardinality, XML), oldest first: equal lists mean equal graphs.
+     */
+    public static java.util.List<String> graph(IfmapServer server) {
+        return server.graphSnapshot().stream().map(s -> s.metadata().id() + " " + s.item().first().toXml()
+                + (s.item().isLink() ? " -- " + s.item().second().toXml() : "") + " by " + s.metadata().publisherId()
+                + " " + s.metadata().lifetime() + " " + s.metadata().cardinality() + " " + s.metadata().xml())
+                .toList();
+    }
+
+    /**
+     * Publishes session-lifetime metadata (a {@code meta:role} named {@code role} on access-request {@code ar})
+     * through a new raw SOAP session of {@code user}, which stays open; returns the response.
+     */
+    public static String publishSessionMetadata(IfmapServer server, String user, String ar, String role)
+            throws Exception {
+        RawSoap soap = new RawSoap(server, user);
+        String sid = soap.newSession();
+        return soap.request("<ifmap:publish session-id=\"" + sid + "\"><update lifetime=\"session\">"
+                + "<access-request name=\"" + ar + "\"/><metadata><meta:role ifmap-cardinality=\"multiValue\">"
+                + "<name>" + role + "</name></meta:role></metadata></update></ifmap:publish>");
+    }
+
     /** Trust managers that trust only {@code cert}. */
     public static TrustManager[] trusting(X509Certificate cert) {
         try {
