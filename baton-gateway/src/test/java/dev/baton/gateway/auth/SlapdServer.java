@@ -34,11 +34,12 @@ import java.util.stream.Stream;
  * for LDAP (with StartTLS) and LDAPS on free 127.0.0.1 ports with a certificate for 127.0.0.1 from a
  * throwaway CA ({@link #caFile()}), stopped by its PID afterwards. Register it as a static
  * {@code @RegisterExtension} field. If slapd is missing the tests fail, unless {@code -Dbaton.allowSkip=true}.
+ * Public, and in baton-gateway's test-jar, for baton-it's stories with real processes.
  */
-final class SlapdServer implements BeforeAllCallback, AfterAllCallback {
-    static final String BASE_DN = "dc=baton,dc=test";
-    static final String ROOT_DN = "cn=admin," + BASE_DN;
-    static final String ROOT_PASSWORD = "root-secret";
+public final class SlapdServer implements BeforeAllCallback, AfterAllCallback {
+    public static final String BASE_DN = "dc=baton,dc=test";
+    public static final String ROOT_DN = "cn=admin," + BASE_DN;
+    public static final String ROOT_PASSWORD = "root-secret";
 
     private static final List<Path> SEARCH = List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"), Path.of("/usr/local/libexec"));
     private static final String AD_SCHEMA = """
@@ -57,27 +58,27 @@ final class SlapdServer implements BeforeAllCallback, AfterAllCallback {
     private Process process;
 
     /** The port slapd listens on (127.0.0.1). */
-    int port() {
+    public int port() {
         return port;
     }
 
     /** {@code 127.0.0.1:port}, as {@code ldap.servers} takes it. */
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port;
     }
 
     /** {@code 127.0.0.1:port} of the LDAPS listener. */
-    String ldapsAddress() {
+    public String ldapsAddress() {
         return "127.0.0.1:" + ldapsPort;
     }
 
     /** The PEM file of the CA that issued slapd's certificate. */
-    Path caFile() {
+    public Path caFile() {
         return dir.resolve("ca.pem");
     }
 
     /** Adds entries written as LDIF, bound as the root DN. */
-    void add(String ldif) {
+    public void add(String ldif) {
         try (LDAPConnection c = new LDAPConnection("127.0.0.1", port, ROOT_DN, ROOT_PASSWORD);
              LDIFReader reader = new LDIFReader(new java.io.BufferedReader(new StringReader(ldif)))) {
             for (com.unboundid.ldap.sdk.Entry e = reader.readEntry(); e != null; e = reader.readEntry()) {

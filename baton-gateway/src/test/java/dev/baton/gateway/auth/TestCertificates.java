@@ -27,15 +27,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Throwaway CAs and certificates (EC P-256), made with BouncyCastle, for certificate-realm tests. Names are
  * written in encoding order, most significant first ({@code O=Baton,CN=alice}); the JDK prints them the
- * other way round (RFC 2253: {@code CN=alice,O=Baton}).
+ * other way round (RFC 2253: {@code CN=alice,O=Baton}). Public, and in baton-gateway's test-jar, for baton-it.
  */
-final class TestCertificates {
+public final class TestCertificates {
     private static final AtomicLong SERIAL = new AtomicLong(1000);
 
     /** A key pair and its certificate. */
-    record Issued(KeyPair keys, X509Certificate certificate) {
+    public record Issued(KeyPair keys, X509Certificate certificate) {
         /** The certificate in PEM. */
-        String pem() throws GeneralSecurityException {
+        public String pem() throws GeneralSecurityException {
             return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded())
                     + "\n-----END CERTIFICATE-----\n";
         }
@@ -44,7 +44,7 @@ final class TestCertificates {
     private TestCertificates() {
     }
 
-    static Issued ca(String name, Instant from, Duration life) throws Exception {
+    public static Issued ca(String name, Instant from, Duration life) throws Exception {
         KeyPair keys = keys();
         X509v3CertificateBuilder b = builder(new X500Name(name), new X500Name(name), keys, from, life);
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
@@ -58,7 +58,7 @@ final class TestCertificates {
      * @param usage extended key usage, or {@code null} for none
      * @param san   extra subject alternative names, may be empty
      */
-    static Issued leaf(Issued ca, String subject, Instant from, Duration life, KeyPurposeId usage, GeneralName... san) throws Exception {
+    public static Issued leaf(Issued ca, String subject, Instant from, Duration life, KeyPurposeId usage, GeneralName... san) throws Exception {
         return leaf(keys(), ca, subject, from, life, usage, san);
     }
 
@@ -66,7 +66,7 @@ final class TestCertificates {
      * A leaf certificate with an RSA 2048 key, for servers such as slapd whose TLS library (GnuTLS) does
      * not read the JDK's PKCS#8 encoding of EC keys.
      */
-    static Issued rsaLeaf(Issued ca, String subject, Instant from, Duration life, KeyPurposeId usage, GeneralName... san) throws Exception {
+    public static Issued rsaLeaf(Issued ca, String subject, Instant from, Duration life, KeyPurposeId usage, GeneralName... san) throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         return leaf(g.generateKeyPair(), ca, subject, from, life, usage, san);
