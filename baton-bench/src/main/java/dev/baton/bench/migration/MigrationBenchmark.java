@@ -71,9 +71,17 @@ public final class MigrationBenchmark implements Benchmark {
         results.note("migration: " + agents + " agents, warm-up " + warmUp.toSeconds() + " s (first configuration), phases of "
                 + phase.toSeconds() + " s, HTTPS on loopback, 2 gateways + federation server in one JVM");
         measure("embedded", null, agents, warmUp, phase, results);
+        if (Boolean.getBoolean("baton.bench.platformThreads")) {
+            // A/B of the gateways' request threads in one process (docs/benchmarks.md)
+            measure("platform_threads", null, agents, Duration.ofSeconds(mode == RunMode.QUICK ? 3 : 20), phase, results);
+        }
         Duration again = Duration.ofSeconds(mode == RunMode.QUICK ? 3 : 10);
         if (Boolean.getBoolean("baton.bench.memory")) {
             measure("memory", "memory", agents, again, phase, results);
+        }
+        if (!Boolean.parseBoolean(System.getProperty("baton.bench.postgresql", "true"))) {
+            results.note("postgresql configuration skipped (-Dbaton.bench.postgresql=false)");
+            return true;
         }
         String pg = System.getenv().getOrDefault("BATON_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         try {
@@ -101,8 +109,9 @@ public final class MigrationBenchmark implements Benchmark {
         List<AutoCloseable> open = new ArrayList<>();
         List<FederationClient> clients = new ArrayList<>();
         try {
-            URI a = gateway("gw-a", federation, users, store(pgUrl, dir, "gw-a", prefix), dir, open, clients);
-            URI b = gateway("gw-b", federation, users, store(pgUrl, dir, "gw-b", prefix), dir, open, clients);
+            boolean virtualThreads = !label.equals("platform_threads");
+            URI a = gateway("gw-a", federation, users, store(pgUrl, dir, "gw-a", prefix), dir, open, clients, virtualThreads);
+            URI b = gateway("gw-b", federation, users, store(pgUrl, dir, "gw-b", prefix), dir, open, clients, virtualThreads);
             List<Agent> agents = new ArrayList<>();
             HttpGatewayEndpoint atA = endpoint(a);
             HttpGatewayEndpoint atB = endpoint(b);
@@ -111,7 +120,7 @@ public final class MigrationBenchmark implements Benchmark {
                 agent.signIn(atA, "users", "user" + (i % 50), PASSWORD);
                 agents.add(agent);
             }
-            run(agents, atA, atB, warmUp, 0);
+            warmUp(agents, atA, atB, warmUp, results, label);
             long subscribesBefore = subscribeRequests(clients);
             long cpuBefore = processCpuNanos();
             Phase saturated = run(agents, atA, atB, phase, 0);
@@ -143,6 +152,37 @@ public final class MigrationBenchmark implements Benchmark {
     }
 
     private record Phase(long count, long errors, LatencySamples samples) {
+    }
+
+    /**
+     * Runs the agents for {@code length} of load in bursts of five seconds, each followed by a pause until the
+     * JIT has caught up (its compile time stops growing, five seconds at most). Under saturation the one C2
+     * compiler thread is one runnable thread among dozens and gets a matching share of the two cores, so hot
+     * methods wait minutes in its queue while their slow profiled (C1) code runs: measured 18 % of samples in
+     * C1 code and twice the CPU per migration after a 90 s saturated warm-up. The pauses give it the cores.
+     */
+    private static void warmUp(List<Agent> agents, HttpGatewayEndpoint a, HttpGatewayEndpoint b, Duration length,
+                               Results results, String label) throws Exception {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long compileBefore = jit.getTotalCompilationTime();
+        long begin = System.nanoTime();
+        for (long loaded = 0; loaded < length.toNanos(); ) {
+            Duration burst = Duration.ofNanos(Math.min(Duration.ofSeconds(5).toNanos(), length.toNanos() - loaded));
+            run(agents, a, b, burst, 0);
+            loaded += burst.toNanos();
+            long pauseEnd = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long last = jit.getTotalCompilationTime();
+            while (System.nanoTime() < pauseEnd) {
+                Thread.sleep(250);
+                long now = jit.getTotalCompilationTime();
+                if (now - last < 10) {
+                    break; // less than 10 ms of compilation in the last 250 ms: the queue is drained
+                }
+                last = now;
+            }
+        }
+        results.note(label + " warm-up: " + length.toSeconds() + " s of load in " + (System.nanoTime() - begin) / 1_000_000_000
+                + " s, JIT compile time " + (jit.getTotalCompilationTime() - compileBefore) / 1000 + " s");
     }
 
     /** CPU time of this whole process (agents, gateways and federation server alike), in nanoseconds. */
@@ -223,7 +263,7 @@ public final class MigrationBenchmark implements Benchmark {
     }
 
     private static URI gateway(String name, IfmapServer federation, Map<String, String> users, SessionStore store, Path dir,
-                               List<AutoCloseable> open, List<FederationClient> clients) {
+                               List<AutoCloseable> open, List<FederationClient> clients, boolean virtualThreads) {
         open.add(store);
         LocalAccounts accounts = new LocalAccounts(1024, 1);
         for (int i = 0; i < 50; i++) {
@@ -241,7 +281,7 @@ public final class MigrationBenchmark implements Benchmark {
         open.add(gateway);
         char[] pw = "bench".toCharArray();
         GatewayServer server = new GatewayServer(gateway, new InetSocketAddress("127.0.0.1", 0),
-                SelfSignedCertificate.loadOrCreate(dir.resolve(name + ".p12"), pw, "127.0.0.1"), pw);
+                SelfSignedCertificate.loadOrCreate(dir.resolve(name + ".p12"), pw, "127.0.0.1"), pw, virtualThreads);
         open.add(server);
         return URI.create("https://127.0.0.1:" + server.port());
     }

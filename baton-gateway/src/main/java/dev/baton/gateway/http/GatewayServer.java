@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,8 @@ import java.util.Map;
 public final class GatewayServer implements AutoCloseable {
     /** Largest accepted request body, in bytes. */
     public static final long MAX_BODY_BYTES = 64 * 1024;
+    /** Platform request threads at most; a request waits for the federation server and the store on its thread. */
+    public static final int MAX_THREADS = 256;
 
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     private static final String SESSION_SCHEME = "Session ";
@@ -66,9 +69,25 @@ public final class GatewayServer implements AutoCloseable {
      * @param password  the keystore password
      */
     public GatewayServer(Gateway gateway, InetSocketAddress listen, KeyStore keyStore, char[] password) {
+        this(gateway, listen, keyStore, password, true);
+    }
+
+    /**
+     * @param virtualThreads serve each request on a virtual thread (the default), or on a bounded pool of
+     *                       {@value #MAX_THREADS} platform threads. The migration benchmark compares both
+     *                       ({@code -Dbaton.bench.platformThreads=true}, docs/benchmarks.md): platform threads
+     *                       spare the virtual-thread scheduler's hand-offs, but dozens of runnable threads
+     *                       starve the JIT's compiler thread, and they measured slower.
+     */
+    public GatewayServer(Gateway gateway, InetSocketAddress listen, KeyStore keyStore, char[] password, boolean virtualThreads) {
         this.gateway = gateway;
         this.app = Javalin.create(config -> {
-            config.concurrency.useVirtualThreads = true;
+            config.concurrency.useVirtualThreads = virtualThreads;
+            if (!virtualThreads) {
+                QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8, 60_000);
+                threads.setName("gateway-" + gateway.name());
+                config.jetty.threadPool = threads;
+            }
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.startup.showJavalinBanner = false;
             if (keyStore != null) {
