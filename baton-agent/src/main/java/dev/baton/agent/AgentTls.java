@@ -39,9 +39,14 @@ public final class AgentTls {
      * against an impostor gateway (proof of possession still keeps a session from being taken with its id alone).
      */
     public static SSLContext trustAll() {
+        return trustAll(null);
+    }
+
+    /** {@link #trustAll()}, presenting the client certificate of {@code keyManagers} ({@code null}: none). */
+    public static SSLContext trustAll(javax.net.ssl.KeyManager[] keyManagers) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+            ctx.init(keyManagers, new TrustManager[] {new X509TrustManager() {
                 @Override
                 public void checkClientTrusted(X509Certificate[] chain, String authType) {
                 }
