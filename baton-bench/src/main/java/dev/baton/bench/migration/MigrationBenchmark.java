@@ -59,21 +59,29 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MigrationBenchmark implements Benchmark {
     private static final String PASSWORD = "bench-password";
+    /** {@code --quick}: the warm-up is not extended past its length, to stay within a minute or so. */
+    private boolean quick;
+    /** The gateways' request threads in every configuration but the A/B's second: {@code -Dbaton.bench.gatewayThreads=platform}. */
+    private boolean platformThreads;
 
     @Override
     public boolean run(RunMode mode, Results results) throws Exception {
+        quick = mode == RunMode.QUICK;
+        platformThreads = System.getProperty("baton.bench.gatewayThreads", "virtual").equals("platform");
         int agents = Integer.getInteger("baton.bench.agents", mode == RunMode.QUICK ? 16 : 32);
         Duration phase = mode == RunMode.QUICK ? Duration.ofSeconds(6) : Duration.ofSeconds(20);
         // The JIT needs well over ten thousand migrations before the HTTP, TLS and XML paths are compiled:
         // measured CPU per migration falls from 35 ms to under 6 ms over the first 20,000 (docs/benchmarks.md).
         // --quick is too short for that and says so in its figures (cpu_ms_per_migration).
         Duration warmUp = mode == RunMode.QUICK ? Duration.ofSeconds(8) : Duration.ofSeconds(90);
-        results.note("migration: " + agents + " agents, warm-up " + warmUp.toSeconds() + " s (first configuration), phases of "
+        results.note("migration: gateways on " + (platformThreads ? "platform" : "virtual") + " threads, " + agents
+                + " agents, warm-up " + warmUp.toSeconds() + " s (first configuration), phases of "
                 + phase.toSeconds() + " s, HTTPS on loopback, 2 gateways + federation server in one JVM");
         measure("embedded", null, agents, warmUp, phase, results);
-        if (Boolean.getBoolean("baton.bench.platformThreads")) {
-            // A/B of the gateways' request threads in one process (docs/benchmarks.md)
-            measure("platform_threads", null, agents, Duration.ofSeconds(mode == RunMode.QUICK ? 3 : 20), phase, results);
+        if (Boolean.getBoolean("baton.bench.threadsAB")) {
+            // A/B of the gateways' request threads in one process: the other model, second (docs/benchmarks.md)
+            measure(platformThreads ? "virtual_threads" : "platform_threads", null, agents,
+                    Duration.ofSeconds(mode == RunMode.QUICK ? 3 : 20), phase, results);
         }
         Duration again = Duration.ofSeconds(mode == RunMode.QUICK ? 3 : 10);
         if (Boolean.getBoolean("baton.bench.memory")) {
@@ -109,7 +117,7 @@ public final class MigrationBenchmark implements Benchmark {
         List<AutoCloseable> open = new ArrayList<>();
         List<FederationClient> clients = new ArrayList<>();
         try {
-            boolean virtualThreads = !label.equals("platform_threads");
+            boolean virtualThreads = label.equals("virtual_threads") || (!label.equals("platform_threads") && !platformThreads);
             URI a = gateway("gw-a", federation, users, store(pgUrl, dir, "gw-a", prefix), dir, open, clients, virtualThreads);
             URI b = gateway("gw-b", federation, users, store(pgUrl, dir, "gw-b", prefix), dir, open, clients, virtualThreads);
             List<Agent> agents = new ArrayList<>();
@@ -120,7 +128,7 @@ public final class MigrationBenchmark implements Benchmark {
                 agent.signIn(atA, "users", "user" + (i % 50), PASSWORD);
                 agents.add(agent);
             }
-            warmUp(agents, atA, atB, warmUp, results, label);
+            warmUp(agents, atA, atB, warmUp, quick ? warmUp : warmUp.multipliedBy(3), results, label);
             long subscribesBefore = subscribeRequests(clients);
             long cpuBefore = processCpuNanos();
             Phase saturated = run(agents, atA, atB, phase, 0);
@@ -157,20 +165,20 @@ public final class MigrationBenchmark implements Benchmark {
     /**
      * Runs the agents for at least {@code length} of load in bursts of five seconds, each followed by a pause
      * until the JIT has caught up (its compile time stops growing, five seconds at most), and goes on until a
-     * burst compiles for less than 5 % of its length (three times {@code length} at most). Under saturation the one C2
+     * burst compiles for less than 5 % of its length ({@code longest} of load at most). Under saturation the one C2
      * compiler thread is one runnable thread among dozens and gets a matching share of the two cores, so hot
      * methods wait minutes in its queue while their slow profiled (C1) code runs: measured 18 % of samples in
      * C1 code and twice the CPU per migration after a 90 s saturated warm-up. The pauses give it the cores.
      */
     private static void warmUp(List<Agent> agents, HttpGatewayEndpoint a, HttpGatewayEndpoint b, Duration length,
-                               Results results, String label) throws Exception {
+                               Duration longest, Results results, String label) throws Exception {
         var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         long compileBefore = jit.getTotalCompilationTime();
         long begin = System.nanoTime();
         long burstNanos = Math.min(Duration.ofSeconds(5).toNanos(), length.toNanos());
         long compiledInBurst = Long.MAX_VALUE;
-        // At least `length` of load; then on until a burst's compilation is under 5 % of it, three times `length` at most.
-        for (long loaded = 0; loaded < length.toNanos() || (compiledInBurst * 20_000_000 > burstNanos && loaded < 3 * length.toNanos()); ) {
+        // At least `length` of load; then on until a burst's compilation is under 5 % of it, `longest` at most.
+        for (long loaded = 0; loaded < length.toNanos() || (compiledInBurst * 20_000_000 > burstNanos && loaded < longest.toNanos()); ) {
             long compileAtStart = jit.getTotalCompilationTime();
             run(agents, a, b, Duration.ofNanos(burstNanos), 0);
             compiledInBurst = jit.getTotalCompilationTime() - compileAtStart;

@@ -75,9 +75,10 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * @param virtualThreads serve each request on a virtual thread (the default), or on a bounded pool of
      *                       {@value #MAX_THREADS} platform threads. The migration benchmark compares both
-     *                       ({@code -Dbaton.bench.platformThreads=true}, docs/benchmarks.md): platform threads
-     *                       spare the virtual-thread scheduler's hand-offs, but dozens of runnable threads
-     *                       starve the JIT's compiler thread, and they measured slower.
+     *                       ({@code -Dbaton.bench.threadsAB=true}, docs/benchmarks.md): platform threads
+     *                       spare the virtual-thread scheduler's hand-offs (6-11 % less CPU per migration),
+     *                       but a federation server that stops answering would hold every pooled thread,
+     *                       health checks included, until its timeout; virtual threads do not run out.
      */
     public GatewayServer(Gateway gateway, InetSocketAddress listen, KeyStore keyStore, char[] password, boolean virtualThreads) {
         this.gateway = gateway;
