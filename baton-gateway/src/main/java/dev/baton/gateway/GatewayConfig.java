@@ -51,7 +51,7 @@ public record GatewayConfig(String name, GatewayKind kind, boolean migrationEnab
             access.validate(b.realm());
         }
         if (hostCheckTimeout == null || hostCheckTimeout.isNegative() || hostCheckTimeout.isZero()) {
-            throw new BatonException(ResultCode.CONFIGURATION, "gateway " + name + ": host-check-timeout must be positive");
+            throw new BatonException(ResultCode.CONFIGURATION, "gateway " + name + ": host-checker-timeout must be positive");
         }
         if (realms.isEmpty()) {
             throw new BatonException(ResultCode.CONFIGURATION, "gateway " + name + ": at least one realm is required");

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class GatewayConfigFile {
 
     private GatewaySettings parse(JsonNode doc) {
         ConfigNode root = new ConfigNode(doc, "").allowOnly(Set.of("name", "kind", "listen", "tls", "migration",
-                "federation", "storage", "roles", "host-checker", "realms"));
+                "federation", "storage", "roles", "host-checker", "host-checker-timeout", "realms"));
         String name = root.text("name");
         GatewayKind kind = parse(root, "kind", GatewayKind::parse, GatewayKind.REMOTE_ACCESS);
         List<HostCheckerPolicy> policies = new ArrayList<>();
@@ -90,7 +91,8 @@ public final class GatewayConfigFile {
         root.map("roles").forEach((role, node) -> roles.add(role(role, node)));
         AccessPolicy access = wrap(() -> new AccessPolicy(roles, policies), "roles");
         List<RealmBinding> realms = root.list("realms").stream().map(this::realm).toList();
-        GatewayConfig config = new GatewayConfig(name, kind, root.bool("migration", true), realms, access);
+        Duration hostCheckTimeout = root.duration("host-checker-timeout", GatewayConfig.DEFAULT_HOST_CHECK_TIMEOUT);
+        GatewayConfig config = new GatewayConfig(name, kind, root.bool("migration", true), realms, access, hostCheckTimeout);
         return new GatewaySettings(config, address(root.optionalText("listen").orElse("127.0.0.1:8444"), "listen"),
                 tls(root.get("tls")), federation(root.get("federation")), storage(root.get("storage")));
     }

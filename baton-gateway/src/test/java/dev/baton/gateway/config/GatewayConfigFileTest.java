@@ -69,6 +69,16 @@ class GatewayConfigFileTest {
     }
 
     @Test
+    void theHostCheckerTimeoutIsConfigurableAndMustBePositive() {
+        assertThat(new GatewayConfigFile().parse(VALID).gateway().hostCheckTimeout())
+                .isEqualTo(dev.baton.gateway.GatewayConfig.DEFAULT_HOST_CHECK_TIMEOUT);
+        assertThat(new GatewayConfigFile().parse("host-checker-timeout: 3m\n" + VALID).gateway().hostCheckTimeout())
+                .isEqualTo(java.time.Duration.ofMinutes(3));
+        assertThat(failure("host-checker-timeout: 0s\n" + VALID).getMessage()).startsWith("host-checker-timeout: '0s' must be positive");
+        assertThat(failure("host-checker-timeout: soon\n" + VALID).getMessage()).contains("host-checker-timeout");
+    }
+
+    @Test
     void typosAreNamedWithTheirPath() {
         assertThat(failure(VALID.replace("idle-timeout: 45m", "idle-timout: 45m")).getMessage())
                 .startsWith("roles.staff.idle-timout: is not a known key here");
