@@ -87,7 +87,7 @@ final class MigrationDemo {
 
             AccessResult signedIn = agent.signIn(atA, "users", "alice", PASSWORD);
             SessionIdHash hash = SessionId.hashOf(agent.state().sessionId());
-            say("1. alice signs in at gateway-a with her password; the agent binds the session to a new EC key.");
+            say("1. alice signs in at gateway-a with her password; the agent binds the session to a new Ed25519 key.");
             say("   Session %s: the federation server and the stores see only this SHA-256 hash.", hash.abbreviated());
             say("   started %s, roles %s, deadline on gateway-a %s.", time(signedIn.startTime()), signedIn.roles(), time(signedIn.deadline()));
             holders(hash, a, b, c);
