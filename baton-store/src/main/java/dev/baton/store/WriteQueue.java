@@ -140,8 +140,7 @@ final class WriteQueue implements AutoCloseable {
                 // millisecond, try to lead again: the leader stops once its own write is through. (Parking
                 // instead of a timed Future.get: a TimeoutException per wait cost 5% of a migration's CPU.)
                 LockSupport.parkNanos(this, FOLLOWER_WAIT_NANOS);
-                if (Thread.interrupted()) {
-                    Thread.currentThread().interrupt();
+                if (Thread.currentThread().isInterrupted()) {
                     return false;
                 }
             }

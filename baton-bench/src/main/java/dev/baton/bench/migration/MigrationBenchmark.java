@@ -77,15 +77,15 @@ public final class MigrationBenchmark implements Benchmark {
         results.note("migration: gateways on " + (platformThreads ? "platform" : "virtual") + " threads, " + agents
                 + " agents, warm-up " + warmUp.toSeconds() + " s (first configuration), phases of "
                 + phase.toSeconds() + " s, HTTPS on loopback, 2 gateways + federation server in one JVM");
-        measure("embedded", null, agents, warmUp, phase, results);
+        measure("embedded", null, !platformThreads, agents, warmUp, phase, results);
         if (Boolean.getBoolean("baton.bench.threadsAB")) {
             // A/B of the gateways' request threads in one process: the other model, second (docs/benchmarks.md)
-            measure(platformThreads ? "virtual_threads" : "platform_threads", null, agents,
+            measure(platformThreads ? "virtual_threads" : "platform_threads", null, platformThreads, agents,
                     Duration.ofSeconds(mode == RunMode.QUICK ? 3 : 20), phase, results);
         }
         Duration again = Duration.ofSeconds(mode == RunMode.QUICK ? 3 : 10);
         if (Boolean.getBoolean("baton.bench.memory")) {
-            measure("memory", "memory", agents, again, phase, results);
+            measure("memory", "memory", !platformThreads, agents, again, phase, results);
         }
         if (!Boolean.parseBoolean(System.getProperty("baton.bench.postgresql", "true"))) {
             results.note("postgresql configuration skipped (-Dbaton.bench.postgresql=false)");
@@ -93,7 +93,7 @@ public final class MigrationBenchmark implements Benchmark {
         }
         String pg = System.getenv().getOrDefault("BATON_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         try {
-            measure("postgresql", pg, agents, again, phase, results);
+            measure("postgresql", pg, !platformThreads, agents, again, phase, results);
         } catch (RuntimeException e) {
             results.note("postgresql configuration not measured: " + e.getMessage());
             results.state("migration.postgresql", "absent");
@@ -101,8 +101,8 @@ public final class MigrationBenchmark implements Benchmark {
         return true;
     }
 
-    private void measure(String label, String pgUrl, int agentCount, Duration warmUp, Duration phase, Results results)
-            throws Exception {
+    private void measure(String label, String pgUrl, boolean virtualThreads, int agentCount, Duration warmUp,
+                         Duration phase, Results results) throws Exception {
         Path dir = Files.createTempDirectory("baton-bench-migration");
         Map<String, String> users = new HashMap<>();
         users.put("gw-a", SessionId.generate().reveal());
@@ -117,7 +117,6 @@ public final class MigrationBenchmark implements Benchmark {
         List<AutoCloseable> open = new ArrayList<>();
         List<FederationClient> clients = new ArrayList<>();
         try {
-            boolean virtualThreads = label.equals("virtual_threads") || (!label.equals("platform_threads") && !platformThreads);
             URI a = gateway("gw-a", federation, users, store(pgUrl, dir, "gw-a", prefix), dir, open, clients, virtualThreads);
             URI b = gateway("gw-b", federation, users, store(pgUrl, dir, "gw-b", prefix), dir, open, clients, virtualThreads);
             List<Agent> agents = new ArrayList<>();

@@ -24,6 +24,16 @@ import java.util.Map;
  * compiled with. Stateless.
  */
 final class LogRows {
+    /** The columns {@link Row#bind} fills, in its order; the log and the snapshot tables have them after {@code seq}. */
+    static final String COLUMNS = "batch, kind, item_first, item_second, namespace, local_name, cardinality,"
+            + " publisher_id, lifetime, xml, filter, filter_ns";
+    /** {@link #COLUMNS} with their types, for CREATE TABLE. */
+    static final String COLUMN_TYPES = "batch BIGINT NOT NULL, kind CHAR(1) NOT NULL, item_first TEXT, item_second TEXT,"
+            + " namespace TEXT, local_name TEXT, cardinality TEXT, publisher_id TEXT, lifetime TEXT, xml TEXT, filter TEXT,"
+            + " filter_ns TEXT";
+    /** One parameter per column of {@link #COLUMNS}. */
+    static final String PARAMETERS = "?,?,?,?,?,?,?,?,?,?,?,?";
+
     private LogRows() {
     }
 

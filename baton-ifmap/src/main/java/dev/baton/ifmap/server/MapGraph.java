@@ -81,11 +81,9 @@ final class MapGraph {
         }
     }
 
-    /** Every item that carries metadata, with its metadata oldest first (copies). */
-    Map<Item, List<Metadata>> copy() {
-        Map<Item, List<Metadata>> out = new HashMap<>();
-        metadata.forEach((item, list) -> out.put(item, List.copyOf(list)));
-        return out;
+    /** Calls {@code visit} with every item that carries metadata and its metadata, oldest first (read only). */
+    void forEach(java.util.function.BiConsumer<Item, List<Metadata>> visit) {
+        metadata.forEach((item, list) -> visit.accept(item, java.util.Collections.unmodifiableList(list)));
     }
 
     /** Forgets everything. */

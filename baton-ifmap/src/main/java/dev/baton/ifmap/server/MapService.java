@@ -207,7 +207,7 @@ final class MapService implements AutoCloseable {
         List<MetadataStore.Stored> out = new ArrayList<>();
         lock.lock();
         try {
-            graph.copy().forEach((item, list) -> list.forEach(m -> out.add(new MetadataStore.Stored(item, m))));
+            graph.forEach((item, list) -> list.forEach(m -> out.add(new MetadataStore.Stored(item, m))));
         } finally {
             lock.unlock();
         }
@@ -224,7 +224,8 @@ final class MapService implements AutoCloseable {
     void replaceGraph(List<MetadataStore.Stored> items) {
         lock.lock();
         try {
-            Set<Item> touched = new LinkedHashSet<>(graph.copy().keySet());
+            Set<Item> touched = new LinkedHashSet<>();
+            graph.forEach((item, list) -> touched.add(item));
             graph.clear();
             for (MetadataStore.Stored s : items) {
                 graph.add(s.item(), s.metadata());

@@ -138,14 +138,10 @@ final class PostgresReplication implements AutoCloseable {
             writer = connect(false);
             try (Statement st = writer.createStatement()) {
                 st.execute("SELECT pg_advisory_xact_lock(" + lockKey() + ")");
-                st.execute("CREATE TABLE IF NOT EXISTS " + log + " (seq BIGSERIAL PRIMARY KEY, batch BIGINT NOT NULL,"
-                        + " kind CHAR(1) NOT NULL, item_first TEXT, item_second TEXT, namespace TEXT, local_name TEXT,"
-                        + " cardinality TEXT, publisher_id TEXT, lifetime TEXT, xml TEXT, filter TEXT, filter_ns TEXT)");
+                st.execute("CREATE TABLE IF NOT EXISTS " + log + " (seq BIGSERIAL PRIMARY KEY, " + LogRows.COLUMN_TYPES + ")");
                 st.execute("CREATE TABLE IF NOT EXISTS " + claims + " (item_key CHAR(64) NOT NULL, generation BIGINT"
                         + " NOT NULL, PRIMARY KEY (item_key, generation))");
-                st.execute("CREATE TABLE IF NOT EXISTS " + snapshot + " (seq BIGINT PRIMARY KEY, batch BIGINT NOT NULL,"
-                        + " kind CHAR(1) NOT NULL, item_first TEXT, item_second TEXT, namespace TEXT, local_name TEXT,"
-                        + " cardinality TEXT, publisher_id TEXT, lifetime TEXT, xml TEXT, filter TEXT, filter_ns TEXT)");
+                st.execute("CREATE TABLE IF NOT EXISTS " + snapshot + " (seq BIGINT PRIMARY KEY, " + LogRows.COLUMN_TYPES + ")");
                 st.execute("CREATE TABLE IF NOT EXISTS " + snapshotAt + " (id INT PRIMARY KEY CHECK (id = 1),"
                         + " position BIGINT NOT NULL, truncated BIGINT NOT NULL, taken_at TIMESTAMPTZ)");
                 st.execute("INSERT INTO " + snapshotAt + " (id, position, truncated) VALUES (1, 0, 0)"
@@ -237,9 +233,7 @@ final class PostgresReplication implements AutoCloseable {
         }
         long batch = -1;
         long last = 0;
-        String insert = "INSERT INTO " + log + " (batch, kind, item_first, item_second, namespace, local_name,"
-                + " cardinality, publisher_id, lifetime, xml, filter, filter_ns) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-                + " RETURNING seq";
+        String insert = "INSERT INTO " + log + " (" + LogRows.COLUMNS + ") VALUES (" + LogRows.PARAMETERS + ") RETURNING seq";
         try (PreparedStatement ps = c.prepareStatement(insert)) {
             for (LogRows.Row row : LogRows.rows(ops)) {
                 row.bind(ps, batch);
@@ -310,11 +304,10 @@ final class PostgresReplication implements AutoCloseable {
         long truncated = 0;
         // Whole batches only: every row up to the batch of the 5000th unapplied row (applied is a batch end).
         // The truncation point comes in the same statement, so it and the rows are one consistent view.
-        try (PreparedStatement ps = reader.prepareStatement("SELECT l.seq, l.batch, l.kind, l.item_first,"
-                + " l.item_second, l.namespace, l.local_name, l.cardinality, l.publisher_id, l.lifetime, l.xml,"
-                + " l.filter, l.filter_ns, a.truncated FROM " + snapshotAt + " a LEFT JOIN (SELECT * FROM " + log
-                + " WHERE seq > ? AND batch <= (SELECT max(batch) FROM (SELECT batch FROM " + log
-                + " WHERE seq > ? ORDER BY seq LIMIT 5000) AS next_rows)) l ON true ORDER BY l.seq")) {
+        try (PreparedStatement ps = reader.prepareStatement("SELECT l.*, a.truncated FROM " + snapshotAt
+                + " a LEFT JOIN (SELECT seq, " + LogRows.COLUMNS + " FROM " + log + " WHERE seq > ? AND batch <="
+                + " (SELECT max(batch) FROM (SELECT batch FROM " + log + " WHERE seq > ? ORDER BY seq LIMIT 5000)"
+                + " AS next_rows)) l ON true ORDER BY l.seq")) {
             ps.setLong(1, applied);
             ps.setLong(2, applied);
             try (ResultSet rs = ps.executeQuery()) {
@@ -369,9 +362,8 @@ final class PostgresReplication implements AutoCloseable {
                 reader.commit();
                 return false; // nothing newer than this replica's graph (a fresh start with no snapshot yet)
             }
-            try (PreparedStatement ps = reader.prepareStatement("SELECT seq, batch, kind, item_first, item_second,"
-                    + " namespace, local_name, cardinality, publisher_id, lifetime, xml, filter, filter_ns FROM "
-                    + snapshot + " ORDER BY seq")) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT seq, " + LogRows.COLUMNS + " FROM " + snapshot
+                    + " ORDER BY seq")) {
                 ps.setFetchSize(1000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -485,9 +477,8 @@ final class PostgresReplication implements AutoCloseable {
             try (Statement st = c.createStatement()) {
                 st.executeUpdate("DELETE FROM " + snapshot); // not TRUNCATE: readers keep their MVCC view
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + snapshot + " (batch, kind, item_first,"
-                    + " item_second, namespace, local_name, cardinality, publisher_id, lifetime, xml, filter, filter_ns,"
-                    + " seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + snapshot + " (" + LogRows.COLUMNS
+                    + ", seq) VALUES (" + LogRows.PARAMETERS + ",?)")) {
                 for (MetadataStore.Stored item : items) {
                     long id = item.metadata().id();
                     new LogRows.Row('U', item.item(), item.metadata(), null, null, null).bind(ps, id);
