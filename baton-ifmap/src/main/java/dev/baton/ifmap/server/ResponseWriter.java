@@ -91,8 +91,13 @@ final class ResponseWriter {
         out.append("</").append(element).append('>');
     }
 
+    /**
+     * Every errorResult leaves through here. {@code NotAuthorized} is not a code of the IF-MAP 2.x base schema
+     * and standard clients (ifmapj) cannot parse it, so it goes out as {@code AccessDenied}.
+     */
     private static void errorResult(StringBuilder out, IfmapError code, String message, String name) {
-        out.append("<errorResult errorCode=\"").append(code.name()).append('"');
+        IfmapError sent = code == IfmapError.NotAuthorized ? IfmapError.AccessDenied : code;
+        out.append("<errorResult errorCode=\"").append(sent.name()).append('"');
         if (name != null) {
             out.append(" name=\"");
             Xml.escape(out, name, true);
