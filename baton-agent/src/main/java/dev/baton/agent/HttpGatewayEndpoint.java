@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baton.core.BatonException;
+import dev.baton.core.Deadlines;
 import dev.baton.core.ResultCode;
 import dev.baton.core.api.AccessResult;
 import dev.baton.core.api.Challenge;
@@ -50,6 +51,7 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
 
     private final URI base;
     private final CloseableHttpClient http;
+    private final Duration timeout;
 
     /**
      * @param base    the gateway's base URL, e.g. {@code https://127.0.0.1:8444}
@@ -58,13 +60,15 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
      */
     public HttpGatewayEndpoint(URI base, SSLContext tls, Duration timeout) {
         this.base = base;
+        this.timeout = timeout;
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setTlsSocketStrategy(new DefaultClientTlsStrategy(tls))
+                // No socket timeout: Deadlines aborts a request that outlives `timeout` (cheaper on virtual threads)
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(timeout))
-                        .setSocketTimeout(Timeout.of(timeout)).setValidateAfterInactivity(TimeValue.ofSeconds(1)).build())
+                        .setSocketTimeout(Timeout.DISABLED).setValidateAfterInactivity(TimeValue.ofSeconds(1)).build())
                 .setMaxConnTotal(16).setMaxConnPerRoute(16).build();
         this.http = HttpClients.custom().setConnectionManager(connections)
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.DISABLED).build())
                 .disableAutomaticRetries().disableCookieManagement().disableRedirectHandling().build();
     }
 
@@ -104,8 +108,9 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
     }
 
     private JsonNode call(String method, String path, Object body, String sessionId) {
-        try {
-            HttpUriRequestBase request = new HttpUriRequestBase(method, base.resolve(path));
+        HttpUriRequestBase request = new HttpUriRequestBase(method, base.resolve(path));
+        Deadlines.Watch limit = Deadlines.watch(timeout, request::cancel);
+        try (limit) {
             if (body != null) {
                 request.setEntity(new ByteArrayEntity(JSON.writeValueAsBytes(body), ContentType.APPLICATION_JSON));
             }
@@ -123,6 +128,10 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
         } catch (ConnectException | SocketTimeoutException e) { // incl. HttpHostConnectException, ConnectTimeoutException
             throw new BatonException(ResultCode.UNAVAILABLE, "gateway " + base + " is unreachable: " + e, e);
         } catch (IOException e) {
+            if (limit.fired()) {
+                throw new BatonException(ResultCode.UNAVAILABLE, "gateway " + base + " did not answer within "
+                        + timeout.toMillis() + " ms", e);
+            }
             throw new BatonException(ResultCode.UNAVAILABLE, "talking to gateway " + base + " failed: " + e, e);
         }
     }

@@ -77,7 +77,7 @@ final class GatewayNode implements AutoCloseable {
         try {
             GatewaySettings.Federation f = settings.federation();
             FederationClient client = FederationClient.connect(FederationClientConfig.of(URI.create(f.url()),
-                    f.user().isEmpty() ? name : f.user(), f.password(), trust(f), name));
+                    f.user().isEmpty() ? name : f.user(), f.password(), trust(f), name).withPollCoalesce(f.pollCoalesce()));
             federation = new IfmapFederation(client, name);
             Gateway gateway = new Gateway(settings.gateway(), federation, clock, store, TieredStoreSettings.DEFAULTS, registry);
             ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(

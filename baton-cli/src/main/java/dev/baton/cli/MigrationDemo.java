@@ -131,7 +131,8 @@ final class MigrationDemo {
         AccessPolicy access = new AccessPolicy(List.of(new Role("staff", options, List.of())), List.of());
         GatewayConfig config = new GatewayConfig(name, kind, true, List.of(new RealmBinding(realm, accounts)), access);
         GatewaySettings settings = new GatewaySettings(config, new InetSocketAddress("127.0.0.1", 0), Optional.empty(),
-                new GatewaySettings.Federation(federation.url(), name, users.get(name), true, Optional.empty()),
+                new GatewaySettings.Federation(federation.url(), name, users.get(name), true, Optional.empty(),
+                        dev.baton.ifmap.FederationClientConfig.DEFAULT_POLL_COALESCE),
                 new GatewaySettings.Storage("h2", "", "", ""));
         return GatewayNode.start(settings, dir.resolve(name), clock);
     }

@@ -89,7 +89,8 @@ class RapidMigrationTest {
                 List.of(new RealmBinding(Realm.simple("users", AuthServerKind.LOCAL, "corp", "staff"), accounts)),
                 new AccessPolicy(List.of(Role.plain("staff")), List.of()));
         return GatewayNode.start(new GatewaySettings(config, new InetSocketAddress("127.0.0.1", 0), Optional.empty(),
-                new GatewaySettings.Federation(federation.url(), name, password, true, Optional.empty()),
+                new GatewaySettings.Federation(federation.url(), name, password, true, Optional.empty(),
+                        dev.baton.ifmap.FederationClientConfig.DEFAULT_POLL_COALESCE),
                 new GatewaySettings.Storage("memory", "", "", "")), dir.resolve(name), Clock.systemUTC());
     }
 }

@@ -73,6 +73,7 @@ public final class FederationClient implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long reconnects;
     private final LongAdder subscribeRequests = new LongAdder();
+    private final LongAdder pollRequests = new LongAdder();
     private Thread poller;
     private Thread subscriber;
 
@@ -242,10 +243,19 @@ public final class FederationClient implements AutoCloseable {
         while (running) {
             String session = client.sessionId();
             try {
-                for (PollResult r : client.poll()) {
+                List<PollResult> results = client.poll();
+                pollRequests.increment();
+                for (PollResult r : results) {
                     handle(r);
                 }
                 failures = 0;
+                if (!results.isEmpty() && config.pollCoalesce().isPositive()) {
+                    Thread.sleep(config.pollCoalesce()); // let the next results gather: one response for many
+                }
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return; // closing
+                }
             } catch (BatonException e) {
                 if (!running) {
                     return;
@@ -328,6 +338,11 @@ public final class FederationClient implements AutoCloseable {
             pendingSubscriptions.put(hash, subscribe);
             pendingSubscriptions.notifyAll();
         }
+    }
+
+    /** How many polls the client completed since it started. */
+    public long pollRequests() {
+        return pollRequests.sum();
     }
 
     /** How many subscribe requests the client sent for ownership subscriptions since it started. */

@@ -201,6 +201,34 @@ class FederationClientTest {
     }
 
     @Test
+    void lossesArrivingDuringThePauseAfterAPollComeInOneResponse() throws Exception {
+        // gw-d pauses a second after each poll that brought results: thirty sessions taken from it within that
+        // second reach it in a few polls, not thirty. All thirty losses are still heard.
+        FederationClient gwD = FederationClient.connect(FederationClientConfig.of(URI.create(server.url()), "admin",
+                TestServers.USERS.get("admin"), TestServers.sslContext(server.certificate()), "gw-d")
+                .withPollCoalesce(Duration.ofSeconds(1)));
+        try {
+            ConcurrentLinkedQueue<SessionIdHash> lostAtD = new ConcurrentLinkedQueue<>();
+            gwD.onOwnershipLost(lostAtD::add);
+            List<SessionIdHash> hashes = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                SessionIdHash h = randomHash();
+                gwD.publishSession(session(h, "gw-d"), Set.of());
+                hashes.add(h);
+            }
+            assertThat(gwD.awaitSubscriptions(Duration.ofSeconds(10))).isTrue();
+            long pollsBefore = gwD.pollRequests();
+            for (SessionIdHash h : hashes) {
+                assertThat(gwB.claim(gwB.lookup(h).orElseThrow(), session(h, "gw-b"), Set.of())).isTrue();
+            }
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(lostAtD).containsExactlyInAnyOrderElementsOf(hashes));
+            assertThat(gwD.pollRequests() - pollsBefore).isBetween(1L, 6L);
+        } finally {
+            gwD.close();
+        }
+    }
+
+    @Test
     void withdrawnSessionIsGone() {
         SessionIdHash hash = randomHash();
         gwA.publishSession(session(hash, "gw-a"), Set.of());

@@ -205,7 +205,7 @@ public final class TieredSessionStore implements AutoCloseable {
         memory.asMap().compute(hash, (k, old) -> {
             held[0] = old;
             dirty.remove(k);
-            writes.enqueue(k, null);
+            writes.enqueueInBackground(k, null);
             return null;
         });
         return Optional.ofNullable(held[0]);
@@ -217,7 +217,7 @@ public final class TieredSessionStore implements AutoCloseable {
             try {
                 memory.asMap().computeIfPresent(hash, (k, current) -> {
                     if (dirty.remove(k) != null) {
-                        writes.enqueue(k, current);
+                        writes.enqueueInBackground(k, current);
                         activityWrites.increment();
                     }
                     return current;

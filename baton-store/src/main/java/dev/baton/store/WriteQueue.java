@@ -125,6 +125,18 @@ final class WriteQueue implements AutoCloseable {
     }
 
     /**
+     * Queues a write nobody will wait for (activity flush, a session that moved away): the lane's background
+     * thread commits it, within tens of milliseconds.
+     *
+     * @throws BatonException {@link ResultCode#UNAVAILABLE} if the queue is full
+     */
+    Write enqueueInBackground(SessionIdHash hash, StoredSession session) {
+        Write w = enqueue(hash, session);
+        laneOf(hash).wakeIfIdle();
+        return w;
+    }
+
+    /**
      * Waits for {@code write} to be committed, committing queued writes in this thread when no one else is.
      *
      * @return whether it was committed within {@code timeout}

@@ -129,10 +129,12 @@ public final class MigrationBenchmark implements Benchmark {
             }
             warmUp(agents, atA, atB, warmUp, quick ? warmUp : warmUp.multipliedBy(3), results, label);
             long subscribesBefore = subscribeRequests(clients);
+            long pollsBefore = clients.stream().mapToLong(FederationClient::pollRequests).sum();
             long cpuBefore = processCpuNanos();
             Phase saturated = run(agents, atA, atB, phase, 0);
             long cpu = processCpuNanos() - cpuBefore;
             long subscribes = subscribeRequests(clients) - subscribesBefore;
+            long polls = clients.stream().mapToLong(FederationClient::pollRequests).sum() - pollsBefore;
             double perSecond = saturated.count / (phase.toNanos() / 1e9);
             Phase half = run(agents, atA, atB, phase, perSecond / 2);
             String p = label.equals("embedded") ? "migration." : "migration." + label + ".";
@@ -146,6 +148,7 @@ public final class MigrationBenchmark implements Benchmark {
             if (saturated.count > 0) {
                 results.figure(p + "cpu_ms_per_migration", cpu / 1e6 / saturated.count);
                 results.figure(p + "subscribe_requests_per_migration", (double) subscribes / saturated.count);
+                results.figure(p + "poll_requests_per_migration", (double) polls / saturated.count);
             }
         } finally {
             for (int i = open.size() - 1; i >= 0; i--) {
@@ -285,7 +288,8 @@ public final class MigrationBenchmark implements Benchmark {
                 List.of(new RealmBinding(Realm.simple("users", AuthServerKind.LOCAL, "corp", "staff"), accounts)),
                 new AccessPolicy(List.of(Role.plain("staff")), List.of()));
         FederationClient client = FederationClient.connect(FederationClientConfig.of(URI.create(federation.url()), name,
-                users.get(name), AgentTls.trustAll(), name));
+                users.get(name), AgentTls.trustAll(), name).withPollCoalesce(Duration.ofMillis(
+                Integer.getInteger("baton.bench.pollCoalesceMillis", (int) FederationClientConfig.DEFAULT_POLL_COALESCE.toMillis()))));
         IfmapFederation fed = new IfmapFederation(client, name);
         open.add(fed);
         clients.add(client);

@@ -9,6 +9,7 @@ import dev.baton.core.AuthServerKind;
 import dev.baton.core.BatonException;
 import dev.baton.core.GatewayKind;
 import dev.baton.core.HostCheckerPolicy;
+import dev.baton.ifmap.FederationClientConfig;
 import dev.baton.core.Realm;
 import dev.baton.core.ResultCode;
 import dev.baton.core.Role;
@@ -148,13 +149,15 @@ public final class GatewayConfigFile {
     }
 
     private static GatewaySettings.Federation federation(ConfigNode n) {
-        n.allowOnly(Set.of("url", "user", "password", "trust-all", "truststore"));
+        n.allowOnly(Set.of("url", "user", "password", "trust-all", "truststore", "poll-coalesce-ms"));
         String url = n.optionalText("url").orElse("https://127.0.0.1:8443");
         if (!url.startsWith("https://")) {
             throw n.error("url", "must be an https:// URL, got '" + url + "'");
         }
+        Duration pollCoalesce = Duration.ofMillis(n.number("poll-coalesce-ms",
+                FederationClientConfig.DEFAULT_POLL_COALESCE.toMillis(), 0, 1000));
         return new GatewaySettings.Federation(url, n.optionalText("user").orElse(""), n.optionalText("password").orElse(""),
-                n.bool("trust-all", false), n.optionalText("truststore").map(Path::of));
+                n.bool("trust-all", false), n.optionalText("truststore").map(Path::of), pollCoalesce);
     }
 
     private static GatewaySettings.Storage storage(ConfigNode n) {

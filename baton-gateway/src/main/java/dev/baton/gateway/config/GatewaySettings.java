@@ -39,11 +39,14 @@ public record GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, O
      * @param password  the basic-auth password
      * @param trustAll  accept any server certificate (for self-signed embedded defaults on loopback only)
      * @param truststore a PKCS#12 truststore with the server's certificate, if not trusting all
+     * @param pollCoalesce pause after a poll that brought results, so that the next ones share a response
      */
-    public record Federation(String url, String user, String password, boolean trustAll, Optional<Path> truststore) {
+    public record Federation(String url, String user, String password, boolean trustAll, Optional<Path> truststore,
+                             java.time.Duration pollCoalesce) {
         @Override
         public String toString() {
-            return "Federation[url=" + url + ", user=" + user + ", password=****, trustAll=" + trustAll + "]";
+            return "Federation[url=" + url + ", user=" + user + ", password=****, trustAll=" + trustAll
+                    + ", pollCoalesce=" + pollCoalesce + "]";
         }
     }
 

@@ -69,6 +69,16 @@ class GatewayConfigFileTest {
     }
 
     @Test
+    void thePauseBetweenPollsIsConfigurableWithinBounds() {
+        assertThat(new GatewayConfigFile().parse(VALID).federation().pollCoalesce())
+                .isEqualTo(dev.baton.ifmap.FederationClientConfig.DEFAULT_POLL_COALESCE);
+        String off = VALID.replace("trust-all: true }", "trust-all: true, poll-coalesce-ms: 0 }");
+        assertThat(new GatewayConfigFile().parse(off).federation().pollCoalesce()).isZero();
+        String slow = VALID.replace("trust-all: true }", "trust-all: true, poll-coalesce-ms: 2000 }");
+        assertThat(failure(slow).getMessage()).contains("federation.poll-coalesce-ms").contains("2000");
+    }
+
+    @Test
     void theHostCheckerTimeoutIsConfigurableAndMustBePositive() {
         assertThat(new GatewayConfigFile().parse(VALID).gateway().hostCheckTimeout())
                 .isEqualTo(dev.baton.gateway.GatewayConfig.DEFAULT_HOST_CHECK_TIMEOUT);

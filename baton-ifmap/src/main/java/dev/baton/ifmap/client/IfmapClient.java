@@ -1,6 +1,7 @@
 package dev.baton.ifmap.client;
 
 import dev.baton.core.BatonException;
+import dev.baton.core.Deadlines;
 import dev.baton.core.ResultCode;
 import dev.baton.ifmap.model.IfmapError;
 import dev.baton.ifmap.model.IfmapException;
@@ -73,8 +74,10 @@ public final class IfmapClient implements AutoCloseable {
     private static final int MAX_SSRC_CONNECTIONS = 64;
 
     private static CloseableHttpClient http(SSLContext ssl, Duration connect, Duration response, int connections) {
+        // No socket timeout: the request's limit is kept by Deadlines, which aborts an overdue request (a timed
+        // read costs a virtual thread two timer hand-offs; see Deadlines).
         var connectionConfig = ConnectionConfig.custom().setConnectTimeout(Timeout.of(connect))
-                .setSocketTimeout(Timeout.of(response))
+                .setSocketTimeout(Timeout.DISABLED)
                 // A connection idle this long is checked before reuse: the server may have restarted meanwhile.
                 .setValidateAfterInactivity(org.apache.hc.core5.util.TimeValue.ofSeconds(2)).build();
         var manager = PoolingHttpClientConnectionManagerBuilder.create()
@@ -82,7 +85,7 @@ public final class IfmapClient implements AutoCloseable {
                 .setDefaultConnectionConfig(connectionConfig)
                 .setMaxConnTotal(connections).setMaxConnPerRoute(connections).build();
         return HttpClients.custom().setConnectionManager(manager)
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(response)).build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.DISABLED).build())
                 .disableAutomaticRetries().disableCookieManagement().disableRedirectHandling().build();
     }
 
@@ -205,12 +208,16 @@ public final class IfmapClient implements AutoCloseable {
     private ResponseParser.Response call(CloseableHttpClient http, String request, Duration timeout) {
         HttpPost post = new HttpPost(url);
         post.setHeader("Authorization", authorization);
-        post.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build());
         post.setEntity(new ByteArrayEntity((ENV + request + END).getBytes(StandardCharsets.UTF_8), SOAP));
         Answer answer;
-        try {
+        Deadlines.Watch limit = Deadlines.watch(timeout, post::cancel);
+        try (limit) {
             answer = http.execute(post, r -> new Answer(r.getCode(), EntityUtils.toByteArray(r.getEntity())));
         } catch (IOException e) {
+            if (limit.fired()) {
+                throw new BatonException(ResultCode.UNAVAILABLE, "federation server " + url + " did not answer within "
+                        + timeout.toMillis() + " ms", e);
+            }
             throw new BatonException(ResultCode.UNAVAILABLE, "federation server " + url + " unreachable: " + e, e);
         }
         if (answer.status() == 401) {
