@@ -1,6 +1,5 @@
 package dev.baton.ifmap.xml;
 
-import java.io.ByteArrayInputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -9,6 +8,8 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.codehaus.stax2.XMLInputFactory2;
+import org.codehaus.stax2.io.Stax2ByteArraySource;
 
 /**
  * A pull reader over one untrusted XML document, hardened and bounded: no DTDs, no external entities, no
@@ -17,7 +18,7 @@ import javax.xml.stream.XMLStreamReader;
  * declarations). Not thread-safe; one per document.
  */
 public final class SafeReader {
-    private static final XMLInputFactory FACTORY = newFactory();
+    private static final XMLInputFactory2 FACTORY = newFactory();
 
     private final XMLStreamReader reader;
     private final XmlLimits limits;
@@ -37,7 +38,10 @@ public final class SafeReader {
                     + limits.maxBytes());
         }
         try {
-            return new SafeReader(FACTORY.createXMLStreamReader(new ByteArrayInputStream(body)), limits);
+            // A byte-array source: Woodstox parses the array in place instead of copying it into a fresh buffer
+            // (its buffer recycling is per thread, so on virtual threads every parse allocated new buffers:
+            // 8 % of all bytes allocated on the migration path).
+            return new SafeReader(FACTORY.createXMLStreamReader(new Stax2ByteArraySource(body, 0, body.length)), limits);
         } catch (XMLStreamException e) {
             throw new MalformedRequestException("request is not XML: " + e.getMessage(), e);
         }
@@ -48,8 +52,8 @@ public final class SafeReader {
      * DTD support, no external entities, entity references reported rather than replaced (and refused by
      * {@link #next}), and Woodstox's own bounds as a second line behind {@link XmlLimits}.
      */
-    private static XMLInputFactory newFactory() {
-        XMLInputFactory f = new com.ctc.wstx.stax.WstxInputFactory();
+    private static XMLInputFactory2 newFactory() {
+        XMLInputFactory2 f = new com.ctc.wstx.stax.WstxInputFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
@@ -62,6 +66,10 @@ public final class SafeReader {
         f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_MAX_ATTRIBUTE_SIZE, 1 << 20);
         f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_MAX_ENTITY_DEPTH, 1);
         f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_MAX_ENTITY_COUNT, 1L);
+        // Decode in 1 KB steps instead of 4,000 characters: most documents here (metadata fragments, search
+        // and publish answers) are a few hundred bytes, and the buffer is new for every parse on a virtual
+        // thread; the default was 16 % of all bytes allocated on the migration path.
+        f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_INPUT_BUFFER_LENGTH, 1024);
         return f;
     }
 
