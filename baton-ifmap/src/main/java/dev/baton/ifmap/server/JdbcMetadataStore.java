@@ -91,13 +91,24 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public void apply(List<Change> changes) {
+        // Net effect first: metadata ids are never reused, so an element added and removed within one group
+        // is neither inserted nor deleted, and every other delete and insert touch different rows. That makes
+        // the group one DELETE batch and one INSERT batch (a claim replaces a dozen elements: it used to run a
+        // batch per removed element).
+        java.util.Set<Long> removed = new java.util.HashSet<>();
+        for (Change c : changes) {
+            if (!c.added()) {
+                removed.add(c.metadata().id());
+            }
+        }
         String insert = "INSERT INTO " + TABLE + " (id, item_first, item_second, namespace, local_name, cardinality,"
                 + " publisher_id, xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement ins = connection.prepareStatement(insert);
              PreparedStatement del = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id = ?")) {
+            boolean inserts = false;
             for (Change c : changes) {
                 Metadata m = c.metadata();
-                if (c.added()) {
+                if (c.added() && !removed.remove(m.id())) {
                     ins.setLong(1, m.id());
                     ins.setString(2, c.item().first().toXml());
                     ins.setString(3, c.item().isLink() ? c.item().second().toXml() : null);
@@ -107,15 +118,20 @@ public final class JdbcMetadataStore implements MetadataStore {
                     ins.setString(7, m.publisherId());
                     ins.setString(8, m.xml());
                     ins.addBatch();
-                } else {
-                    // an element can be added and removed in one group: insert what is pending first
-                    ins.executeBatch();
-                    del.setLong(1, m.id());
-                    del.addBatch();
-                    del.executeBatch();
+                    inserts = true;
                 }
             }
-            ins.executeBatch();
+            // What is left in `removed` was stored by an earlier group.
+            for (long id : removed) {
+                del.setLong(1, id);
+                del.addBatch();
+            }
+            if (!removed.isEmpty()) {
+                del.executeBatch();
+            }
+            if (inserts) {
+                ins.executeBatch();
+            }
             connection.commit();
         } catch (SQLException e) {
             try {

@@ -154,14 +154,16 @@ final class MapService implements AutoCloseable {
             return;
         }
         List<MetadataStore.Change> changes = new ArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> durable;
         lock.lock();
         try {
             OwnershipRule.check(graph, ops);
             apply(graphOps, changes);
+            durable = writer.submit(changes); // under the lock: the store sees changes in the graph's order
         } finally {
             lock.unlock();
         }
-        awaitDurable(writer.submit(changes));
+        awaitDurable(durable);
     }
 
     /** The graph operations of a publish request, stamped with the publisher and {@code now}. */
@@ -339,13 +341,15 @@ final class MapService implements AutoCloseable {
             return;
         }
         List<MetadataStore.Change> changes = new ArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> durable;
         lock.lock();
         try {
             apply(List.of(purge), changes);
+            durable = writer.submit(changes);
         } finally {
             lock.unlock();
         }
-        awaitDurable(writer.submit(changes));
+        awaitDurable(durable);
     }
 
     /** Ends every session idle past the timeout that has no poll waiting; returns how many ended. */
@@ -399,7 +403,9 @@ final class MapService implements AutoCloseable {
         }
     }
 
-    private static void awaitDurable(java.util.concurrent.CompletableFuture<Void> done) {
+    /** Returns once the changes queued as {@code done} are durable, writing them itself if no one else is. No lock held. */
+    private void awaitDurable(java.util.concurrent.CompletableFuture<Void> done) {
+        writer.persist(done);
         try {
             done.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

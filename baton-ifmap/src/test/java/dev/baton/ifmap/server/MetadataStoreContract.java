@@ -54,4 +54,28 @@ abstract class MetadataStoreContract {
         assertThat(loaded.get(0).metadata()).isEqualTo(role(1, "staff"));
         assertThat(loaded.get(1).metadata().attributes()).containsEntry("generation", "7");
     }
+
+    @Test
+    void oneGroupThatAddsRemovesAndReplacesLeavesExactlyItsNetEffect() {
+        Item ar = Item.of(Identifier.accessRequest("ar-2"));
+        store.apply(List.of(new MetadataStore.Change(ar, role(10, "old-1"), true),
+                new MetadataStore.Change(ar, role(11, "old-2"), true)));
+        // A claim-like group: replace both earlier elements, and add one that a later part of the group removes.
+        store.apply(List.of(new MetadataStore.Change(ar, role(10, "old-1"), false),
+                new MetadataStore.Change(ar, role(12, "transient"), true),
+                new MetadataStore.Change(ar, role(13, "new-1"), true),
+                new MetadataStore.Change(ar, role(11, "old-2"), false),
+                new MetadataStore.Change(ar, role(12, "transient"), false),
+                new MetadataStore.Change(ar, role(14, "new-2"), true)));
+        store.close();
+        store = open();
+
+        assertThat(store.load()).filteredOn(st -> st.item().equals(ar)).extracting(MetadataStore.Stored::metadata)
+                .containsExactly(role(13, "new-1"), role(14, "new-2"));
+
+        // Leave the storage as found (the PostgreSQL schema is shared by this class's tests).
+        store.apply(List.of(new MetadataStore.Change(ar, role(13, "new-1"), false),
+                new MetadataStore.Change(ar, role(14, "new-2"), false)));
+        assertThat(store.load()).noneMatch(st -> st.item().equals(ar));
+    }
 }
