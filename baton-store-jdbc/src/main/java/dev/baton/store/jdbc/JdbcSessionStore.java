@@ -149,18 +149,21 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
         ops.sort(java.util.Comparator.comparing(op -> op.hash().hex()));
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false); // HikariCP restores auto-commit when the connection goes back to the pool
-            try {
+            // Each statement is prepared once per transaction, however many runs alternate between them.
+            try (PreparedStatement ups = c.prepareStatement(upsert);
+                 PreparedStatement del = c.prepareStatement("DELETE FROM " + sessions + " WHERE id_hash = ?"
+                         + (owner == null ? "" : " AND owner_gateway = ?"))) {
                 for (int from = 0; from < ops.size(); ) {
-                    boolean upsert = ops.get(from).store() != null;
+                    boolean isUpsert = ops.get(from).store() != null;
                     int to = from;
-                    while (to < ops.size() && (ops.get(to).store() != null) == upsert) {
+                    while (to < ops.size() && (ops.get(to).store() != null) == isUpsert) {
                         to++;
                     }
                     List<Op> run = ops.subList(from, to);
-                    if (upsert) {
-                        upsertAll(c, run.stream().map(Op::store).toList());
+                    if (isUpsert) {
+                        upsertAll(ups, run.stream().map(Op::store).toList());
                     } else {
-                        deleteAll(c, run.stream().map(Op::hash).toList(), owner);
+                        deleteAll(del, run.stream().map(Op::hash).toList(), owner);
                     }
                     from = to;
                 }
@@ -183,28 +186,23 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
         }
     }
 
-    private void upsertAll(Connection c, List<StoredSession> stores) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(upsert)) {
-            for (StoredSession s : stores) {
-                bind(ps, s);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+    private void upsertAll(PreparedStatement ps, List<StoredSession> stores) throws SQLException {
+        for (StoredSession s : stores) {
+            bind(ps, s);
+            ps.addBatch();
         }
+        ps.executeBatch();
     }
 
-    private void deleteAll(Connection c, List<SessionIdHash> deletes, String owner) throws SQLException {
-        String sql = "DELETE FROM " + sessions + " WHERE id_hash = ?" + (owner == null ? "" : " AND owner_gateway = ?");
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (SessionIdHash h : deletes) {
-                ps.setString(1, h.hex());
-                if (owner != null) {
-                    ps.setString(2, owner);
-                }
-                ps.addBatch();
+    private static void deleteAll(PreparedStatement ps, List<SessionIdHash> deletes, String owner) throws SQLException {
+        for (SessionIdHash h : deletes) {
+            ps.setString(1, h.hex());
+            if (owner != null) {
+                ps.setString(2, owner);
             }
-            ps.executeBatch();
+            ps.addBatch();
         }
+        ps.executeBatch();
     }
 
     private void bind(PreparedStatement ps, StoredSession stored) throws SQLException {
