@@ -42,6 +42,7 @@ public final class IfmapFederation implements Federation, AutoCloseable {
      */
     private final Map<SessionIdHash, FederatedSession> seen = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(java.time.Duration.ofSeconds(30))
+            .executor(Runnable::run) // maintenance in the caller: handing it to the common pool woke a thread per migration
             .<SessionIdHash, FederatedSession>build().asMap();
 
     /** Wraps a connected client of gateway {@code gateway}. */
