@@ -27,7 +27,9 @@ import java.util.Set;
  * <p>Immutable and thread-safe.
  */
 public final class SessionCodec {
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            // a pool shared by all threads: the default is per thread, which virtual threads never reuse
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedBoundedPool()).build())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final TypeReference<Map<String, List<String>>> ATTRIBUTES = new TypeReference<>() { };
 
