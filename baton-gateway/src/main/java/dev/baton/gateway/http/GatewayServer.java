@@ -194,8 +194,27 @@ public final class GatewayServer implements AutoCloseable {
         return chain instanceof java.security.cert.X509Certificate[] certs ? java.util.List.of(certs) : java.util.List.of();
     }
 
+    /**
+     * The request body. One with a declared length within {@link #MAX_BODY_BYTES} is read into an array of
+     * exactly that size; otherwise Javalin reads it, refusing more than the limit with 413. (Javalin copies
+     * through an 8 KB buffer and a growing stream: 6 % of all bytes allocated on the migration path.)
+     */
+    private static byte[] body(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared < 0 || declared > MAX_BODY_BYTES) {
+            return ctx.bodyAsBytes();
+        }
+        try {
+            byte[] body = new byte[(int) declared];
+            int n = ctx.req().getInputStream().readNBytes(body, 0, body.length);
+            return n < body.length ? java.util.Arrays.copyOf(body, n) : body;
+        } catch (java.io.IOException e) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "cannot read request body: " + e.getMessage(), e);
+        }
+    }
+
     private static <T> T read(Context ctx, Class<T> type) {
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body = body(ctx);
         if (body.length == 0) {
             throw new BatonException(ResultCode.INVALID_REQUEST, "request body is empty; expected a JSON " + type.getSimpleName());
         }
