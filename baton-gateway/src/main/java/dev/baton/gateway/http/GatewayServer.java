@@ -105,8 +105,10 @@ public final class GatewayServer implements AutoCloseable {
             config.routes.post("/api/v1/challenge", ctx -> reply(ctx, gateway.challenge()));
             config.routes.post("/api/v1/connect", ctx -> reply(ctx, gateway.connect(read(ctx, ConnectRequest.class))));
             config.routes.post("/api/v1/access", ctx -> reply(ctx, gateway.access(sessionId(ctx))));
-            config.routes.post("/api/v1/heartbeat", ctx -> reply(ctx, gateway.heartbeat(sessionId(ctx),
-                    ctx.bodyAsBytes().length == 0 ? Map.of() : read(ctx, Heartbeat.class).posture())));
+            config.routes.post("/api/v1/heartbeat", ctx -> {
+                byte[] body = body(ctx); // the body is read once: a second read would find the stream drained
+                reply(ctx, gateway.heartbeat(sessionId(ctx), body.length == 0 ? Map.of() : read(body, Heartbeat.class).posture()));
+            });
             config.routes.post("/api/v1/sign-out", ctx -> {
                 gateway.signOut(sessionId(ctx));
                 ctx.status(204);
@@ -214,7 +216,10 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private static <T> T read(Context ctx, Class<T> type) {
-        byte[] body = body(ctx);
+        return read(body(ctx), type);
+    }
+
+    private static <T> T read(byte[] body, Class<T> type) {
         if (body.length == 0) {
             throw new BatonException(ResultCode.INVALID_REQUEST, "request body is empty; expected a JSON " + type.getSimpleName());
         }

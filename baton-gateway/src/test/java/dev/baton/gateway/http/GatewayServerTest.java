@@ -72,6 +72,19 @@ class GatewayServerTest {
     }
 
     @Test
+    void heartbeatsCarryThePostureOrNothing() throws Exception {
+        HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\":\"users\",\"username\":\"alice\",\"password\":\"secret\"}", null);
+        String id = json(r).path("sessionId").asText();
+        HttpResponse<String> withPosture = post("/api/v1/heartbeat", "{\"posture\":{\"antivirus\":\"running\"}}", id);
+        assertThat(withPosture.statusCode()).isEqualTo(200);
+        assertThat(json(withPosture).path("outcome").asText()).isEqualTo("active");
+        assertThat(post("/api/v1/heartbeat", "", id).statusCode()).isEqualTo(200);
+        HttpResponse<String> malformed = post("/api/v1/heartbeat", "{\"posture\": [", id);
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(json(malformed).path("message").asText()).contains("malformed JSON for Heartbeat");
+    }
+
+    @Test
     void malformedJsonIsRefusedWithTheProblem() throws Exception {
         HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\": \"users\", ", null);
         assertThat(r.statusCode()).isEqualTo(400);
