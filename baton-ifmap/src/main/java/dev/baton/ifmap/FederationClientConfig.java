@@ -41,7 +41,7 @@ public record FederationClientConfig(URI url, String user, String password, SSLC
                 || renewInterval.isNegative() || maxBackoff.isNegative() || maxBackoff.isZero()) {
             throw new BatonException(ResultCode.CONFIGURATION, "federation timeouts must be positive");
         }
-        if (pollCoalesce.isNegative() || pollCoalesce.compareTo(Duration.ofSeconds(1)) > 0) {
+        if (pollCoalesce.isNegative() || pollCoalesce.compareTo(MAX_POLL_COALESCE) > 0) {
             throw new BatonException(ResultCode.CONFIGURATION, "federation poll-coalesce must be between 0 and 1 s, not " + pollCoalesce);
         }
     }
@@ -54,6 +54,8 @@ public record FederationClientConfig(URI url, String user, String password, SSLC
 
     /** The default {@code pollCoalesce}. */
     public static final Duration DEFAULT_POLL_COALESCE = Duration.ofMillis(10);
+    /** The longest {@code pollCoalesce}: longer would leave a stale copy at the old owner for too long. */
+    public static final Duration MAX_POLL_COALESCE = Duration.ofSeconds(1);
 
     /** The same with other renewal and back-off intervals. */
     public FederationClientConfig withIntervals(Duration renew, Duration backoff) {

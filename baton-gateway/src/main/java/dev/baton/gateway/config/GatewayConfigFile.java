@@ -9,7 +9,6 @@ import dev.baton.core.AuthServerKind;
 import dev.baton.core.BatonException;
 import dev.baton.core.GatewayKind;
 import dev.baton.core.HostCheckerPolicy;
-import dev.baton.ifmap.FederationClientConfig;
 import dev.baton.core.Realm;
 import dev.baton.core.ResultCode;
 import dev.baton.core.Role;
@@ -20,6 +19,7 @@ import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.LocalAccounts;
 import dev.baton.gateway.RealmBinding;
 import dev.baton.gateway.auth.AuthServers;
+import dev.baton.ifmap.FederationClientConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -155,7 +155,7 @@ public final class GatewayConfigFile {
             throw n.error("url", "must be an https:// URL, got '" + url + "'");
         }
         Duration pollCoalesce = Duration.ofMillis(n.number("poll-coalesce-ms",
-                FederationClientConfig.DEFAULT_POLL_COALESCE.toMillis(), 0, 1000));
+                FederationClientConfig.DEFAULT_POLL_COALESCE.toMillis(), 0, FederationClientConfig.MAX_POLL_COALESCE.toMillis()));
         return new GatewaySettings.Federation(url, n.optionalText("user").orElse(""), n.optionalText("password").orElse(""),
                 n.bool("trust-all", false), n.optionalText("truststore").map(Path::of), pollCoalesce);
     }

@@ -64,8 +64,8 @@ public final class IfmapClient implements AutoCloseable {
         this.url = url;
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                 .getBytes(StandardCharsets.UTF_8));
-        this.ssrc = http(ssl, requestTimeout, requestTimeout, MAX_SSRC_CONNECTIONS);
-        this.arc = http(ssl, requestTimeout, pollTimeout, 2);
+        this.ssrc = http(ssl, requestTimeout, MAX_SSRC_CONNECTIONS);
+        this.arc = http(ssl, requestTimeout, 2);
         this.requestTimeout = requestTimeout;
         this.pollTimeout = pollTimeout;
     }
@@ -73,7 +73,7 @@ public final class IfmapClient implements AutoCloseable {
     /** Connections kept to the server for SSRC requests sent at once by a busy gateway. */
     private static final int MAX_SSRC_CONNECTIONS = 64;
 
-    private static CloseableHttpClient http(SSLContext ssl, Duration connect, Duration response, int connections) {
+    private static CloseableHttpClient http(SSLContext ssl, Duration connect, int connections) {
         // No socket timeout: the request's limit is kept by Deadlines, which aborts an overdue request (a timed
         // read costs a virtual thread two timer hand-offs; see Deadlines).
         var connectionConfig = ConnectionConfig.custom().setConnectTimeout(Timeout.of(connect))
