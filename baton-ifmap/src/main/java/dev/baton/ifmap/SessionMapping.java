@@ -140,16 +140,17 @@ public final class SessionMapping {
                                           String owner, long generation) {
         Map<String, String> fields = new TreeMap<>();
         Map<String, List<String>> attributes = new TreeMap<>();
-        SafeReader in = SafeReader.of(xml.getBytes(StandardCharsets.UTF_8), LIMITS);
-        in.nextTag();
-        while (in.nextTag() == XMLStreamConstants.START_ELEMENT) {
-            String name = in.localName();
-            String attrName = in.attribute("name");
-            String value = in.elementText();
-            if (name.equals("attribute") && attrName != null) {
-                attributes.computeIfAbsent(attrName, k -> new ArrayList<>()).add(value);
-            } else {
-                fields.put(name, value);
+        try (SafeReader in = SafeReader.of(xml.getBytes(StandardCharsets.UTF_8), LIMITS)) {
+            in.nextTag();
+            while (in.nextTag() == XMLStreamConstants.START_ELEMENT) {
+                String name = in.localName();
+                String attrName = in.attribute("name");
+                String value = in.elementText();
+                if (name.equals("attribute") && attrName != null) {
+                    attributes.computeIfAbsent(attrName, k -> new ArrayList<>()).add(value);
+                } else {
+                    fields.put(name, value);
+                }
             }
         }
         try {

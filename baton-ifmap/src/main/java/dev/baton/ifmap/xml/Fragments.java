@@ -15,19 +15,21 @@ public final class Fragments {
 
     /** The identifier written by {@link Identifier#toXml()}. */
     public static Identifier identifier(String xml) {
-        SafeReader in = SafeReader.of(xml.getBytes(StandardCharsets.UTF_8), LIMITS);
-        if (in.nextTag() != XMLStreamConstants.START_ELEMENT) {
-            throw new MalformedRequestException("stored identifier is empty");
+        try (SafeReader in = SafeReader.of(xml.getBytes(StandardCharsets.UTF_8), LIMITS)) {
+            if (in.nextTag() != XMLStreamConstants.START_ELEMENT) {
+                throw new MalformedRequestException("stored identifier is empty");
+            }
+            return RequestParser.identifier(in);
         }
-        return RequestParser.identifier(in);
     }
 
     /** The unqualified attributes of a metadata element's root. */
     public static Map<String, String> rootAttributes(String xml) {
-        SafeReader in = SafeReader.of(xml.getBytes(StandardCharsets.UTF_8), LIMITS);
-        if (in.nextTag() != XMLStreamConstants.START_ELEMENT) {
-            throw new MalformedRequestException("stored metadata is empty");
+        try (SafeReader in = SafeReader.of(xml.getBytes(StandardCharsets.UTF_8), LIMITS)) {
+            if (in.nextTag() != XMLStreamConstants.START_ELEMENT) {
+                throw new MalformedRequestException("stored metadata is empty");
+            }
+            return in.unqualifiedAttributes();
         }
-        return in.unqualifiedAttributes();
     }
 }

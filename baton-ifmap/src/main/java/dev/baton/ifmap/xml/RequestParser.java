@@ -58,24 +58,25 @@ public final class RequestParser {
 
     /** Parses {@code body}. */
     public Request parse(byte[] body) {
-        SafeReader in = SafeReader.of(body, limits);
-        expectStart(in, "Envelope");
-        if (!in.namespace().equals(Xml.SOAP_NS) && !in.namespace().equals(Xml.SOAP11_NS)) {
-            throw new MalformedRequestException("root element is not a SOAP envelope but {" + in.namespace() + "}"
-                    + in.localName());
-        }
-        while (true) {
-            expectStart(in, null);
-            if (in.localName().equals("Header")) {
-                in.skipElement();
-            } else if (in.localName().equals("Body")) {
-                break;
-            } else {
-                throw new MalformedRequestException("unexpected <" + in.localName() + "> in the SOAP envelope");
+        try (SafeReader in = SafeReader.of(body, limits)) {
+            expectStart(in, "Envelope");
+            if (!in.namespace().equals(Xml.SOAP_NS) && !in.namespace().equals(Xml.SOAP11_NS)) {
+                throw new MalformedRequestException("root element is not a SOAP envelope but {" + in.namespace() + "}"
+                        + in.localName());
             }
+            while (true) {
+                expectStart(in, null);
+                if (in.localName().equals("Header")) {
+                    in.skipElement();
+                } else if (in.localName().equals("Body")) {
+                    break;
+                } else {
+                    throw new MalformedRequestException("unexpected <" + in.localName() + "> in the SOAP envelope");
+                }
+            }
+            expectStart(in, null);
+            return request(in);
         }
-        expectStart(in, null);
-        return request(in);
     }
 
     private Request request(SafeReader in) {

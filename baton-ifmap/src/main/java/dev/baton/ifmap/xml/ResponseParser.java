@@ -8,11 +8,8 @@ import dev.baton.ifmap.model.IfmapError;
 import dev.baton.ifmap.model.IfmapException;
 import dev.baton.ifmap.model.Item;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.xml.stream.XMLStreamConstants;
 
 /**
@@ -32,7 +29,12 @@ public final class ResponseParser {
 
     /** Parses {@code body}; throws for errorResult and SOAP faults. */
     public static Response parse(byte[] body) {
-        SafeReader in = SafeReader.of(body, LIMITS);
+        try (SafeReader in = SafeReader.of(body, LIMITS)) {
+            return parse(in);
+        }
+    }
+
+    private static Response parse(SafeReader in) {
         in.nextTag();
         while (!in.localName().equals("response") && !in.localName().equals("Fault")) {
             if (in.nextTag() != XMLStreamConstants.START_ELEMENT) {
@@ -98,41 +100,9 @@ public final class ResponseParser {
         String ns = in.namespace();
         String local = in.localName();
         Map<String, String> attributes = in.unqualifiedAttributes();
-        String[] parts = SubtreeCopier.copy(in, Set.of());
-        String xml = parts[0] + parts[1];
-        Map<String, List<String>> children = children(xml);
-        return new ReceivedMetadata(ns, local, attributes, children, xml);
-    }
-
-    /** Texts of the root's direct children, read from the copied element. */
-    private static Map<String, List<String>> children(String xml) {
-        SafeReader in = SafeReader.of(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8), LIMITS);
-        in.nextTag();
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        while (in.nextTag() == XMLStreamConstants.START_ELEMENT) {
-            String name = in.localName();
-            String text = flatText(in);
-            out.computeIfAbsent(name, k -> new ArrayList<>()).add(text);
-        }
-        return out;
-    }
-
-    private static String flatText(SafeReader in) {
-        StringBuilder text = new StringBuilder();
-        int level = 1;
-        while (level > 0) {
-            int e = in.next();
-            if (e == XMLStreamConstants.START_ELEMENT) {
-                level++;
-            } else if (e == XMLStreamConstants.END_ELEMENT) {
-                level--;
-            } else if (e == XMLStreamConstants.CHARACTERS || e == XMLStreamConstants.CDATA) {
-                text.append(in.raw().getText());
-            } else if (e == XMLStreamConstants.END_DOCUMENT) {
-                throw new MalformedRequestException("metadata ended early");
-            }
-        }
-        return text.toString().strip();
+        // One pass copies the element and reads its children's texts (re-parsing the copy cost a reader each).
+        SubtreeCopier.Copy copy = SubtreeCopier.copyWithChildren(in);
+        return new ReceivedMetadata(ns, local, attributes, copy.children(), copy.xml());
     }
 
     private static IfmapException error(SafeReader in, Map<String, String> attributes) {

@@ -2,8 +2,11 @@ package dev.baton.ifmap.xml;
 
 import dev.baton.ifmap.model.Xml;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.xml.stream.XMLStreamConstants;
@@ -19,17 +22,39 @@ final class SubtreeCopier {
     private final SafeReader in;
     private final StringBuilder out = new StringBuilder(256);
     private final Deque<Map<String, String>> declared = new ArrayDeque<>();
+    /** Texts of the root's direct children by local name, or null when the caller does not want them. */
+    private final Map<String, List<String>> children;
+    private StringBuilder childText;
     private int headEnd = -1;
 
-    private SubtreeCopier(SafeReader in) {
+    private SubtreeCopier(SafeReader in, boolean collectChildren) {
         this.in = in;
+        this.children = collectChildren ? new LinkedHashMap<>() : null;
+    }
+
+    /** A copied element: its head (start tag left open), the rest, and its direct children's texts. */
+    record Copy(String head, String tail, Map<String, List<String>> children) {
+        /** The whole element. */
+        String xml() {
+            return head + tail;
+        }
     }
 
     /** Copies the element the reader is on; returns {head, tail}; afterwards the reader is on its end tag. */
     static String[] copy(SafeReader in, Set<String> dropOnRoot) {
-        SubtreeCopier c = new SubtreeCopier(in);
+        SubtreeCopier c = new SubtreeCopier(in, false);
         c.run(dropOnRoot);
         return new String[] {c.out.substring(0, c.headEnd), c.out.substring(c.headEnd)};
+    }
+
+    /**
+     * Copies the element the reader is on, as {@link #copy} with nothing dropped, and collects in the same pass
+     * the text of each direct child of the root (all text inside it, stripped), by local name in document order.
+     */
+    static Copy copyWithChildren(SafeReader in) {
+        SubtreeCopier c = new SubtreeCopier(in, true);
+        c.run(Set.of());
+        return new Copy(c.out.substring(0, c.headEnd), c.out.substring(c.headEnd), c.children);
     }
 
     private void run(Set<String> dropOnRoot) {
@@ -43,16 +68,28 @@ final class SubtreeCopier {
             switch (e) {
                 case XMLStreamConstants.START_ELEMENT -> {
                     level++;
+                    if (level == 2 && children != null) {
+                        childText = new StringBuilder();
+                    }
                     startTag(Set.of());
                     out.append('>');
                 }
                 case XMLStreamConstants.END_ELEMENT -> {
+                    if (level == 2 && children != null) {
+                        children.computeIfAbsent(r.getLocalName(), k -> new ArrayList<>(1)).add(childText.toString().strip());
+                        childText = null;
+                    }
                     level--;
                     out.append("</").append(qname(r.getPrefix(), r.getLocalName())).append('>');
                     declared.pop();
                 }
-                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
-                        Xml.escape(out, r.getText(), false);
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+                    String text = r.getText();
+                    Xml.escape(out, text, false);
+                    if (childText != null && e != XMLStreamConstants.SPACE) {
+                        childText.append(text);
+                    }
+                }
                 case XMLStreamConstants.END_DOCUMENT -> throw new MalformedRequestException(
                         "document ended inside metadata");
                 default -> { }
