@@ -5,6 +5,7 @@ import dev.baton.agent.AgentTls;
 import dev.baton.agent.HttpGatewayEndpoint;
 import dev.baton.bench.Benchmark;
 import dev.baton.bench.LatencySamples;
+import dev.baton.bench.MachineSpeed;
 import dev.baton.bench.Results;
 import dev.baton.bench.RunMode;
 import dev.baton.core.AccessPolicy;
@@ -66,6 +67,8 @@ public final class MigrationBenchmark implements Benchmark {
     private boolean quick;
     /** The gateways' request threads in every configuration but the A/B's second: {@code -Dbaton.bench.gatewayThreads=platform}. */
     private boolean platformThreads;
+    /** {@link MachineSpeed#verifyMicros} measured before the first configuration. */
+    private double yardstickMicros;
 
     @Override
     public boolean run(RunMode mode, Results results) throws Exception {
@@ -80,6 +83,10 @@ public final class MigrationBenchmark implements Benchmark {
         results.note("migration: gateways on " + (platformThreads ? "platform" : "virtual") + " threads, " + agents
                 + " agents, warm-up " + warmUp.toSeconds() + " s (first configuration), phases of "
                 + phase.toSeconds() + " s, HTTPS on loopback, 2 gateways + federation server in one JVM");
+        // The machine's speed, before and after: runs on different days differ by up to 1.7x in CPU per migration
+        // for the same build, and this pure-computation figure moves with them (docs/benchmarks.md).
+        yardstickMicros = MachineSpeed.verifyMicros(5, Duration.ofMillis(mode == RunMode.QUICK ? 100 : 400));
+        results.figure("machine.verify_us", yardstickMicros);
         measure("embedded", null, !platformThreads, agents, warmUp, phase, results);
         if (Boolean.getBoolean("baton.bench.threadsAB")) {
             // A/B of the gateways' request threads in one process: the other model, second (docs/benchmarks.md)
@@ -92,15 +99,16 @@ public final class MigrationBenchmark implements Benchmark {
         }
         if (!Boolean.parseBoolean(System.getProperty("baton.bench.postgresql", "true"))) {
             results.note("postgresql configuration skipped (-Dbaton.bench.postgresql=false)");
-            return true;
+        } else {
+            String pg = System.getenv().getOrDefault("BATON_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+            try {
+                measure("postgresql", pg, !platformThreads, agents, again, phase, results);
+            } catch (RuntimeException e) {
+                results.note("postgresql configuration not measured: " + e.getMessage());
+                results.state("migration.postgresql", "absent");
+            }
         }
-        String pg = System.getenv().getOrDefault("BATON_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
-        try {
-            measure("postgresql", pg, !platformThreads, agents, again, phase, results);
-        } catch (RuntimeException e) {
-            results.note("postgresql configuration not measured: " + e.getMessage());
-            results.state("migration.postgresql", "absent");
-        }
+        results.figure("machine.verify_us_after", MachineSpeed.verifyMicros(5, Duration.ofMillis(mode == RunMode.QUICK ? 100 : 400)));
         return true;
     }
 
@@ -159,6 +167,8 @@ public final class MigrationBenchmark implements Benchmark {
             results.figure(p + "errors", saturated.errors + half.errors + (goal == null ? 0 : goal.errors));
             if (saturated.count > 0) {
                 results.figure(p + "cpu_ms_per_migration", cpu / 1e6 / saturated.count);
+                // The same cost in units of the machine's yardstick (one proof verification on one thread).
+                results.figure(p + "cpu_per_migration_in_verifies", cpu / 1e3 / saturated.count / yardstickMicros);
                 results.figure(p + "subscribe_requests_per_migration", (double) subscribes / saturated.count);
                 results.figure(p + "poll_requests_per_migration", (double) polls / saturated.count);
             }
