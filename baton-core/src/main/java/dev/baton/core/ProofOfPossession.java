@@ -153,14 +153,16 @@ public final class ProofOfPossession {
             return java.util.Optional.empty();
         }
         try {
-            return java.util.Optional.of(new AgentChallenge(java.time.Instant.ofEpochMilli(Long.parseLong(parts[0])), parts[2]));
-        } catch (NumberFormatException | java.time.DateTimeException e) {
-            return java.util.Optional.empty();
+            java.nio.ByteBuffer nonce = java.nio.ByteBuffer.wrap(Base64.getUrlDecoder().decode(parts[1]));
+            return java.util.Optional.of(new AgentChallenge(java.time.Instant.ofEpochMilli(Long.parseLong(parts[0])),
+                    nonce.getLong(), nonce.getLong(), parts[2]));
+        } catch (IllegalArgumentException | java.time.DateTimeException | java.nio.BufferUnderflowException e) {
+            return java.util.Optional.empty(); // NumberFormatException is an IllegalArgumentException
         }
     }
 
-    /** An agent-made challenge: when it was made, by the agent's clock, and for which gateway. */
-    public record AgentChallenge(java.time.Instant madeAt, String gateway) {
+    /** An agent-made challenge: when it was made, by the agent's clock, its 128-bit nonce, and for which gateway. */
+    public record AgentChallenge(java.time.Instant madeAt, long nonceHigh, long nonceLow, String gateway) {
     }
 
     /** Whether {@code signature} is the bound key's signature over the challenge; false on any malformed input. */

@@ -29,8 +29,8 @@ final class Challenges {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, Instant> issued = new ConcurrentHashMap<>();
-    /** Agent-made challenges accepted, until their timestamp is out of the window. */
-    private final Map<String, Instant> agentMade = new ConcurrentHashMap<>();
+    /** Nonces of agent-made challenges accepted, until their timestamp is out of the window. */
+    private final ReplayWindow agentMade;
     private final String gateway;
     private final InstantSource clock;
     private final Duration validity;
@@ -49,6 +49,7 @@ final class Challenges {
         this.validity = validity;
         this.skew = skew;
         this.maxOutstanding = maxOutstanding;
+        this.agentMade = new ReplayWindow(skew, maxOutstanding);
     }
 
     /** A new challenge. */
@@ -98,15 +99,15 @@ final class Challenges {
                     + c.madeAt() + ", more than " + skew.toSeconds() + " s from this gateway's clock (" + now
                     + "); ask this gateway for a challenge");
         }
-        if (agentMade.size() >= maxOutstanding) {
-            dropExpired(agentMade);
-            if (agentMade.size() >= maxOutstanding) {
-                throw new BatonException(ResultCode.STALE_CHALLENGE,
-                        "too many agent-made challenges to remember; ask this gateway for a challenge");
-            }
-        }
-        if (agentMade.putIfAbsent(challenge, c.madeAt().plus(skew)) != null) {
-            throw new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: agent-made challenge already used");
+        switch (agentMade.firstUse(c.madeAt(), c.nonceHigh(), c.nonceLow(), now)) {
+            case FIRST_USE -> { }
+            case REPLAY -> throw new BatonException(ResultCode.STALE_CHALLENGE,
+                    "proof of possession failed: agent-made challenge already used");
+            case FULL -> throw new BatonException(ResultCode.STALE_CHALLENGE,
+                    "too many agent-made challenges to remember; ask this gateway for a challenge");
+            case TOO_OLD -> throw new BatonException(ResultCode.STALE_CHALLENGE,
+                    "proof of possession failed: this gateway's clock went back since a later agent-made challenge"
+                            + " was accepted; ask this gateway for a challenge");
         }
     }
 
@@ -115,7 +116,7 @@ final class Challenges {
     }
 
     int remembered() {
-        return agentMade.size();
+        return agentMade.remembered();
     }
 
     private void dropExpired(Map<String, Instant> challenges) {
