@@ -229,6 +229,70 @@ class FederationClientTest {
     }
 
     @Test
+    void concurrentClaimsShareRequests() throws Exception {
+        // 200 first publishes (claims of generation 1) from 16 threads at once: those that arrive while one is on
+        // its way go together in one publish request.
+        FederationClient gwE = client(server, "admin", "gw-e");
+        try {
+            List<SessionIdHash> fresh = publishConcurrently(gwE, "gw-e", java.util.stream.Stream.generate(
+                    FederationClientTest::randomHash).limit(200).toList(), List.of());
+            assertThat(fresh).allMatch(gwE::owns);
+            assertThat(gwE.claimRequests()).isLessThan(200);
+        } finally {
+            gwE.close();
+        }
+    }
+
+    @Test
+    void aGroupOfClaimsWithALoserStillDecidesEachClaimOnItsOwn() throws Exception {
+        // 150 new sessions and 50 that gw-a already published, first-published by gw-e at once. The server
+        // refuses a group holding one of the 50 as a whole; its claims are then sent again one by one.
+        List<SessionIdHash> taken = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            SessionIdHash h = randomHash();
+            gwA.publishSession(session(h, "gw-a"), Set.of());
+            taken.add(h);
+        }
+        FederationClient gwE = client(server, "admin", "gw-e");
+        try {
+            List<SessionIdHash> fresh = publishConcurrently(gwE, "gw-e", java.util.stream.Stream.generate(
+                    FederationClientTest::randomHash).limit(150).toList(), taken);
+            assertThat(fresh).allMatch(gwE::owns);
+            assertThat(taken).noneMatch(gwE::owns);
+            assertThat(fresh).allSatisfy(h -> assertThat(gwC.lookup(h).orElseThrow().owner()).isEqualTo("gw-e"));
+            assertThat(taken).allSatisfy(h -> assertThat(gwC.lookup(h).orElseThrow().owner()).isEqualTo("gw-a"));
+        } finally {
+            gwE.close();
+        }
+    }
+
+    /**
+     * Publishes {@code fresh} and {@code taken} (already published elsewhere) in a shuffled order from 16 threads;
+     * checks that each of {@code taken} failed with CONFLICT and each of {@code fresh} succeeded; returns fresh.
+     */
+    private static List<SessionIdHash> publishConcurrently(FederationClient gw, String name, List<SessionIdHash> fresh,
+                                                           List<SessionIdHash> taken) throws Exception {
+        List<SessionIdHash> all = new ArrayList<>(fresh);
+        all.addAll(taken);
+        java.util.Collections.shuffle(all, RANDOM);
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            Map<SessionIdHash, Future<?>> outcomes = new java.util.LinkedHashMap<>();
+            for (SessionIdHash h : all) {
+                outcomes.put(h, pool.submit(() -> gw.publishSession(session(h, name), Set.of())));
+            }
+            for (var e : outcomes.entrySet()) {
+                if (taken.contains(e.getKey())) {
+                    assertThatThrownBy(() -> e.getValue().get()).hasCauseInstanceOf(BatonException.class)
+                            .cause().satisfies(c -> assertThat(((BatonException) c).code()).isEqualTo(ResultCode.CONFLICT));
+                } else {
+                    e.getValue().get();
+                }
+            }
+        }
+        return fresh;
+    }
+
+    @Test
     void withdrawnSessionIsGone() {
         SessionIdHash hash = randomHash();
         gwA.publishSession(session(hash, "gw-a"), Set.of());

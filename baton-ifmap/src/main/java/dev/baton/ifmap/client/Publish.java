@@ -51,6 +51,13 @@ public final class Publish {
         return this;
     }
 
+    /** Appends {@code other}'s operations after this one's, to send both in one request. */
+    public Publish append(Publish other) {
+        ops.append(other.ops);
+        count += other.count;
+        return this;
+    }
+
     /** Whether nothing was added. */
     public boolean isEmpty() {
         return count == 0;
