@@ -202,7 +202,7 @@ public final class FederationClient implements AutoCloseable {
             p.delete(Item.link(SessionMapping.accessRequest(s.hash()), SessionMapping.gateway(previousOwner)),
                     "meta:authenticated-by");
         }
-        if (!claims.send(data(p, s, capabilities, false))) {
+        if (!claims.claim(data(p, s, capabilities, false))) {
             return false;
         }
         owned.put(s.hash(), generation);
@@ -227,88 +227,39 @@ public final class FederationClient implements AutoCloseable {
     }
 
     /**
-     * Sends claims (and first publishes, which claim generation 1), grouping those that arrive while one is on its
-     * way into one publish request. IF-MAP applies a publish atomically, so a group in which one claim loses its
+     * Sends claims (and first publishes, which claim generation 1) in groups ({@link GroupSender}): one publish
+     * request per group. IF-MAP applies a publish atomically, so a group in which one claim loses its
      * compare-and-set is applied not at all; its claims are then sent one by one for their own outcomes. Under
      * load this saves most of a request per migration (the request's fixed cost, HTTP, TLS and thread wake-ups
-     * on both ends, was most of a claim's); alone, a claim goes at once, as before.
-     *
-     * <p>Leader/follower, no sender thread: the claimer that finds no request in progress sends everything queued
-     * (its own claim included) and then wakes the next queued claimer to lead; the others wait for their outcome.
-     * Thread-safe.
+     * on both ends, was most of a claim's).
      */
-    private final class ClaimSender {
-        /** Claims in one publish request at most. */
-        private static final int MAX_GROUP = 64;
-        private final java.util.concurrent.ConcurrentLinkedQueue<Pending> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private final java.util.concurrent.locks.ReentrantLock sending = new java.util.concurrent.locks.ReentrantLock();
+    private final class ClaimSender extends GroupSender<Publish> {
         private final LongAdder requests = new LongAdder();
 
-        private static final class Pending {
-            final Publish publish;
-            final Thread waiter = Thread.currentThread();
-            /** {@code Boolean.TRUE} applied, {@code FALSE} lost the compare-and-set, or the failure; null while pending. */
-            volatile Object outcome;
-
-            Pending(Publish publish) {
-                this.publish = publish;
-            }
+        ClaimSender() {
+            super(64);
         }
 
         /** Sends {@code claim}; true if applied, false if it lost its compare-and-set ("ownership conflict"). */
-        boolean send(Publish claim) {
-            Pending me = new Pending(claim);
-            queue.add(me);
-            while (me.outcome == null) {
-                if (sending.tryLock()) {
-                    try {
-                        if (me.outcome == null) {
-                            sendGroup();
-                        }
-                    } finally {
-                        sending.unlock();
-                    }
-                    Pending next = queue.peek();
-                    if (next != null) {
-                        java.util.concurrent.locks.LockSupport.unpark(next.waiter); // it leads the next group
-                    }
-                } else {
-                    java.util.concurrent.locks.LockSupport.park(this); // woken with an outcome or to lead
-                }
-            }
-            if (me.outcome instanceof RuntimeException e) {
-                throw e;
-            }
-            if (me.outcome instanceof Error e) {
-                throw e;
-            }
-            return (Boolean) me.outcome;
+        boolean claim(Publish claim) {
+            return (Boolean) send(claim);
         }
 
-        /** Sends what is queued, up to {@link #MAX_GROUP}; every claim taken from the queue gets its outcome. */
-        private void sendGroup() {
-            List<Pending> group = new ArrayList<>();
-            for (Pending p; group.size() < MAX_GROUP && (p = queue.poll()) != null; ) {
-                group.add(p);
+        @Override
+        protected void sendGroup(List<Pending<Publish>> group) {
+            if (group.size() == 1) {
+                complete(group.get(0), attempt(group.get(0).request));
+                return;
             }
-            try {
-                if (group.size() == 1) {
-                    complete(group.get(0), attempt(group.get(0).publish));
-                    return;
+            Publish all = new Publish();
+            group.forEach(p -> all.append(p.request));
+            Object outcome = attempt(all);
+            if (Boolean.FALSE.equals(outcome)) {
+                for (Pending<Publish> p : group) { // the server applied none of them: each on its own
+                    complete(p, attempt(p.request));
                 }
-                Publish all = new Publish();
-                group.forEach(p -> all.append(p.publish));
-                Object outcome = attempt(all);
-                if (Boolean.FALSE.equals(outcome)) {
-                    for (Pending p : group) { // the server applied none of them: each on its own
-                        complete(p, attempt(p.publish));
-                    }
-                } else {
-                    group.forEach(p -> complete(p, outcome));
-                }
-            } catch (Throwable t) {
-                group.forEach(p -> complete(p, t)); // no claimer may be left waiting; complete() ignores the done
-                throw t;
+            } else {
+                group.forEach(p -> complete(p, outcome));
             }
         }
 
@@ -324,13 +275,6 @@ public final class FederationClient implements AutoCloseable {
                 return e.error() == IfmapError.Failure && e.getMessage().startsWith("ownership conflict") ? Boolean.FALSE : e;
             } catch (RuntimeException e) {
                 return e;
-            }
-        }
-
-        private void complete(Pending p, Object outcome) {
-            if (p.outcome == null) {
-                p.outcome = outcome;
-                java.util.concurrent.locks.LockSupport.unpark(p.waiter);
             }
         }
     }
