@@ -244,6 +244,41 @@ class FederationClientTest {
     }
 
     @Test
+    void concurrentLookUpsShareRequestsAndEachGetsItsOwnAnswer() throws Exception {
+        // 100 sessions published by gw-a, 100 hashes nobody published: gw-e looks all of them up from 16 threads.
+        List<SessionIdHash> published = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            SessionIdHash h = randomHash();
+            gwA.publishSession(session(h, "gw-a"), Set.of("hc-" + i));
+            published.add(h);
+        }
+        List<SessionIdHash> all = new ArrayList<>(published);
+        java.util.stream.Stream.generate(FederationClientTest::randomHash).limit(100).forEach(all::add);
+        java.util.Collections.shuffle(all, RANDOM);
+        FederationClient gwE = client(server, "admin", "gw-e");
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            Map<SessionIdHash, Future<java.util.Optional<FederatedSession>>> found = new java.util.LinkedHashMap<>();
+            for (SessionIdHash h : all) {
+                found.put(h, pool.submit(() -> gwE.lookup(h)));
+            }
+            for (var e : found.entrySet()) {
+                int i = published.indexOf(e.getKey());
+                if (i < 0) {
+                    assertThat(e.getValue().get()).isEmpty();
+                } else {
+                    FederatedSession f = e.getValue().get().orElseThrow();
+                    assertThat(f.hash()).isEqualTo(e.getKey());
+                    assertThat(f.owner()).isEqualTo("gw-a");
+                    assertThat(f.capabilities()).containsExactly("hc-" + i);
+                }
+            }
+            assertThat(gwE.lookupRequests()).isLessThan(200);
+        } finally {
+            gwE.close();
+        }
+    }
+
+    @Test
     void aGroupOfClaimsWithALoserStillDecidesEachClaimOnItsOwn() throws Exception {
         // 150 new sessions and 50 that gw-a already published, first-published by gw-e at once. The server
         // refuses a group holding one of the 50 as a whole; its claims are then sent again one by one.

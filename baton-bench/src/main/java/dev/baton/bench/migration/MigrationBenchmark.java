@@ -142,12 +142,14 @@ public final class MigrationBenchmark implements Benchmark {
             long subscribesBefore = subscribeRequests(clients);
             long pollsBefore = clients.stream().mapToLong(FederationClient::pollRequests).sum();
             long claimsBefore = clients.stream().mapToLong(FederationClient::claimRequests).sum();
+            long lookupsBefore = clients.stream().mapToLong(FederationClient::lookupRequests).sum();
             long cpuBefore = processCpuNanos();
             Phase saturated = run(agents, atA, atB, phase, 0);
             long cpu = processCpuNanos() - cpuBefore;
             long subscribes = subscribeRequests(clients) - subscribesBefore;
             long polls = clients.stream().mapToLong(FederationClient::pollRequests).sum() - pollsBefore;
             long claims = clients.stream().mapToLong(FederationClient::claimRequests).sum() - claimsBefore;
+            long lookups = clients.stream().mapToLong(FederationClient::lookupRequests).sum() - lookupsBefore;
             double perSecond = saturated.count / (phase.toNanos() / 1e9);
             Phase half = run(agents, atA, atB, phase, perSecond / 2);
             // The goal's own load point: p99 under 25 ms at 1,000 migrations/s (half of the 2,000/s goal).
@@ -174,6 +176,7 @@ public final class MigrationBenchmark implements Benchmark {
                 results.figure(p + "subscribe_requests_per_migration", (double) subscribes / saturated.count);
                 results.figure(p + "poll_requests_per_migration", (double) polls / saturated.count);
                 results.figure(p + "claim_requests_per_migration", (double) claims / saturated.count);
+                results.figure(p + "lookup_requests_per_migration", (double) lookups / saturated.count);
             }
         } finally {
             for (int i = open.size() - 1; i >= 0; i--) {

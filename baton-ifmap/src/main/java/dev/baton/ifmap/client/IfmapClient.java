@@ -137,6 +137,29 @@ public final class IfmapClient implements AutoCloseable {
         return call(ssrc, req.append("</ifmap:search>").toString(), requestTimeout).items();
     }
 
+    /**
+     * Runs several searches in one request: Baton's {@code searchBatch} extension, which only Baton's federation
+     * server answers. Results come in the order of {@code queries}; one that failed on its own is an
+     * {@code errorResult} in its place.
+     */
+    public List<PollResult> searchBatch(List<SearchQuery> queries) {
+        StringBuilder req = new StringBuilder(128 * queries.size() + 128).append("<baton:searchBatch session-id=\"")
+                .append(sid()).append("\" xmlns:baton=\"").append(Xml.BATON_NS).append("\">");
+        for (SearchQuery q : queries) {
+            req.append("<search");
+            q.appendAttributes(req);
+            req.append('>');
+            q.start().appendXml(req, "");
+            req.append("</search>");
+        }
+        List<PollResult> results = call(ssrc, req.append("</baton:searchBatch>").toString(), requestTimeout).pollResults();
+        if (results.size() != queries.size()) {
+            throw new IfmapException(IfmapError.SystemError, "searchBatch of " + queries.size() + " searches answered with "
+                    + results.size() + " results");
+        }
+        return results;
+    }
+
     /** Creates or replaces the subscription {@code name}. */
     public void subscribe(String name, SearchQuery q) {
         subscribe(List.of(SubscribeOp.update(name, q)));

@@ -31,6 +31,13 @@ public sealed interface Request {
     /** {@code search}. */
     record Search(String sessionId, SearchSpec spec) implements Request { }
 
+    /**
+     * {@code baton:searchBatch}, Baton's extension: several searches in one request, answered in order by one
+     * {@code baton:searchBatchResult} of named results, as a poll answers (each a searchResult or an errorResult,
+     * named by its position from 0).
+     */
+    record SearchBatch(String sessionId, List<SearchSpec> specs) implements Request { }
+
     /** {@code subscribe}: its operations in order. */
     record Subscribe(String sessionId, List<SubscribeOp> operations) implements Request { }
 

@@ -1,6 +1,7 @@
 package dev.baton.ifmap.server;
 
 import dev.baton.ifmap.model.IfmapError;
+import dev.baton.ifmap.model.IfmapException;
 import dev.baton.ifmap.model.Item;
 import dev.baton.ifmap.model.Metadata;
 import dev.baton.ifmap.model.Xml;
@@ -37,6 +38,28 @@ final class ResponseWriter {
         StringBuilder out = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 1024, r.size() + 512)).append(HEAD);
         result(out, "searchResult", null, r.items());
         return out.append(TAIL).toString();
+    }
+
+    /**
+     * Baton's {@code searchBatchResult}: for each search in order, a {@code searchResult} or an {@code errorResult}
+     * (for an {@link IfmapException}) named by its position from 0.
+     */
+    static String searchBatchResult(List<Object> results) {
+        long size = 512;
+        for (Object r : results) {
+            size += r instanceof SearchResult sr ? sr.size() + 64 : 512;
+        }
+        StringBuilder out = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 1024, size)).append(HEAD)
+                .append("<baton:searchBatchResult xmlns:baton=\"").append(Xml.BATON_NS).append("\">");
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) instanceof SearchResult sr) {
+                result(out, "searchResult", Integer.toString(i), sr.items());
+            } else {
+                IfmapException e = (IfmapException) results.get(i);
+                errorResult(out, e.error(), e.getMessage(), Integer.toString(i));
+            }
+        }
+        return out.append("</baton:searchBatchResult>").append(TAIL).toString();
     }
 
     static String pollResult(List<PollEntry> entries) {

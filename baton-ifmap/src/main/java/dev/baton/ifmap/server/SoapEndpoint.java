@@ -5,6 +5,8 @@ import dev.baton.ifmap.model.IfmapException;
 import dev.baton.ifmap.model.Request;
 import dev.baton.ifmap.xml.MalformedRequestException;
 import dev.baton.ifmap.xml.RequestParser;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,18 @@ final class SoapEndpoint {
                 yield ResponseWriter.received("publishReceived");
             }
             case Request.Search q -> ResponseWriter.searchResult(service.search(s, q.spec()));
+            case Request.SearchBatch b -> {
+                // Each search on its own: one that fails (too big, not authorized) is an errorResult in its place.
+                List<Object> results = new ArrayList<>(b.specs().size());
+                for (Request.SearchSpec spec : b.specs()) {
+                    try {
+                        results.add(service.search(s, spec));
+                    } catch (IfmapException e) {
+                        results.add(e);
+                    }
+                }
+                yield ResponseWriter.searchBatchResult(results);
+            }
             case Request.Subscribe q -> {
                 service.subscribe(s, q.operations());
                 yield ResponseWriter.received("subscribeReceived");

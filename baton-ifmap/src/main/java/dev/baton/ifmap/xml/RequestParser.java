@@ -27,6 +27,8 @@ import javax.xml.stream.XMLStreamConstants;
  * Stateless and thread-safe.
  */
 public final class RequestParser {
+    /** Searches in one {@code baton:searchBatch} at most. */
+    public static final int MAX_BATCHED_SEARCHES = 256;
     private static final Set<String> REQUESTS = Set.of("newSession", "endSession", "renewSession", "poll",
             "purgePublisher", "search", "publish", "subscribe");
     private static final Set<String> STAMPED = Set.of("ifmap-publisher-id", "ifmap-timestamp");
@@ -80,6 +82,9 @@ public final class RequestParser {
     }
 
     private Request request(SafeReader in) {
+        if (in.namespace().equals(Xml.BATON_NS) && in.localName().equals("searchBatch")) {
+            return searchBatch(in);
+        }
         if (!in.namespace().equals(Xml.IFMAP_NS)) {
             throw new MalformedRequestException("<" + in.localName() + "> in namespace '" + in.namespace()
                     + "' is not an IF-MAP 2.0 request");
@@ -103,6 +108,28 @@ public final class RequestParser {
             case "subscribe" -> new Request.Subscribe(sid, subscribeOps(in));
             default -> throw new MalformedRequestException("unknown IF-MAP request <" + name + ">");
         };
+    }
+
+    /** Baton's {@code searchBatch}: one to {@value #MAX_BATCHED_SEARCHES} {@code search} children. */
+    private Request searchBatch(SafeReader in) {
+        String sid = in.attribute("session-id");
+        if (sid == null || sid.isEmpty()) {
+            throw new IfmapException(IfmapError.InvalidSessionID, "searchBatch has no session-id");
+        }
+        List<Request.SearchSpec> specs = new ArrayList<>();
+        while (in.nextTag() == XMLStreamConstants.START_ELEMENT) {
+            if (!in.localName().equals("search")) {
+                throw new MalformedRequestException("searchBatch holds search elements only, not <" + in.localName() + ">");
+            }
+            if (specs.size() == MAX_BATCHED_SEARCHES) {
+                throw new IfmapException(IfmapError.Failure, "searchBatch holds more than " + MAX_BATCHED_SEARCHES + " searches");
+            }
+            specs.add(searchSpec(in));
+        }
+        if (specs.isEmpty()) {
+            throw new IfmapException(IfmapError.Failure, "searchBatch has no search");
+        }
+        return new Request.SearchBatch(sid, specs);
     }
 
     private List<Request.PublishOp> publishOps(SafeReader in) {

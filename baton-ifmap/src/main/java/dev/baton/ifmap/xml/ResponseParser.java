@@ -53,6 +53,8 @@ public final class ResponseParser {
             case "errorResult" -> throw error(in, attributes);
             case "searchResult" -> new Response(element, attributes, items(in), List.of());
             case "pollResult" -> new Response(element, attributes, List.of(), pollResults(in));
+            // Baton's extension: named results like a poll's, one per search of a searchBatch
+            case "searchBatchResult" -> new Response(element, attributes, List.of(), pollResults(in));
             default -> new Response(element, attributes, List.of(), List.of());
         };
     }
