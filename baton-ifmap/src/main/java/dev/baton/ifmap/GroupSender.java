@@ -3,25 +3,29 @@ package dev.baton.ifmap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Sends requests of one kind in groups: those that arrive while one group is on its way go together in the next.
  * Under load one round trip then carries several callers' requests; a caller that finds none on its way sends
  * at once, so nothing waits for a timer.
  *
- * <p>Leader/follower, no sender thread: the caller that finds no group in progress sends everything queued
- * (its own request included), then wakes the next queued caller to lead; the others park until their outcome
- * is set. {@link #sendGroup} must give every request of its group an outcome: a value, or the
+ * <p>Leader/follower, no sender thread: a caller that finds fewer than {@link #IN_FLIGHT} groups on their way
+ * sends everything queued (its own request included), then wakes the next queued caller to lead; the others
+ * park until their outcome is set. Two groups may be on their way at once, so that one request held up (a
+ * connection that died without a word waits for its deadline) does not hold up every caller.
+ * {@link #sendGroup} must give every request of its group an outcome: a value, or the
  * {@link RuntimeException} or {@link Error} its caller is to get. Thread-safe.
  *
  * @param <T> what a caller hands in
  */
 abstract class GroupSender<T> {
+    /** Groups on their way at once, at most. */
+    static final int IN_FLIGHT = 2;
     private final int maxGroup;
     private final ConcurrentLinkedQueue<Pending<T>> queue = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock sending = new ReentrantLock();
+    private final Semaphore sending = new Semaphore(IN_FLIGHT);
 
     /** @param maxGroup requests in one group at most */
     GroupSender(int maxGroup) {
@@ -49,13 +53,13 @@ abstract class GroupSender<T> {
         Pending<T> me = new Pending<>(request);
         queue.add(me);
         while (me.outcome == null) {
-            if (sending.tryLock()) {
+            if (sending.tryAcquire()) {
                 try {
                     if (me.outcome == null) {
                         sendQueued();
                     }
                 } finally {
-                    sending.unlock();
+                    sending.release();
                 }
                 Pending<T> next = queue.peek();
                 if (next != null) {
