@@ -25,6 +25,9 @@ final class SubtreeCopier {
     /** Texts of the root's direct children by local name, or null when the caller does not want them. */
     private final Map<String, List<String>> children;
     private StringBuilder childText;
+    /** Prefix to namespace of the element being started; its own copy once it declared something. */
+    private Map<String, String> scope;
+    private boolean scopeOwned;
     private int headEnd = -1;
 
     private SubtreeCopier(SafeReader in, boolean collectChildren) {
@@ -99,16 +102,18 @@ final class SubtreeCopier {
 
     private void startTag(Set<String> drop) {
         XMLStreamReader r = in.raw();
-        Map<String, String> scope = new HashMap<>(declared.isEmpty() ? Map.of() : declared.peek());
+        // The parent's scope, copied only if this element declares something new (most declare nothing).
+        scope = declared.isEmpty() ? Map.of() : declared.peek();
+        scopeOwned = false;
         out.append('<').append(qname(r.getPrefix(), r.getLocalName()));
         for (int i = 0; i < r.getNamespaceCount(); i++) {
-            declare(scope, nz(r.getNamespacePrefix(i)), nz(r.getNamespaceURI(i)));
+            declare(nz(r.getNamespacePrefix(i)), nz(r.getNamespaceURI(i)));
         }
-        declare(scope, nz(r.getPrefix()), nz(r.getNamespaceURI()));
+        declare(nz(r.getPrefix()), nz(r.getNamespaceURI()));
         for (int i = 0; i < r.getAttributeCount(); i++) {
             String prefix = nz(r.getAttributePrefix(i));
             if (!prefix.isEmpty()) {
-                declare(scope, prefix, nz(r.getAttributeNamespace(i)));
+                declare(prefix, nz(r.getAttributeNamespace(i)));
             }
         }
         for (int i = 0; i < r.getAttributeCount(); i++) {
@@ -124,15 +129,21 @@ final class SubtreeCopier {
         declared.push(scope);
     }
 
-    private void declare(Map<String, String> scope, String prefix, String uri) {
-        if (!uri.equals(scope.put(prefix, uri))) {
-            if (prefix.isEmpty() && uri.isEmpty()) {
-                return;
-            }
-            out.append(prefix.isEmpty() ? " xmlns" : " xmlns:" + prefix).append("=\"");
-            Xml.escape(out, uri, true);
-            out.append('"');
+    private void declare(String prefix, String uri) {
+        if (uri.equals(scope.get(prefix))) {
+            return; // in scope already
         }
+        if (!scopeOwned) {
+            scope = new HashMap<>(scope);
+            scopeOwned = true;
+        }
+        scope.put(prefix, uri);
+        if (prefix.isEmpty() && uri.isEmpty()) {
+            return;
+        }
+        out.append(prefix.isEmpty() ? " xmlns" : " xmlns:" + prefix).append("=\"");
+        Xml.escape(out, uri, true);
+        out.append('"');
     }
 
     private static String qname(String prefix, String local) {

@@ -18,6 +18,21 @@ class ResponseParserTest {
     private static final String TAIL = "</ifmap:response></env:Body></env:Envelope>";
 
     @Test
+    void aCopyDeclaresEveryPrefixItUsesWhereItIsUsedAndRebindsWhatChildrenRebind() {
+        // v is declared on the envelope, w on a child, and a grandchild binds v to another namespace: the copy of
+        // the metadata element must stand alone and keep every element in its namespace.
+        String metadata = "<v:session ifmap-cardinality=\"singleValue\"><a>1</a>"
+                + "<w:b xmlns:w=\"urn:other\"><v:c xmlns:v=\"urn:third\">2</v:c><v:e>5</v:e><w:d>3</w:d></w:b><a>4</a></v:session>";
+        String body = HEAD + "<searchResult><resultItem><access-request name=\"ar1\"/><metadata>" + metadata
+                + "</metadata></resultItem></searchResult>" + TAIL;
+
+        String copy = ResponseParser.parse(body.getBytes(StandardCharsets.UTF_8)).items().get(0).metadata().get(0).xml();
+
+        assertThat(copy).isEqualTo("<v:session xmlns:v=\"urn:vendor\" ifmap-cardinality=\"singleValue\"><a>1</a>"
+                + "<w:b xmlns:w=\"urn:other\"><v:c xmlns:v=\"urn:third\">2</v:c><v:e>5</v:e><w:d>3</w:d></w:b><a>4</a></v:session>");
+    }
+
+    @Test
     void metadataCarriesItsChildrenTextsAndAStandaloneCopy() {
         String body = HEAD + "<searchResult><resultItem><access-request name=\"ar1\"/><metadata>"
                 + "<meta:role ifmap-cardinality=\"multiValue\" ifmap-publisher-id=\"gw-a\">"
