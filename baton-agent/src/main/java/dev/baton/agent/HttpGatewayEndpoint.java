@@ -123,9 +123,7 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
             return EntityUtils.toByteArray(entity);
         }
         try (java.io.InputStream in = entity.getContent()) {
-            byte[] body = new byte[(int) declared];
-            int n = in.readNBytes(body, 0, body.length);
-            return n < body.length ? java.util.Arrays.copyOf(body, n) : body;
+            return dev.baton.core.Bodies.readDeclared(in, (int) declared);
         }
     }
 

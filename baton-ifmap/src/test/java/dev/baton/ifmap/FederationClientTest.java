@@ -232,14 +232,11 @@ class FederationClientTest {
     void concurrentClaimsShareRequests() throws Exception {
         // 200 first publishes (claims of generation 1) from 16 threads at once: those that arrive while one is on
         // its way go together in one publish request.
-        FederationClient gwE = client(server, "admin", "gw-e");
-        try {
+        try (FederationClient gwE = client(server, "admin", "gw-e")) {
             List<SessionIdHash> fresh = publishConcurrently(gwE, "gw-e", java.util.stream.Stream.generate(
                     FederationClientTest::randomHash).limit(200).toList(), List.of());
             assertThat(fresh).allMatch(gwE::owns);
             assertThat(gwE.claimRequests()).isLessThan(200);
-        } finally {
-            gwE.close();
         }
     }
 
@@ -255,8 +252,7 @@ class FederationClientTest {
         List<SessionIdHash> all = new ArrayList<>(published);
         java.util.stream.Stream.generate(FederationClientTest::randomHash).limit(100).forEach(all::add);
         java.util.Collections.shuffle(all, RANDOM);
-        FederationClient gwE = client(server, "admin", "gw-e");
-        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+        try (FederationClient gwE = client(server, "admin", "gw-e"); ExecutorService pool = Executors.newFixedThreadPool(16)) {
             Map<SessionIdHash, Future<java.util.Optional<FederatedSession>>> found = new java.util.LinkedHashMap<>();
             for (SessionIdHash h : all) {
                 found.put(h, pool.submit(() -> gwE.lookup(h)));
@@ -273,8 +269,6 @@ class FederationClientTest {
                 }
             }
             assertThat(gwE.lookupRequests()).isLessThan(200);
-        } finally {
-            gwE.close();
         }
     }
 
@@ -288,16 +282,13 @@ class FederationClientTest {
             gwA.publishSession(session(h, "gw-a"), Set.of());
             taken.add(h);
         }
-        FederationClient gwE = client(server, "admin", "gw-e");
-        try {
+        try (FederationClient gwE = client(server, "admin", "gw-e")) {
             List<SessionIdHash> fresh = publishConcurrently(gwE, "gw-e", java.util.stream.Stream.generate(
                     FederationClientTest::randomHash).limit(150).toList(), taken);
             assertThat(fresh).allMatch(gwE::owns);
             assertThat(taken).noneMatch(gwE::owns);
             assertThat(fresh).allSatisfy(h -> assertThat(gwC.lookup(h).orElseThrow().owner()).isEqualTo("gw-e"));
             assertThat(taken).allSatisfy(h -> assertThat(gwC.lookup(h).orElseThrow().owner()).isEqualTo("gw-a"));
-        } finally {
-            gwE.close();
         }
     }
 

@@ -207,9 +207,7 @@ public final class GatewayServer implements AutoCloseable {
             return ctx.bodyAsBytes();
         }
         try {
-            byte[] body = new byte[(int) declared];
-            int n = ctx.req().getInputStream().readNBytes(body, 0, body.length);
-            return n < body.length ? java.util.Arrays.copyOf(body, n) : body;
+            return dev.baton.core.Bodies.readDeclared(ctx.req().getInputStream(), (int) declared);
         } catch (java.io.IOException e) {
             throw new BatonException(ResultCode.INVALID_REQUEST, "cannot read request body: " + e.getMessage(), e);
         }

@@ -269,9 +269,7 @@ public final class IfmapClient implements AutoCloseable {
             if (declared < 0 || declared > ResponseParser.MAX_BYTES) {
                 return in.readNBytes(ResponseParser.MAX_BYTES + 1);
             }
-            byte[] body = new byte[(int) declared];
-            int n = in.readNBytes(body, 0, body.length);
-            return n < body.length ? java.util.Arrays.copyOf(body, n) : body;
+            return dev.baton.core.Bodies.readDeclared(in, (int) declared);
         }
     }
 

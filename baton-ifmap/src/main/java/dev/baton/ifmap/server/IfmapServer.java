@@ -116,13 +116,6 @@ public final class IfmapServer implements AutoCloseable {
         }
     }
 
-    /** Reads a body of {@code length} declared bytes; one that ends early is kept as it is (the parser then says so). */
-    private static byte[] readDeclared(InputStream in, int length) throws java.io.IOException {
-        byte[] body = new byte[length];
-        int n = in.readNBytes(body, 0, length); // Jetty holds the body to its Content-Length
-        return n < length ? java.util.Arrays.copyOf(body, n) : body;
-    }
-
     /** Platform threads: measured to answer polls sooner than virtual threads (see IfmapServerConfig). */
     private static QueuedThreadPool threadPool(int max) {
         var pool = new QueuedThreadPool(max, Math.min(8, max), 60_000);
@@ -184,7 +177,7 @@ public final class IfmapServer implements AutoCloseable {
                 // A declared length within the limit is read into an array of exactly that size; otherwise read
                 // up to one byte past the limit (readNBytes grows 8 KB chunks and copies them at the end).
                 body = declared >= 0 && declared <= config.xmlLimits().maxBytes()
-                        ? readDeclared(in, (int) declared)
+                        ? dev.baton.core.Bodies.readDeclared(in, (int) declared) // Jetty holds it to its Content-Length
                         : in.readNBytes(config.xmlLimits().maxBytes() + 1);
                 if (body.length > config.xmlLimits().maxBytes()) {
                     // Let the client finish sending (up to a bound) so it reads the 413 instead of a reset.

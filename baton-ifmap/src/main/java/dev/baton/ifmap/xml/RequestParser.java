@@ -239,8 +239,8 @@ public final class RequestParser {
             }
             Metadata.Cardinality cardinality = cardinality(in.attribute("ifmap-cardinality"), ns, local);
             Map<String, String> attributes = ns.equals(Xml.BATON_NS) ? in.unqualifiedAttributes() : Map.of();
-            String[] parts = SubtreeCopier.copy(in, STAMPED);
-            MetadataDraft draft = new MetadataDraft(ns, local, cardinality, parts[0], parts[1], attributes);
+            SubtreeCopier.Copy copy = SubtreeCopier.copy(in, STAMPED);
+            MetadataDraft draft = new MetadataDraft(ns, local, cardinality, copy.head(), copy.tail(), attributes);
             if (draft.length() > maxMetadataLength) {
                 throw new IfmapException(IfmapError.MetadataTooLong, "metadata <" + local + "> has " + draft.length()
                         + " characters, more than " + maxMetadataLength);

@@ -35,7 +35,7 @@ final class SubtreeCopier {
         this.children = collectChildren ? new LinkedHashMap<>() : null;
     }
 
-    /** A copied element: its head (start tag left open), the rest, and its direct children's texts. */
+    /** A copied element: its head (start tag left open), the rest, and its direct children's texts (null if not collected). */
     record Copy(String head, String tail, Map<String, List<String>> children) {
         /** The whole element. */
         String xml() {
@@ -43,11 +43,14 @@ final class SubtreeCopier {
         }
     }
 
-    /** Copies the element the reader is on; returns {head, tail}; afterwards the reader is on its end tag. */
-    static String[] copy(SafeReader in, Set<String> dropOnRoot) {
+    /**
+     * Copies the element the reader is on (its children's texts are not collected: {@link Copy#children()} is
+     * null); afterwards the reader is on its end tag.
+     */
+    static Copy copy(SafeReader in, Set<String> dropOnRoot) {
         SubtreeCopier c = new SubtreeCopier(in, false);
         c.run(dropOnRoot);
-        return new String[] {c.out.substring(0, c.headEnd), c.out.substring(c.headEnd)};
+        return c.result();
     }
 
     /**
@@ -57,7 +60,11 @@ final class SubtreeCopier {
     static Copy copyWithChildren(SafeReader in) {
         SubtreeCopier c = new SubtreeCopier(in, true);
         c.run(Set.of());
-        return new Copy(c.out.substring(0, c.headEnd), c.out.substring(c.headEnd), c.children);
+        return c.result();
+    }
+
+    private Copy result() {
+        return new Copy(out.substring(0, headEnd), out.substring(headEnd), children);
     }
 
     private void run(Set<String> dropOnRoot) {

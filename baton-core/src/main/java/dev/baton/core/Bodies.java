@@ -1,0 +1,26 @@
+package dev.baton.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Reading an HTTP body whose length was declared. {@code InputStream.readAllBytes} and the HTTP libraries'
+ * helpers copy through a fresh 4-8 KB buffer and a growing one; on the migration path that was several per cent
+ * of all bytes allocated (docs/benchmarks.md), so the servers and clients read a declared length straight into
+ * an array of that size. Callers keep their own way for bodies of unknown or excessive length.
+ */
+public final class Bodies {
+    private Bodies() {
+    }
+
+    /**
+     * Reads {@code length} declared bytes from {@code in} into an array of exactly that size. A body that ends
+     * early is returned as far as it came (whoever parses it then says what is missing).
+     */
+    public static byte[] readDeclared(InputStream in, int length) throws IOException {
+        byte[] body = new byte[length];
+        int n = in.readNBytes(body, 0, length);
+        return n < length ? Arrays.copyOf(body, n) : body;
+    }
+}
