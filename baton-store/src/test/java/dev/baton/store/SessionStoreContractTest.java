@@ -105,6 +105,21 @@ public abstract class SessionStoreContractTest {
     }
 
     @Test
+    void aGroupOfOneWriteReplacesOrDeletesItsRowAlone() {
+        StoredSession atA = session("alice", "gw-a", clock.instant(), HOUR);
+        StoredSession other = session("bob", "gw-a", clock.instant(), HOUR);
+        store.writeAll(List.of(atA), List.of(), "gw-a");
+        store.writeAll(List.of(other), List.of(), "gw-a");
+        StoredSession atB = new StoredSession(atA.session().migratedTo("gw-b", "users", Set.of("staff"), false, clock.instant()),
+                atA.expiryTime().plus(HOUR));
+        store.writeAll(List.of(atB), List.of(), "gw-b");
+        assertThat(store.load(atA.session().hash())).contains(atB);
+        store.writeAll(List.of(), List.of(other.session().hash()), "gw-a");
+        assertThat(store.load(other.session().hash())).isEmpty();
+        assertThat(store.load(atA.session().hash())).contains(atB);
+    }
+
+    @Test
     void writeAllAppliesStoresAndDeletesTogether() {
         StoredSession gone = session("carol", "gw-a", clock.instant(), HOUR);
         store.store(gone);

@@ -114,15 +114,12 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
 
     @Override
     public boolean delete(SessionIdHash hash) {
-        return update("delete", "DELETE FROM " + sessions + " WHERE id_hash = ?", ps -> ps.setString(1, hash.hex())) > 0;
+        return update("delete", deleteSql(null), ps -> bindDelete(ps, hash, null)) > 0;
     }
 
     @Override
     public boolean deleteOwned(SessionIdHash hash, String owner) {
-        return update("delete", "DELETE FROM " + sessions + " WHERE id_hash = ? AND owner_gateway = ?", ps -> {
-            ps.setString(1, hash.hex());
-            ps.setString(2, owner);
-        }) > 0;
+        return update("delete", deleteSql(owner), ps -> bindDelete(ps, hash, owner)) > 0;
     }
 
     @Override
@@ -146,13 +143,26 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
         List<Op> ops = new ArrayList<>(stores.size() + deletes.size());
         stores.forEach(s -> ops.add(new Op(s.session().hash(), s)));
         deletes.forEach(h -> ops.add(new Op(h, null)));
+        if (ops.isEmpty()) {
+            return;
+        }
+        if (ops.size() == 1) {
+            // One statement is atomic on its own: in auto-commit it is one round trip, where BEGIN, the
+            // statement and COMMIT took two (most groups under load are single writes; docs/benchmarks.md).
+            Op op = ops.get(0);
+            if (op.store() != null) {
+                update("write", upsert, ps -> bind(ps, op.store()));
+            } else {
+                update("write", deleteSql(owner), ps -> bindDelete(ps, op.hash(), owner));
+            }
+            return;
+        }
         ops.sort(java.util.Comparator.comparing(op -> op.hash().hex()));
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false); // HikariCP restores auto-commit when the connection goes back to the pool
             // Each statement is prepared once per transaction, however many runs alternate between them.
             try (PreparedStatement ups = c.prepareStatement(upsert);
-                 PreparedStatement del = c.prepareStatement("DELETE FROM " + sessions + " WHERE id_hash = ?"
-                         + (owner == null ? "" : " AND owner_gateway = ?"))) {
+                 PreparedStatement del = c.prepareStatement(deleteSql(owner))) {
                 for (int from = 0; from < ops.size(); ) {
                     boolean isUpsert = ops.get(from).store() != null;
                     int to = from;
@@ -196,13 +206,22 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
 
     private static void deleteAll(PreparedStatement ps, List<SessionIdHash> deletes, String owner) throws SQLException {
         for (SessionIdHash h : deletes) {
-            ps.setString(1, h.hex());
-            if (owner != null) {
-                ps.setString(2, owner);
-            }
+            bindDelete(ps, h, owner);
             ps.addBatch();
         }
         ps.executeBatch();
+    }
+
+    /** Deletes one row by id hash; only if {@code owner} owns it, unless that is {@code null}. */
+    private String deleteSql(String owner) {
+        return "DELETE FROM " + sessions + " WHERE id_hash = ?" + (owner == null ? "" : " AND owner_gateway = ?");
+    }
+
+    private static void bindDelete(PreparedStatement ps, SessionIdHash hash, String owner) throws SQLException {
+        ps.setString(1, hash.hex());
+        if (owner != null) {
+            ps.setString(2, owner);
+        }
     }
 
     private void bind(PreparedStatement ps, StoredSession stored) throws SQLException {
