@@ -405,7 +405,7 @@ final class MapService implements AutoCloseable {
 
     /** Returns once the changes queued as {@code done} are durable, writing them itself if no one else is. No lock held. */
     private void awaitDurable(java.util.concurrent.CompletableFuture<Void> done) {
-        writer.persist(done);
+        writer.persist();
         try {
             done.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
