@@ -260,11 +260,41 @@ public final class FederationClient implements AutoCloseable {
             p.delete(Item.link(SessionMapping.accessRequest(s.hash()), SessionMapping.gateway(previousOwner)),
                     "meta:authenticated-by");
         }
-        if (!claims.claim(data(p, s, capabilities, false))) {
+        boolean won;
+        try {
+            won = claims.claim(data(p, s, capabilities, false));
+        } catch (RuntimeException e) {
+            won = appliedDespite(s.hash(), generation, e);
+        }
+        if (!won) {
             return false;
         }
         owned.put(s.hash(), generation);
         requestSubscription(s.hash(), true);
+        return true;
+    }
+
+    /**
+     * A claim answered with an error, or not answered at all, may still have been applied: the server can apply a
+     * publish and then fail to store it durably, and an answer can be lost on the way. The federation's record
+     * decides: ours at the claimed generation means the claim went through, and the session is taken rather than
+     * left owned by this gateway but held by none (the previous owner drops its copy on the change either way).
+     *
+     * @throws RuntimeException {@code failure}, when the record shows the claim did not go through or cannot be read
+     */
+    private boolean appliedDespite(SessionIdHash hash, long generation, RuntimeException failure) {
+        Optional<FederatedSession> now;
+        try {
+            now = lookup(hash);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            throw failure;
+        }
+        if (now.isEmpty() || !now.get().owner().equals(config.gateway()) || now.get().generation() != generation) {
+            throw failure;
+        }
+        LOG.warn("claim of session {} failed ({}), but the federation shows it applied at generation {}; taking the session",
+                hash.abbreviated(), failure.getMessage(), generation);
         return true;
     }
 
