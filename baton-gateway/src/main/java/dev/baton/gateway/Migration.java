@@ -90,7 +90,9 @@ final class Migration {
      * and delete the new claim.
      */
     void ownershipLost(SessionIdHash hash, String newOwner) {
-        table.dropTakenOver(hash).ifPresent(s -> log.info("session {} of {} moved to {}; dropped from {}",
+        // A notice can arrive late: after this gateway took the session back (claim, then put). The claim makes
+        // us the owner before the put, and the check is atomic with the put, so a copy that came back stays.
+        table.dropTakenOverUnless(hash, () -> federation.owns(hash, config.name())).ifPresent(s -> log.info("session {} of {} moved to {}; dropped from {}",
                 hash.abbreviated(), s.user(), newOwner, config.name()));
     }
 

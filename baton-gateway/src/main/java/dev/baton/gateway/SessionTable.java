@@ -70,6 +70,14 @@ final class SessionTable {
         return tier.removeInBackground(hash).map(StoredSession::session);
     }
 
+    /**
+     * {@link #dropTakenOver}, unless {@code takenBack} is true when checked: asked atomically with this table's
+     * puts of the session, so a notice of a loss that arrives after the session came back leaves it alone.
+     */
+    Optional<Session> dropTakenOverUnless(SessionIdHash hash, java.util.function.BooleanSupplier takenBack) {
+        return tier.removeInBackgroundUnless(hash, takenBack).map(StoredSession::session);
+    }
+
     /** How many sessions are held in memory (an estimate). */
     int size() {
         return (int) tier.sessionsInMemory();

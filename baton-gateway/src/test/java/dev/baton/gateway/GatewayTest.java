@@ -104,6 +104,31 @@ class GatewayTest {
     }
 
     @Test
+    void aLossHeardAfterTheSessionCameBackDoesNotDropIt() {
+        // Notifications are held here and delivered when the test says: A hears that B took the session
+        // only after the agent has already brought it back to A (a poll that ran late). A keeps its copy.
+        java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        InMemoryFederation late = new InMemoryFederation(held::add);
+        Realm realm = Realm.simple("users", AuthServerKind.LOCAL, "corp", "staff");
+        AccessPolicy access = new AccessPolicy(List.of(new Role("staff", OPTIONS, List.of())), List.of());
+        Gateway a = new Gateway(new GatewayConfig("a", GatewayKind.REMOTE_ACCESS, true, List.of(new RealmBinding(realm, ACCOUNTS)), access), late, clock);
+        Gateway b = new Gateway(new GatewayConfig("b", GatewayKind.REMOTE_ACCESS, true, List.of(new RealmBinding(realm, ACCOUNTS)), access), late, clock);
+        gateways.add(a);
+        gateways.add(b);
+        TestAgent alice = new TestAgent();
+        SessionIdHash hash = SessionId.hashOf(alice.signIn(a, "alice", "secret"));
+
+        assertThat(alice.connect(b).outcome()).isEqualTo("migrated");
+        assertThat(alice.connect(a).outcome()).isEqualTo("migrated");
+        assertThat(held).hasSize(2); // A's loss to B, then B's loss to A
+        held.forEach(Runnable::run);
+
+        assertThat(a.session(hash)).as("A took the session back before it heard of the first loss").isPresent();
+        assertThat(b.session(hash)).isEmpty();
+        assertThat(alice.connect(a).outcome()).isEqualTo("resumed");
+    }
+
+    @Test
     void migrationToAnotherAuthenticationGroupIsRefusedAndTheSessionStays() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
         Gateway c = gateway("c", GatewayKind.REMOTE_ACCESS, "partners", true);

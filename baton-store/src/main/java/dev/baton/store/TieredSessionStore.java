@@ -201,8 +201,23 @@ public final class TieredSessionStore implements AutoCloseable {
      * @return the session as it was held in memory, if it was
      */
     public Optional<StoredSession> removeInBackground(SessionIdHash hash) {
+        return removeInBackgroundUnless(hash, () -> false);
+    }
+
+    /**
+     * {@link #removeInBackground} unless {@code keep} says otherwise when asked, atomically with every other
+     * change of this session here: a {@link #put} either happens before the question (and {@code keep} sees
+     * what made it) or after the removal. For a late notice that the session left, which must not drop the
+     * copy of a session that has come back since.
+     *
+     * @return the session as it was held in memory, if it was removed
+     */
+    public Optional<StoredSession> removeInBackgroundUnless(SessionIdHash hash, java.util.function.BooleanSupplier keep) {
         StoredSession[] held = new StoredSession[1];
         memory.asMap().compute(hash, (k, old) -> {
+            if (keep.getAsBoolean()) {
+                return old;
+            }
             held[0] = old;
             dirty.remove(k);
             writes.enqueueInBackground(k, null);
