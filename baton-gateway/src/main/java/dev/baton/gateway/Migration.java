@@ -92,8 +92,8 @@ final class Migration {
     void ownershipLost(SessionIdHash hash, String newOwner) {
         // A notice can arrive late: after this gateway took the session back (claim, then put). The claim makes
         // us the owner before the put, and the check is atomic with the put, so a copy that came back stays.
-        table.dropTakenOverUnless(hash, () -> federation.owns(hash, config.name())).ifPresent(s -> log.info("session {} of {} moved to {}; dropped from {}",
-                hash.abbreviated(), s.user(), newOwner, config.name()));
+        table.dropTakenOverUnless(hash, () -> federation.owns(hash, config.name())).ifPresent(s ->
+                log.info("session {} of {} moved to {}; dropped from {}", hash.abbreviated(), s.user(), newOwner, config.name()));
     }
 
     private RealmBinding realmOfGroup(Session published, SessionIdHash hash) {
