@@ -144,8 +144,10 @@ public final class MigrationBenchmark implements Benchmark {
             long claimsBefore = clients.stream().mapToLong(FederationClient::claimRequests).sum();
             long lookupsBefore = clients.stream().mapToLong(FederationClient::lookupRequests).sum();
             long cpuBefore = processCpuNanos();
+            java.util.OptionalLong serverBefore = localPostgresCpuNanos(pgUrl);
             Phase saturated = run(agents, atA, atB, phase, 0);
             long cpu = processCpuNanos() - cpuBefore;
+            java.util.OptionalLong serverAfter = localPostgresCpuNanos(pgUrl);
             long subscribes = subscribeRequests(clients) - subscribesBefore;
             long polls = clients.stream().mapToLong(FederationClient::pollRequests).sum() - pollsBefore;
             long claims = clients.stream().mapToLong(FederationClient::claimRequests).sum() - claimsBefore;
@@ -173,6 +175,12 @@ public final class MigrationBenchmark implements Benchmark {
                 results.figure(p + "cpu_ms_per_migration", cpu / 1e6 / saturated.count);
                 // The same cost in units of the machine's yardstick (one proof verification on one thread).
                 results.figure(p + "cpu_per_migration_in_verifies", cpu / 1e3 / saturated.count / yardstickMicros);
+                if (serverBefore.isPresent() && serverAfter.isPresent()) {
+                    // PostgreSQL's own CPU, on the same two cores: the JVM's figure above leaves it out.
+                    long server = serverAfter.getAsLong() - serverBefore.getAsLong();
+                    results.figure(p + "server_cpu_ms_per_migration", server / 1e6 / saturated.count);
+                    results.figure(p + "total_cpu_ms_per_migration", (cpu + server) / 1e6 / saturated.count);
+                }
                 results.figure(p + "subscribe_requests_per_migration", (double) subscribes / saturated.count);
                 results.figure(p + "poll_requests_per_migration", (double) polls / saturated.count);
                 results.figure(p + "claim_requests_per_migration", (double) claims / saturated.count);
@@ -232,6 +240,27 @@ public final class MigrationBenchmark implements Benchmark {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /**
+     * CPU time of the local PostgreSQL server's processes (postmaster, backends, writers), when {@code pgUrl} names
+     * a server on this machine and the OS tells other processes' CPU time; empty otherwise. A backend that exits
+     * takes its share with it, but the pool's connections live through a phase.
+     */
+    private static java.util.OptionalLong localPostgresCpuNanos(String pgUrl) {
+        if (pgUrl == null || !(pgUrl.contains("//127.0.0.1") || pgUrl.contains("//localhost"))) {
+            return java.util.OptionalLong.empty();
+        }
+        long total = 0;
+        boolean any = false;
+        for (ProcessHandle h : ProcessHandle.allProcesses().toList()) {
+            ProcessHandle.Info info = h.info();
+            if (info.command().map(c -> c.endsWith("/postgres")).orElse(false) && info.totalCpuDuration().isPresent()) {
+                total += info.totalCpuDuration().get().toNanos();
+                any = true;
+            }
+        }
+        return any ? java.util.OptionalLong.of(total) : java.util.OptionalLong.empty();
     }
 
     private static long subscribeRequests(List<FederationClient> clients) {
