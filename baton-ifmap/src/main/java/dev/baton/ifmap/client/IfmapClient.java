@@ -130,10 +130,8 @@ public final class IfmapClient implements AutoCloseable {
     /** Runs a search. */
     public List<ResultItem> search(SearchQuery q) {
         StringBuilder req = new StringBuilder("<ifmap:search session-id=\"").append(sid()).append('"');
-        q.appendAttributes(req);
-        req.append('>');
-        q.start().appendXml(req, "");
-        return call(ssrc, req.append("</ifmap:search>").toString(), requestTimeout).items();
+        q.appendRest(req, "ifmap:search");
+        return call(ssrc, req.toString(), requestTimeout).items();
     }
 
     /**
@@ -145,11 +143,7 @@ public final class IfmapClient implements AutoCloseable {
         StringBuilder req = new StringBuilder(128 * queries.size() + 128).append("<baton:searchBatch session-id=\"")
                 .append(sid()).append("\" xmlns:baton=\"").append(Xml.BATON_NS).append("\">");
         for (SearchQuery q : queries) {
-            req.append("<search");
-            q.appendAttributes(req);
-            req.append('>');
-            q.start().appendXml(req, "");
-            req.append("</search>");
+            q.appendRest(req.append("<search"), "search");
         }
         List<PollResult> results = call(ssrc, req.append("</baton:searchBatch>").toString(), requestTimeout).pollResults();
         if (results.size() != queries.size()) {
@@ -184,10 +178,7 @@ public final class IfmapClient implements AutoCloseable {
                 req.append("/>");
                 continue;
             }
-            op.query().appendAttributes(req);
-            req.append('>');
-            op.query().start().appendXml(req, "");
-            req.append("</update>");
+            op.query().appendRest(req, "update");
         }
         call(ssrc, req.append("</ifmap:subscribe>").toString(), requestTimeout);
     }

@@ -20,7 +20,18 @@ public record SearchQuery(Identifier start, int maxDepth, String matchLinks, Str
         return new SearchQuery(start, 0, null, null, 0);
     }
 
-    void appendAttributes(StringBuilder out) {
+    /**
+     * Completes an element whose start tag {@code out} has open ({@code <element} and any attributes of the
+     * caller's): this query's attributes, its start identifier, and the end tag.
+     */
+    void appendRest(StringBuilder out, String element) {
+        appendAttributes(out);
+        out.append('>');
+        start().appendXml(out, "");
+        out.append("</").append(element).append('>');
+    }
+
+    private void appendAttributes(StringBuilder out) {
         out.append(" xmlns:meta=\"").append(Xml.META_NS).append("\" xmlns:baton=\"").append(Xml.BATON_NS)
                 .append("\" max-depth=\"").append(maxDepth).append('"');
         if (matchLinks != null) {
