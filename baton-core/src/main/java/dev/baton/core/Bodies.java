@@ -15,6 +15,15 @@ public final class Bodies {
     }
 
     /**
+     * Reads a body that may not exceed {@code max} bytes: one whose {@code declared} length is within it as by
+     * {@link #readDeclared}; one of unknown or larger length up to {@code max + 1} bytes, so that the caller sees
+     * it is too long ({@code readNBytes} grows 8 KB chunks and copies them once at the end).
+     */
+    public static byte[] readAtMost(InputStream in, long declared, int max) throws IOException {
+        return declared >= 0 && declared <= max ? readDeclared(in, (int) declared) : in.readNBytes(max + 1);
+    }
+
+    /**
      * Reads {@code length} declared bytes from {@code in} into an array of exactly that size. A body that ends
      * early is returned as far as it came (whoever parses it then says what is missing).
      */

@@ -255,12 +255,8 @@ public final class IfmapClient implements AutoCloseable {
         if (entity == null) {
             return new byte[0];
         }
-        long declared = entity.getContentLength();
         try (java.io.InputStream in = entity.getContent()) {
-            if (declared < 0 || declared > ResponseParser.MAX_BYTES) {
-                return in.readNBytes(ResponseParser.MAX_BYTES + 1);
-            }
-            return dev.baton.core.Bodies.readDeclared(in, (int) declared);
+            return dev.baton.core.Bodies.readAtMost(in, entity.getContentLength(), ResponseParser.MAX_BYTES);
         }
     }
 

@@ -174,11 +174,8 @@ public final class IfmapServer implements AutoCloseable {
             byte[] body;
             try (InputStream in = Content.Source.asInputStream(request)) {
                 long declared = request.getLength();
-                // A declared length within the limit is read into an array of exactly that size; otherwise read
-                // up to one byte past the limit (readNBytes grows 8 KB chunks and copies them at the end).
-                body = declared >= 0 && declared <= config.xmlLimits().maxBytes()
-                        ? dev.baton.core.Bodies.readDeclared(in, (int) declared) // Jetty holds it to its Content-Length
-                        : in.readNBytes(config.xmlLimits().maxBytes() + 1);
+                // Jetty holds a declared body to its Content-Length.
+                body = dev.baton.core.Bodies.readAtMost(in, declared, config.xmlLimits().maxBytes());
                 if (body.length > config.xmlLimits().maxBytes()) {
                     // Let the client finish sending (up to a bound) so it reads the 413 instead of a reset.
                     long rest = Math.min(Math.max(0, request.getLength() - body.length), 4L * config.xmlLimits().maxBytes());
