@@ -73,6 +73,17 @@ class FederationClientTest {
         return SessionIdHash.parse(HexFormat.of().formatHex(b));
     }
 
+    /** {@code count} new sessions published by gw-a, the i-th with {@code capabilities.apply(i)}. */
+    static List<SessionIdHash> publishedByA(int count, java.util.function.IntFunction<Set<String>> capabilities) {
+        List<SessionIdHash> published = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SessionIdHash h = randomHash();
+            gwA.publishSession(session(h, "gw-a"), capabilities.apply(i));
+            published.add(h);
+        }
+        return published;
+    }
+
     static Session session(SessionIdHash hash, String owner) {
         return Session.start(hash, "jdoe", "Users", new AuthGroup("corp"), AuthServerKind.LDAP, Set.of("staff"),
                 Map.of("department", List.of("eng", "ops"), "title", List.of("a < b & \"c\"")), T0, owner)
@@ -243,12 +254,7 @@ class FederationClientTest {
     @Test
     void concurrentLookUpsShareRequestsAndEachGetsItsOwnAnswer() throws Exception {
         // 100 sessions published by gw-a, 100 hashes nobody published: gw-e looks all of them up from 16 threads.
-        List<SessionIdHash> published = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            SessionIdHash h = randomHash();
-            gwA.publishSession(session(h, "gw-a"), Set.of("hc-" + i));
-            published.add(h);
-        }
+        List<SessionIdHash> published = publishedByA(100, i -> Set.of("hc-" + i));
         List<SessionIdHash> all = new ArrayList<>(published);
         java.util.stream.Stream.generate(FederationClientTest::randomHash).limit(100).forEach(all::add);
         java.util.Collections.shuffle(all, RANDOM);
@@ -276,12 +282,7 @@ class FederationClientTest {
     void aGroupOfClaimsWithALoserStillDecidesEachClaimOnItsOwn() throws Exception {
         // 150 new sessions and 50 that gw-a already published, first-published by gw-e at once. The server
         // refuses a group holding one of the 50 as a whole; its claims are then sent again one by one.
-        List<SessionIdHash> taken = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            SessionIdHash h = randomHash();
-            gwA.publishSession(session(h, "gw-a"), Set.of());
-            taken.add(h);
-        }
+        List<SessionIdHash> taken = publishedByA(50, i -> Set.of());
         try (FederationClient gwE = client(server, "admin", "gw-e")) {
             List<SessionIdHash> fresh = publishConcurrently(gwE, "gw-e", java.util.stream.Stream.generate(
                     FederationClientTest::randomHash).limit(150).toList(), taken);
