@@ -37,6 +37,15 @@ final class FederationCommand implements Callable<Integer> {
     @Option(names = "--compaction-interval", description = "With --replicas: seconds between attempts to compact the shared log (default 300).")
     String compactionInterval;
 
+    @Option(names = "--policy", description = "Federation policy (YAML): each client's role (gateway, publisher, reader, auditor, admin, none) and quotas. Without it no client is a gateway (docs/security.md).")
+    String policy;
+
+    @Option(names = "--max-search-depth", description = "Largest max-depth a search or subscription is served with (default 10).")
+    String maxSearchDepth;
+
+    @Option(names = "--max-search-size", description = "Largest max-size in bytes a search or subscription is served with (default 10000000).")
+    String maxSearchSize;
+
     @Override
     public Integer call() {
         List<String> args = new ArrayList<>(List.of("--listen", listen, "--basic-auth-users", users));
@@ -46,6 +55,9 @@ final class FederationCommand implements Callable<Integer> {
         add(args, "--jdbc-password", jdbcPassword);
         add(args, "--replicas", replicas);
         add(args, "--compaction-interval", compactionInterval);
+        add(args, "--policy", policy);
+        add(args, "--max-search-depth", maxSearchDepth);
+        add(args, "--max-search-size", maxSearchSize);
         return new FederationServerMain(System.out, System.err).run(args.toArray(String[]::new), new CountDownLatch(1));
     }
 

@@ -72,7 +72,7 @@ final class MigrationDemo {
             users.put(g, SessionId.generate().reveal());
         }
         IfmapServer federation = IfmapServer.builder().listen("127.0.0.1", 0).users(BasicAuthUsers.of(users))
-                .dataDirectory(dir.resolve("federation")).build().start();
+                .gateways(users.keySet()).dataDirectory(dir.resolve("federation")).build().start();
         try (GatewayNode a = node("gateway-a", GatewayKind.REMOTE_ACCESS, "corp", Duration.ofHours(8), federation, users, dir);
              GatewayNode b = node("gateway-b", GatewayKind.POLICY, "corp", Duration.ofHours(10), federation, users, dir);
              GatewayNode c = node("gateway-c", GatewayKind.REMOTE_ACCESS, "partners", Duration.ofHours(8), federation, users, dir)) {

@@ -41,7 +41,7 @@ class GatewayOnDirectoryStorageTest {
         InMemoryDirectoryServer ldap = new InMemoryDirectoryServer(c);
         ldap.add("dn: dc=baton,dc=test", "objectClass: dcObject", "objectClass: organization", "o: baton", "dc: baton");
         ldap.startListening();
-        IfmapServer federation = IfmapServer.builder().listen("127.0.0.1", 0).users(BasicAuthUsers.of(Map.of("gw", "pw")))
+        IfmapServer federation = IfmapServer.builder().listen("127.0.0.1", 0).users(BasicAuthUsers.of(Map.of("gw", "pw"))).gateways(java.util.List.of("gw"))
                 .dataDirectory(dir.resolve("federation")).build().start();
         String yaml = """
                 name: gw

@@ -45,7 +45,7 @@ class RapidMigrationTest {
     @Test
     void sessionsMovedBackAndForthWithoutPauseAreNeverLostAndEndWithOneHolder() throws Exception {
         IfmapServer federation = IfmapServer.builder().listen("127.0.0.1", 0)
-                .users(BasicAuthUsers.of(Map.of("gw-a", "pa", "gw-b", "pb"))).dataDirectory(dir.resolve("f")).build().start();
+                .users(BasicAuthUsers.of(Map.of("gw-a", "pa", "gw-b", "pb"))).gateways(java.util.List.of("gw-a", "gw-b")).dataDirectory(dir.resolve("f")).build().start();
         try (GatewayNode a = node("gw-a", "pa", federation); GatewayNode b = node("gw-b", "pb", federation)) {
             HttpGatewayEndpoint atA = new HttpGatewayEndpoint(a.url(), AgentTls.trustAll(), Duration.ofSeconds(20));
             HttpGatewayEndpoint atB = new HttpGatewayEndpoint(b.url(), AgentTls.trustAll(), Duration.ofSeconds(20));

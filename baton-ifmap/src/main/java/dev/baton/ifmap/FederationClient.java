@@ -426,7 +426,9 @@ public final class FederationClient implements AutoCloseable {
         }
         for (ResultItem item : r.items()) {
             for (ReceivedMetadata m : item.metadata()) {
-                if (m.is(Xml.BATON_NS, "session-owner") && !config.gateway().equals(m.attributes().get("gateway"))) {
+                // Only a session-owner published by the gateway it names is a loss; anything else is forged.
+                if (m.is(Xml.BATON_NS, "session-owner") && !config.gateway().equals(m.attributes().get("gateway"))
+                        && m.publisherId().equals(m.attributes().get("gateway"))) {
                     lost(hash, m.attributes().get("gateway"), generation(m));
                 }
             }

@@ -37,6 +37,11 @@ public record FederationClientConfig(URI url, String user, String password, SSLC
         if (gateway == null || gateway.isBlank()) {
             throw new BatonException(ResultCode.CONFIGURATION, "federation gateway name must not be blank");
         }
+        if (!gateway.equals(user)) {
+            // The federation server lets a client claim sessions only in its own name (docs/security.md).
+            throw new BatonException(ResultCode.CONFIGURATION, "federation user '" + user + "' must be the gateway's name '"
+                    + gateway + "': the federation server accepts a session-owner only from the gateway it names");
+        }
         if (requestTimeout.isNegative() || requestTimeout.isZero() || renewInterval.isZero()
                 || renewInterval.isNegative() || maxBackoff.isNegative() || maxBackoff.isZero()) {
             throw new BatonException(ResultCode.CONFIGURATION, "federation timeouts must be positive");

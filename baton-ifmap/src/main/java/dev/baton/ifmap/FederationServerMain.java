@@ -3,6 +3,8 @@ package dev.baton.ifmap;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 import dev.baton.ifmap.server.BasicAuthUsers;
+import dev.baton.ifmap.server.FederationPolicy;
+import dev.baton.ifmap.server.SearchLimits;
 import dev.baton.ifmap.server.IfmapServer;
 import dev.baton.ifmap.server.IfmapServerConfig;
 import dev.baton.ifmap.server.JdbcMetadataStore;
@@ -13,11 +15,12 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code federation --listen HOST:PORT --basic-auth-users FILE [--data-dir DIR]
  * [--keystore FILE.p12 --keystore-password P] [--jdbc-url URL [--jdbc-user U] [--jdbc-password P]]
- * [--replicas NAME [--compaction-interval SECONDS]]}: runs a federation server until
+ * [--replicas NAME [--compaction-interval SECONDS]] [--policy FILE] [--max-search-depth N]}: runs a federation server until
  * the process is stopped. {@code --jdbc-url} alone keeps forever metadata in that database instead of the
  * embedded H2; with {@code --replicas NAME} (a PostgreSQL URL) the server is a replica of every server started
  * with the same database and name; {@code --compaction-interval} is how often a replica tries to compact
- * the shared log (default 300). A small class in the manner of a command-line tool: streams come in, an exit status goes out,
+ * the shared log (default 300); {@code --policy} names each client's role ({@link FederationPolicy}; without it no
+ * client is a gateway). A small class in the manner of a command-line tool: streams come in, an exit status goes out,
  * so it is testable without a process. Exit 0 on a clean stop; otherwise the {@link ResultCode}'s status
  * with a one-line reason on the error stream.
  */
@@ -78,6 +81,9 @@ public final class FederationServerMain {
         String compaction = null;
         String keystore = null;
         String keystorePassword = null;
+        String policy = null;
+        int depth = SearchLimits.DEFAULTS.maxDepth();
+        int size = SearchLimits.DEFAULTS.maxSize();
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -91,16 +97,34 @@ public final class FederationServerMain {
                 case "--compaction-interval" -> compaction = require(value, "--compaction-interval");
                 case "--keystore" -> keystore = require(value, "--keystore");
                 case "--keystore-password" -> keystorePassword = require(value, "--keystore-password");
+                case "--policy" -> policy = require(value, "--policy");
+                case "--max-search-depth" -> depth = (int) positive(require(value, args[i]), args[i], "links");
+                case "--max-search-size" -> size = (int) positive(require(value, args[i]), args[i], "bytes");
                 default -> throw new BatonException(ResultCode.CONFIGURATION, "unknown option " + args[i]
                         + "; expected --listen, --basic-auth-users, --data-dir, --jdbc-url, --jdbc-user, --jdbc-password,"
-                        + " --replicas, --compaction-interval, --keystore, --keystore-password");
+                        + " --replicas, --compaction-interval, --keystore, --keystore-password, --policy, --max-search-depth, --max-search-size");
             }
             i++;
         }
+        b.searchLimits(new SearchLimits(depth, size));
         if (users == null) {
             throw new BatonException(ResultCode.CONFIGURATION, "--basic-auth-users FILE is required");
         }
-        b.users(BasicAuthUsers.read(Path.of(users)));
+        BasicAuthUsers userList = BasicAuthUsers.read(Path.of(users));
+        b.users(userList);
+        if (policy != null) {
+            FederationPolicy p = FederationPolicy.read(Path.of(policy));
+            for (String gateway : p.clientsWithRole("gateway")) {
+                if (!userList.names().contains(gateway)) {
+                    throw new BatonException(ResultCode.CONFIGURATION, "federation policy " + policy + " names gateway '"
+                            + gateway + "', which is not a user of " + users);
+                }
+            }
+            b.policy(p);
+        } else {
+            System.err.println("federation: no --policy given: no client is a gateway, so Baton gateways' session"
+                    + " publishes will be refused (AccessDenied); see docs/security.md");
+        }
         if (keystore != null) {
             if (keystorePassword == null) {
                 throw new BatonException(ResultCode.CONFIGURATION, "--keystore needs --keystore-password");
@@ -135,6 +159,19 @@ public final class FederationServerMain {
             throw new BatonException(ResultCode.CONFIGURATION, "--keystore " + file + " cannot be read as PKCS#12: "
                     + e.getMessage(), e);
         }
+    }
+
+    private static long positive(String value, String option, String unit) {
+        try {
+            long n = Long.parseLong(value);
+            if (n > 0 && n <= Integer.MAX_VALUE) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BatonException(ResultCode.CONFIGURATION, option + " must be a positive number of " + unit + ", got '"
+                + value + "'");
     }
 
     private static long seconds(String value, String option) {

@@ -105,32 +105,50 @@ public final class SessionMapping {
         return out.append("</baton:session>").toString();
     }
 
-    /** Reads a session from the result of a depth-1 search of its access-request; empty if not published. */
+    /**
+     * Reads a session from the result of a depth-1 search of its access-request; empty if not published.
+     *
+     * <p>Only what the owning gateway published counts: the {@code session-owner} must be published by the
+     * gateway it names, and {@code baton:session}, roles and capabilities by that same gateway. Anything else on
+     * the access-request (another client's role, a forged record) is ignored, so a gateway admits a session only
+     * as its owner described it, whatever the federation server's policy let through (defence in depth).
+     */
     static Optional<FederatedSession> read(SessionIdHash hash, List<ResultItem> items) {
-        ReceivedMetadata session = null;
+        Identifier ar = accessRequest(hash);
+        List<ReceivedMetadata> onRequest = new ArrayList<>();
         String owner = null;
         long generation = 0;
-        Set<String> roles = new TreeSet<>();
-        Set<String> capabilities = new TreeSet<>();
-        Identifier ar = accessRequest(hash);
         for (ResultItem item : items) {
             if (item.item().isLink() || !item.item().first().equals(ar)) {
                 continue;
             }
             for (ReceivedMetadata m : item.metadata()) {
-                if (m.is(Xml.BATON_NS, "session")) {
-                    session = m;
-                } else if (m.is(Xml.BATON_NS, "session-owner")) {
+                onRequest.add(m);
+                if (m.is(Xml.BATON_NS, "session-owner") && m.publisherId().equals(m.attributes().get("gateway"))) {
                     owner = m.attributes().get("gateway");
                     generation = Long.parseLong(m.attributes().getOrDefault("generation", "0"));
-                } else if (m.is(Xml.META_NS, "role")) {
-                    roles.add(m.child("name"));
-                } else if (m.is(Xml.META_NS, "capability")) {
-                    capabilities.add(m.child("name"));
                 }
             }
         }
-        if (session == null || owner == null) {
+        if (owner == null) {
+            return Optional.empty();
+        }
+        ReceivedMetadata session = null;
+        Set<String> roles = new TreeSet<>();
+        Set<String> capabilities = new TreeSet<>();
+        for (ReceivedMetadata m : onRequest) {
+            if (!m.publisherId().equals(owner)) {
+                continue;
+            }
+            if (m.is(Xml.BATON_NS, "session")) {
+                session = m;
+            } else if (m.is(Xml.META_NS, "role")) {
+                roles.add(m.child("name"));
+            } else if (m.is(Xml.META_NS, "capability")) {
+                capabilities.add(m.child("name"));
+            }
+        }
+        if (session == null) {
             return Optional.empty();
         }
         return Optional.of(parse(hash, session.xml(), roles, capabilities, owner, generation));

@@ -56,8 +56,8 @@ class AmbiguousClaimTest {
             }
         };
         server = TestServers.builder(dir).store(() -> refusing).build().start();
-        gwA = FederationClientTest.client(server, "alice", "gw-a");
-        gwB = FederationClientTest.client(server, "bob", "gw-b");
+        gwA = FederationClientTest.client(server, "gw-a");
+        gwB = FederationClientTest.client(server, "gw-b");
         gwA.onOwnershipLost(lostAtA::add);
     }
 

@@ -47,9 +47,9 @@ class FederationClientTest {
     @BeforeAll
     static void start() {
         server = TestServers.builder(dir).inMemoryOnly().build().start();
-        gwA = client(server, "alice", "gw-a");
-        gwB = client(server, "bob", "gw-b");
-        gwC = client(server, "carol", "gw-c");
+        gwA = client(server, "gw-a");
+        gwB = client(server, "gw-b");
+        gwC = client(server, "gw-c");
         gwA.onOwnershipLost(lostAtA::add);
     }
 
@@ -61,9 +61,9 @@ class FederationClientTest {
         server.stop();
     }
 
-    static FederationClient client(IfmapServer server, String user, String gateway) {
-        return FederationClient.connect(FederationClientConfig.of(URI.create(server.url()), user,
-                TestServers.USERS.get(user), TestServers.sslContext(server.certificate()), gateway)
+    static FederationClient client(IfmapServer server, String gateway) {
+        return FederationClient.connect(FederationClientConfig.of(URI.create(server.url()), gateway,
+                TestServers.USERS.get(gateway), TestServers.sslContext(server.certificate()), gateway)
                 .withIntervals(Duration.ofSeconds(30), Duration.ofMillis(400)));
     }
 
@@ -194,8 +194,8 @@ class FederationClientTest {
 
     @Test
     void wrongCredentialsAndUnreachableServersAreClearErrors() throws Exception {
-        assertThatThrownBy(() -> FederationClient.connect(FederationClientConfig.of(URI.create(server.url()), "alice",
-                "wrong", TestServers.sslContext(server.certificate()), "gw-x")))
+        assertThatThrownBy(() -> FederationClient.connect(FederationClientConfig.of(URI.create(server.url()), "gw-a",
+                "wrong", TestServers.sslContext(server.certificate()), "gw-a")))
                 .isInstanceOfSatisfying(BatonException.class,
                         e -> assertThat(e.code()).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
         int closedPort;
@@ -203,8 +203,8 @@ class FederationClientTest {
             closedPort = s.getLocalPort();
         }
         assertThatThrownBy(() -> FederationClient.connect(FederationClientConfig.of(
-                URI.create("https://127.0.0.1:" + closedPort + "/"), "alice", "alice-pw",
-                TestServers.sslContext(server.certificate()), "gw-x")))
+                URI.create("https://127.0.0.1:" + closedPort + "/"), "gw-a", "gw-a-pw",
+                TestServers.sslContext(server.certificate()), "gw-a")))
                 .isInstanceOfSatisfying(BatonException.class, e -> {
                     assertThat(e.code()).isEqualTo(ResultCode.UNAVAILABLE);
                     assertThat(e.getMessage()).contains("127.0.0.1:" + closedPort).contains("unreachable");
@@ -215,8 +215,8 @@ class FederationClientTest {
     void lossesArrivingDuringThePauseAfterAPollComeInOneResponse() throws Exception {
         // gw-d pauses a second after each poll that brought results: thirty sessions taken from it within that
         // second reach it in a few polls, not thirty. All thirty losses are still heard.
-        FederationClient gwD = FederationClient.connect(FederationClientConfig.of(URI.create(server.url()), "admin",
-                TestServers.USERS.get("admin"), TestServers.sslContext(server.certificate()), "gw-d")
+        FederationClient gwD = FederationClient.connect(FederationClientConfig.of(URI.create(server.url()), "gw-d",
+                TestServers.USERS.get("gw-d"), TestServers.sslContext(server.certificate()), "gw-d")
                 .withPollCoalesce(Duration.ofSeconds(1)));
         try {
             ConcurrentLinkedQueue<SessionIdHash> lostAtD = new ConcurrentLinkedQueue<>();
@@ -243,7 +243,7 @@ class FederationClientTest {
     void concurrentClaimsShareRequests() throws Exception {
         // 200 first publishes (claims of generation 1) from 16 threads at once: those that arrive while one is on
         // its way go together in one publish request.
-        try (FederationClient gwE = client(server, "admin", "gw-e")) {
+        try (FederationClient gwE = client(server, "gw-e")) {
             List<SessionIdHash> fresh = publishConcurrently(gwE, "gw-e", java.util.stream.Stream.generate(
                     FederationClientTest::randomHash).limit(200).toList(), List.of());
             assertThat(fresh).allMatch(gwE::owns);
@@ -258,7 +258,7 @@ class FederationClientTest {
         List<SessionIdHash> all = new ArrayList<>(published);
         java.util.stream.Stream.generate(FederationClientTest::randomHash).limit(100).forEach(all::add);
         java.util.Collections.shuffle(all, RANDOM);
-        try (FederationClient gwE = client(server, "admin", "gw-e"); ExecutorService pool = Executors.newFixedThreadPool(16)) {
+        try (FederationClient gwE = client(server, "gw-e"); ExecutorService pool = Executors.newFixedThreadPool(16)) {
             Map<SessionIdHash, Future<java.util.Optional<FederatedSession>>> found = new java.util.LinkedHashMap<>();
             for (SessionIdHash h : all) {
                 found.put(h, pool.submit(() -> gwE.lookup(h)));
@@ -283,7 +283,7 @@ class FederationClientTest {
         // 150 new sessions and 50 that gw-a already published, first-published by gw-e at once. The server
         // refuses a group holding one of the 50 as a whole; its claims are then sent again one by one.
         List<SessionIdHash> taken = publishedByA(50, i -> Set.of());
-        try (FederationClient gwE = client(server, "admin", "gw-e")) {
+        try (FederationClient gwE = client(server, "gw-e")) {
             List<SessionIdHash> fresh = publishConcurrently(gwE, "gw-e", java.util.stream.Stream.generate(
                     FederationClientTest::randomHash).limit(150).toList(), taken);
             assertThat(fresh).allMatch(gwE::owns);

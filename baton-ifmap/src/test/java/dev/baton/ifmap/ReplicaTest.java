@@ -97,8 +97,8 @@ class ReplicaTest {
         return truncated[0];
     }
 
-    FederationClient client(IfmapServer s, String user, String gateway) {
-        FederationClient c = FederationClientTest.client(s, user, gateway);
+    FederationClient client(IfmapServer s, String gateway) {
+        FederationClient c = FederationClientTest.client(s, gateway);
         clients.add(c);
         return c;
     }
@@ -107,8 +107,8 @@ class ReplicaTest {
     void subscriberOnOneReplicaHearsOfAClaimPublishedOnTheOther() {
         IfmapServer r1 = replica("r1");
         IfmapServer r2 = replica("r2");
-        FederationClient gwA = client(r1, "alice", "gw-a");
-        FederationClient gwB = client(r2, "bob", "gw-b");
+        FederationClient gwA = client(r1, "gw-a");
+        FederationClient gwB = client(r2, "gw-b");
         ConcurrentLinkedQueue<SessionIdHash> lost = new ConcurrentLinkedQueue<>();
         gwA.onOwnershipLost(lost::add);
 
@@ -126,9 +126,9 @@ class ReplicaTest {
     void gatewaysRacingOnDifferentReplicasHaveExactlyOneWinner() throws Exception {
         IfmapServer r1 = replica("r1");
         IfmapServer r2 = replica("r2");
-        FederationClient gwA = client(r1, "alice", "gw-a");
-        FederationClient gwB = client(r1, "bob", "gw-b");
-        FederationClient gwC = client(r2, "carol", "gw-c");
+        FederationClient gwA = client(r1, "gw-a");
+        FederationClient gwB = client(r1, "gw-b");
+        FederationClient gwC = client(r2, "gw-c");
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 20; round++) {
@@ -164,8 +164,8 @@ class ReplicaTest {
     void replicasSurviveLosingEveryDatabaseConnection() throws SQLException {
         IfmapServer r1 = replica("r1");
         IfmapServer r2 = replica("r2");
-        FederationClient gwA = client(r1, "alice", "gw-a");
-        FederationClient gwB = client(r2, "bob", "gw-b");
+        FederationClient gwA = client(r1, "gw-a");
+        FederationClient gwB = client(r2, "gw-b");
         ConcurrentLinkedQueue<SessionIdHash> lost = new ConcurrentLinkedQueue<>();
         gwA.onOwnershipLost(lost::add);
         SessionIdHash hash = FederationClientTest.randomHash();
@@ -185,7 +185,7 @@ class ReplicaTest {
     void replicaThatWasDownCatchesUpAndLosesNothing() {
         IfmapServer r1 = replica("r1");
         IfmapServer r2 = replica("r2");
-        FederationClient gwA = client(r1, "alice", "gw-a");
+        FederationClient gwA = client(r1, "gw-a");
         SessionIdHash before = FederationClientTest.randomHash();
         gwA.publishSession(FederationClientTest.session(before, "gw-a"), Set.of());
 
@@ -194,7 +194,7 @@ class ReplicaTest {
         gwA.publishSession(FederationClientTest.session(whileDown, "gw-a"), Set.of("posture-ok"));
 
         IfmapServer back = replica("r2");
-        FederationClient gwB = client(back, "bob", "gw-b");
+        FederationClient gwB = client(back, "gw-b");
         assertThat(gwB.lookup(before)).isPresent();
         assertThat(gwB.lookup(whileDown).orElseThrow().capabilities()).containsExactly("posture-ok");
     }
@@ -203,8 +203,8 @@ class ReplicaTest {
     void compactionShrinksTheLogAndANewReplicaSeesExactlyTheSameGraph() throws Exception {
         IfmapServer r1 = replica("r1");
         IfmapServer r2 = replica("r2");
-        FederationClient gwA = client(r1, "alice", "gw-a");
-        FederationClient gwB = client(r2, "bob", "gw-b");
+        FederationClient gwA = client(r1, "gw-a");
+        FederationClient gwB = client(r2, "gw-b");
         List<SessionIdHash> kept = new ArrayList<>();
         List<SessionIdHash> withdrawn = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -237,7 +237,7 @@ class ReplicaTest {
 
         IfmapServer r3 = replica("r3");
         assertThat(TestServers.graph(r3)).isEqualTo(graph);
-        FederationClient gwC = client(r3, "admin", "gw-c");
+        FederationClient gwC = client(r3, "gw-c");
         for (SessionIdHash hash : kept) {
             FederatedSession seen = gwC.lookup(hash).orElseThrow();
             assertThat(seen.owner()).isEqualTo(hash.equals(claimed) ? "gw-b" : "gw-a");
@@ -261,7 +261,7 @@ class ReplicaTest {
     void replicaStoppedBeforeCompactionComesBackWithEverything() throws Exception {
         IfmapServer r1 = replica("r1");
         IfmapServer r2 = replica("r2");
-        FederationClient gwA = client(r1, "alice", "gw-a");
+        FederationClient gwA = client(r1, "gw-a");
         SessionIdHash before = FederationClientTest.randomHash();
         gwA.publishSession(FederationClientTest.session(before, "gw-a"), Set.of());
         SessionIdHash gone = FederationClientTest.randomHash();
@@ -283,7 +283,7 @@ class ReplicaTest {
 
         IfmapServer back = replica("r2");
         assertThat(TestServers.graph(back)).isEqualTo(TestServers.graph(r1));
-        FederationClient gwB = client(back, "bob", "gw-b");
+        FederationClient gwB = client(back, "gw-b");
         assertThat(gwB.lookup(before)).isPresent();
         assertThat(gwB.lookup(whileDown).orElseThrow().capabilities()).containsExactly("posture-ok");
         assertThat(gwB.lookup(afterCompaction)).isPresent();
@@ -293,7 +293,7 @@ class ReplicaTest {
     @Test
     void liveButLaggingReplicaHoldsTheLogBackAndADeadOneDoesNot() throws Exception {
         IfmapServer r1 = replica("r1");
-        FederationClient gwA = client(r1, "alice", "gw-a");
+        FederationClient gwA = client(r1, "gw-a");
         for (int i = 0; i < 5; i++) {
             gwA.publishSession(FederationClientTest.session(FederationClientTest.randomHash(), "gw-a"), Set.of());
         }
@@ -324,8 +324,8 @@ class ReplicaTest {
     void runningReplicaWhoseRowsWereCompactedAwayReloadsAndItsSubscribersHearTheDifference() throws Exception {
         IfmapServer r1 = replica("r1");
         IfmapServer r2 = replica("r2");
-        FederationClient gwA = client(r1, "alice", "gw-a");
-        FederationClient gwB = client(r2, "bob", "gw-b");
+        FederationClient gwA = client(r1, "gw-a");
+        FederationClient gwB = client(r2, "gw-b");
         ConcurrentLinkedQueue<SessionIdHash> lost = new ConcurrentLinkedQueue<>();
         gwB.onOwnershipLost(lost::add);
         SessionIdHash taken = FederationClientTest.randomHash();

@@ -35,7 +35,7 @@ class RestartTest {
         IfmapServer first = startOn(port);
         ConcurrentLinkedQueue<SessionIdHash> lost = new ConcurrentLinkedQueue<>();
         SessionIdHash hash = FederationClientTest.randomHash();
-        FederationClient gwA = FederationClientTest.client(first, "alice", "gw-a");
+        FederationClient gwA = FederationClientTest.client(first, "gw-a");
         FederationClient gwB = null;
         try {
             gwA.onOwnershipLost(lost::add);
@@ -47,7 +47,7 @@ class RestartTest {
             try {
                 assertThat(second.certificate()).isEqualTo(certificate);
                 await().atMost(Duration.ofSeconds(60)).until(() -> gwA.reconnects() >= 1);
-                gwB = FederationClientTest.client(second, "bob", "gw-b");
+                gwB = FederationClientTest.client(second, "gw-b");
                 FederatedSession seen = gwB.lookup(hash).orElseThrow();
                 assertThat(seen.owner()).isEqualTo("gw-a");
                 assertThat(seen.capabilities()).containsExactly("hc");

@@ -33,20 +33,30 @@ final class Cluster implements AutoCloseable {
     private final List<BatonProcess> all = new ArrayList<>();
     BatonProcess federation;
 
+    /** The federation user that only reads (an auditor), where a test names one. */
+    static final String OBSERVER = "observer";
+
     Cluster(Path dir) {
         this.dir = dir;
     }
 
-    /** Starts the federation server with a user per gateway name. */
+    /**
+     * Starts the federation server with a user per gateway name; the policy makes each a gateway, except
+     * {@value #OBSERVER}, an auditor that reads what the federation holds.
+     */
     Cluster startFederation(String... gatewayNames) {
         StringBuilder users = new StringBuilder();
+        StringBuilder policy = new StringBuilder("default-role: none\nclients:\n");
         for (String g : gatewayNames) {
             federationUsers.put(g, "pw-" + g + "-" + Long.toHexString(System.nanoTime()));
             users.append(g).append(':').append(federationUsers.get(g)).append('\n');
+            policy.append("  ").append(g).append(": ").append(g.equals(OBSERVER) ? "auditor" : "gateway").append('\n');
         }
         write("federation-users", users.toString());
+        write("federation-policy.yaml", policy.toString());
         federation = track(BatonProcess.start("federation", dir, "listening on", "federation",
-                "--listen", "127.0.0.1:" + federationPort, "--basic-auth-users", "federation-users", "--data-dir", "federation-data"));
+                "--listen", "127.0.0.1:" + federationPort, "--basic-auth-users", "federation-users",
+                "--policy", "federation-policy.yaml", "--data-dir", "federation-data"));
         return this;
     }
 

@@ -119,7 +119,7 @@ public final class MigrationBenchmark implements Benchmark {
         users.put("gw-a", SessionId.generate().reveal());
         users.put("gw-b", SessionId.generate().reveal());
         var builder = IfmapServer.builder().listen("127.0.0.1", 0).users(BasicAuthUsers.of(users))
-                .dataDirectory(dir.resolve("federation"));
+                .gateways(users.keySet()).dataDirectory(dir.resolve("federation"));
         if (Boolean.getBoolean("baton.bench.federationInMemory")) {
             builder.inMemoryOnly(); // forever data not persisted: isolates the cost of the federation's durable commits
         }

@@ -14,8 +14,22 @@ sealed interface GraphOp {
     /** Store {@code metadata} on {@code item} (singleValue elements replace their type). */
     record Put(Item item, List<Metadata> metadata) implements GraphOp { }
 
-    /** Remove the metadata on {@code item} passing {@code filter} ({@code null}: all). */
-    record Remove(Item item, Filter filter) implements GraphOp { }
+    /**
+     * Remove the metadata on {@code item} passing {@code filter} ({@code null}: all) that {@code onlyPublisher}
+     * published ({@code null}: whoever published it). A client's delete is limited to its own metadata unless
+     * it may delete others' ({@link PublishRules}).
+     */
+    record Remove(Item item, Filter filter, String onlyPublisher) implements GraphOp {
+        /** A removal of everyone's metadata. */
+        Remove(Item item, Filter filter) {
+            this(item, filter, null);
+        }
+
+        /** Whether this removes {@code m}. */
+        boolean removes(Metadata m) {
+            return (onlyPublisher == null || onlyPublisher.equals(m.publisherId())) && (filter == null || filter.matches(m));
+        }
+    }
 
     /** Tell subscribers about {@code metadata} on {@code item} without storing it. */
     record Tell(Item item, List<Metadata> metadata) implements GraphOp { }

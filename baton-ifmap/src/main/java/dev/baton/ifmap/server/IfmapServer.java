@@ -76,7 +76,7 @@ public final class IfmapServer implements AutoCloseable {
                     r.compactionInterval(), r.livenessWindow());
         }
         service = new MapService(config.clock(), config.sessionTimeout(), config.pollWait(),
-                config.maxPollResultSize(), config.rights(), store, replication);
+                config.maxPollResultSize(), config.rights(), store, replication, config.searchLimits());
         if (replication != null) {
             replication.start(service);
         }

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * @param host              address to listen on (default {@code 127.0.0.1})
  * @param port              TCP port (default 8443; 0 picks a free one)
  * @param users             basic-auth users (required)
- * @param rights            what each user may do (default {@link PublisherRights#DEFAULT} for everyone)
+ * @param rights            what each user may do: the federation policy's role (default {@link FederationPolicy#DEFAULT}:
+ *                          no gateways, every client a publisher)
  * @param dataDirectory     where the generated certificate and the H2 database live (default
  *                          {@code ./federation-data})
  * @param explicitKeyStore  a configured TLS keystore, or {@code null} for the generated self-signed one
@@ -36,6 +37,7 @@ import java.util.function.Supplier;
  * @param maxMetadataLength longest metadata element in characters (default 65,536)
  * @param replication       PostgreSQL replication of the whole graph among replicas, or {@code null} for a
  *                          single node
+ * @param searchLimits      the server's caps on a search's or subscription's depth and size
  * @param maxThreads        request threads (default 256). Requests run on platform threads, which answer a
  *                          poll sooner than virtual threads did (publish-to-poll median 0.37 ms against
  *                          0.6 ms, docs/benchmarks.md); each waiting poll holds one, so this must exceed the
@@ -45,7 +47,8 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
                                 Path dataDirectory, KeyStore explicitKeyStore, char[] keyStorePassword,
                                 KeyStore clientTrustStore, Supplier<MetadataStore> storeFactory, InstantSource clock,
                                 Duration sessionTimeout, Duration pollWait, long maxPollResultSize,
-                                XmlLimits xmlLimits, int maxMetadataLength, Replicas replication, int maxThreads) {
+                                XmlLimits xmlLimits, int maxMetadataLength, Replicas replication, SearchLimits searchLimits,
+                                int maxThreads) {
 
     /**
      * Replicas of one federation share their graph through one PostgreSQL database.
@@ -92,6 +95,7 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
         requireThat(maxMetadataLength > 0, "max metadata length must be positive");
         requireThat(maxThreads >= 8, "max threads must be at least 8, got " + maxThreads);
         Objects.requireNonNull(rights, "rights");
+        Objects.requireNonNull(searchLimits, "searchLimits");
         Objects.requireNonNull(storeFactory, "storeFactory");
         Objects.requireNonNull(clock, "clock");
     }
@@ -114,6 +118,8 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
         private int port = 8443;
         private BasicAuthUsers users;
         private final Map<String, PublisherRights> rights = new HashMap<>();
+        private FederationPolicy policy = FederationPolicy.DEFAULT;
+        private SearchLimits searchLimits = SearchLimits.DEFAULTS;
         private Path dataDirectory = Path.of("federation-data");
         private KeyStore keyStore;
         private char[] keyStorePassword = "changeit".toCharArray();
@@ -141,9 +147,27 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
             return this;
         }
 
-        /** What {@code user} may do (default {@link PublisherRights#DEFAULT}). */
+        /** What {@code user} may do, overriding the policy's word for that user. */
         public Builder rights(String user, PublisherRights r) {
             rights.put(user, r);
+            return this;
+        }
+
+        /** The federation policy: each client's role (default {@link FederationPolicy#DEFAULT}). */
+        public Builder policy(FederationPolicy p) {
+            this.policy = Objects.requireNonNull(p, "policy");
+            return this;
+        }
+
+        /** Makes each of {@code users} a gateway ({@link PublisherRights#GATEWAY}). */
+        public Builder gateways(Iterable<String> users) {
+            users.forEach(u -> rights.put(u, PublisherRights.GATEWAY));
+            return this;
+        }
+
+        /** The server's caps on search and subscription depth and size. */
+        public Builder searchLimits(SearchLimits limits) {
+            this.searchLimits = Objects.requireNonNull(limits, "searchLimits");
             return this;
         }
 
@@ -230,9 +254,12 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
             Supplier<MetadataStore> sf = storeFactory != null ? storeFactory
                     : replicas != null ? MetadataStore::none
                     : () -> JdbcMetadataStore.h2(dir.resolve("federation-db"));
-            return new IfmapServerConfig(host, port, users, u -> r.getOrDefault(u, PublisherRights.DEFAULT), dir,
-                    keyStore, keyStorePassword, clientTrustStore, sf, clock, sessionTimeout, pollWait,
-                    maxPollResultSize, xmlLimits, maxMetadataLength, replicas, maxThreads);
+            FederationPolicy p = policy;
+            return new IfmapServerConfig(host, port, users, u -> {
+                PublisherRights own = r.get(u);
+                return own != null ? own : p.rights(u);
+            }, dir, keyStore, keyStorePassword, clientTrustStore, sf, clock, sessionTimeout, pollWait,
+                    maxPollResultSize, xmlLimits, maxMetadataLength, replicas, searchLimits, maxThreads);
         }
 
         /** Request threads; each waiting poll holds one (default 256). */

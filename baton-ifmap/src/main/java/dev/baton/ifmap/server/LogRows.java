@@ -61,7 +61,7 @@ final class LogRows {
             switch (op) {
                 case GraphOp.Put p -> p.metadata().forEach(m -> rows.add(new Row('U', p.item(), m, null, null, null)));
                 case GraphOp.Tell t -> t.metadata().forEach(m -> rows.add(new Row('N', t.item(), m, null, null, null)));
-                case GraphOp.Remove r -> rows.add(new Row('D', r.item(), null, r.filter(), null, null));
+                case GraphOp.Remove r -> rows.add(new Row('D', r.item(), null, r.filter(), r.onlyPublisher(), null));
                 case GraphOp.Purge p -> rows.add(new Row('P', null, null, null, p.publisherId(),
                         p.sessionOnly() ? "session" : "all"));
             }
@@ -78,7 +78,8 @@ final class LogRows {
         Item item = new Item(Fragments.identifier(rs.getString(4)), second == null ? null : Fragments.identifier(second));
         if (kind == 'D') {
             String filter = rs.getString(12);
-            return new GraphOp.Remove(item, filter == null ? null : Filter.compile(filter, namespaces(rs.getString(13))));
+            return new GraphOp.Remove(item, filter == null ? null : Filter.compile(filter, namespaces(rs.getString(13))),
+                    rs.getString(9));
         }
         String ns = rs.getString(6);
         String xml = rs.getString(11);

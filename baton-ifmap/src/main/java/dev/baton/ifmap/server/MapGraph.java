@@ -22,6 +22,8 @@ final class MapGraph {
     private final Map<Item, List<Metadata>> metadata = new HashMap<>();
     private final Map<Identifier, Set<Item>> linksByIdentifier = new HashMap<>();
     private final Map<String, Set<Item>> itemsByPublisher = new HashMap<>();
+    /** Metadata elements per publisher, for the per-publisher quota. */
+    private final Map<String, long[]> countByPublisher = new HashMap<>();
 
     /** The metadata on {@code item}, oldest first; empty if none. The list must not be modified. */
     List<Metadata> get(Item item) {
@@ -44,6 +46,13 @@ final class MapGraph {
         });
         list.add(m);
         itemsByPublisher.computeIfAbsent(m.publisherId(), k -> new HashSet<>()).add(item);
+        countByPublisher.computeIfAbsent(m.publisherId(), k -> new long[1])[0]++;
+    }
+
+    /** How many metadata elements {@code publisherId} has in the graph. */
+    long countOf(String publisherId) {
+        long[] n = countByPublisher.get(publisherId);
+        return n == null ? 0 : n[0];
     }
 
     /** Removes and returns the metadata on {@code item} that passes {@code which}. */
@@ -54,6 +63,12 @@ final class MapGraph {
         }
         List<Metadata> removed = new ArrayList<>();
         list.removeIf(m -> which.test(m) && removed.add(m));
+        for (Metadata m : removed) {
+            long[] n = countByPublisher.get(m.publisherId());
+            if (n != null && --n[0] <= 0) {
+                countByPublisher.remove(m.publisherId());
+            }
+        }
         if (list.isEmpty()) {
             metadata.remove(item);
             if (item.isLink()) {
@@ -91,6 +106,7 @@ final class MapGraph {
         metadata.clear();
         linksByIdentifier.clear();
         itemsByPublisher.clear();
+        countByPublisher.clear();
     }
 
     /** Number of items (identifiers and links) that carry metadata. */

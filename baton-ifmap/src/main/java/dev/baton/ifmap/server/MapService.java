@@ -42,6 +42,7 @@ final class MapService implements AutoCloseable {
     private final Duration pollWait;
     private final long maxPollResultSize;
     private final Function<String, PublisherRights> rights;
+    private final SearchLimits searchLimits;
     private final ReentrantLock lock = new ReentrantLock();
     private final MapGraph graph = new MapGraph();
     private final Subscriptions subscriptions = new Subscriptions(graph);
@@ -62,7 +63,7 @@ final class MapService implements AutoCloseable {
      */
     MapService(InstantSource clock, Duration sessionTimeout, Duration pollWait, long maxPollResultSize,
                       Function<String, PublisherRights> rights, MetadataStore store) {
-        this(clock, sessionTimeout, pollWait, maxPollResultSize, rights, store, null);
+        this(clock, sessionTimeout, pollWait, maxPollResultSize, rights, store, null, SearchLimits.DEFAULTS);
     }
 
     /**
@@ -70,8 +71,10 @@ final class MapService implements AutoCloseable {
      * {@link MetadataStore#none()}, the log being the authority. Call {@link PostgresReplication#start} after this.
      */
     MapService(InstantSource clock, Duration sessionTimeout, Duration pollWait, long maxPollResultSize,
-               Function<String, PublisherRights> rights, MetadataStore store, PostgresReplication replication) {
+               Function<String, PublisherRights> rights, MetadataStore store, PostgresReplication replication,
+               SearchLimits searchLimits) {
         this.clock = clock;
+        this.searchLimits = searchLimits;
         this.sessionTimeout = sessionTimeout;
         this.pollWait = pollWait;
         this.maxPollResultSize = maxPollResultSize;
@@ -99,7 +102,8 @@ final class MapService implements AutoCloseable {
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        ClientSession s = new ClientSession(id, user, user, max, clock.instant());
+        PublisherRights r = rights.apply(user);
+        ClientSession s = new ClientSession(id, user, user, r == null ? PublisherRights.NONE : r, max, clock.instant());
         sessions.put(id, s);
         sessionByUser.put(user, s);
         return s;
@@ -142,10 +146,12 @@ final class MapService implements AutoCloseable {
     /** Applies {@code ops} atomically and returns once forever metadata among them is durable. */
     public void publish(ClientSession s, List<Request.PublishOp> ops) {
         require(rights(s).publish(), s, "publish");
-        List<GraphOp> graphOps = stamp(s, ops, clock.instant());
+        List<GraphOp> graphOps = stamp(s, ops, clock.instant()); // outside the lock: stamping builds strings
         if (replication != null) {
             lock.lock();
             try {
+                // Authorization against this replica's graph; the shared log re-decides only ownership claims.
+                graphOps = PublishRules.unscope(graphOps, PublishRules.check(graph, s.publisherId, rights(s), ops));
                 OwnershipRule.check(graph, ops); // fails fast; the shared log decides for good
             } finally {
                 lock.unlock();
@@ -157,8 +163,9 @@ final class MapService implements AutoCloseable {
         java.util.concurrent.CompletableFuture<Void> durable;
         lock.lock();
         try {
+            List<GraphOp> authorized = PublishRules.unscope(graphOps, PublishRules.check(graph, s.publisherId, rights(s), ops));
             OwnershipRule.check(graph, ops);
-            apply(graphOps, changes);
+            apply(authorized, changes);
             durable = writer.submit(changes); // under the lock: the store sees changes in the graph's order
         } finally {
             lock.unlock();
@@ -174,7 +181,8 @@ final class MapService implements AutoCloseable {
                 case Request.Update u -> out.add(new GraphOp.Put(u.item(), stamp(s, u.metadata(), now, u.lifetime())));
                 case Request.Notify n -> out.add(new GraphOp.Tell(n.item(),
                         stamp(s, n.metadata(), now, Metadata.Lifetime.session)));
-                case Request.Delete d -> out.add(new GraphOp.Remove(d.item(), d.filter()));
+                case Request.Delete d -> out.add(new GraphOp.Remove(d.item(), d.filter(),
+                        s.rights.deleteOthers() ? null : s.publisherId));
             }
         }
         return out;
@@ -246,8 +254,7 @@ final class MapService implements AutoCloseable {
             switch (op) {
                 case GraphOp.Put p -> put(p, touched, changes);
                 case GraphOp.Remove r -> {
-                    Predicate<Metadata> which = r.filter() == null ? m -> true : r.filter()::matches;
-                    if (!remove(r.item(), which, changes).isEmpty()) {
+                    if (!remove(r.item(), r::removes, changes).isEmpty()) {
                         touched.add(r.item());
                     }
                 }
@@ -277,7 +284,7 @@ final class MapService implements AutoCloseable {
                     && t.metadata().stream().noneMatch(sub.spec.matchLinks()::matches)) {
                 continue;
             }
-            List<Metadata> kept = Searcher.filter(t.metadata(), sub.spec.resultFilter());
+            List<Metadata> kept = Searcher.filter(t.metadata(), sub.spec.resultFilter(), sub.hideVendor);
             if (!kept.isEmpty()) {
                 subscriptions.notify(sub, t.item(), kept);
             }
@@ -287,12 +294,13 @@ final class MapService implements AutoCloseable {
     /** Runs a search. */
     public SearchResult search(ClientSession s, Request.SearchSpec spec) {
         require(rights(s).search(), s, "search");
+        Request.SearchSpec bounded = searchLimits.bound(spec);
         if (replication != null) {
             replication.catchUp(); // a search sees everything committed on any replica before it began
         }
         lock.lock();
         try {
-            return Searcher.search(graph, spec);
+            return Searcher.search(graph, bounded, !rights(s).readSessions());
         } finally {
             lock.unlock();
         }
@@ -305,7 +313,15 @@ final class MapService implements AutoCloseable {
         try {
             for (Request.SubscribeOp op : ops) {
                 switch (op) {
-                    case Request.SubscribeUpdate u -> subscriptions.add(new Subscription(s, u.name(), u.spec()));
+                    case Request.SubscribeUpdate u -> {
+                        if (!s.subscriptions.containsKey(u.name())
+                                && s.subscriptions.size() >= rights(s).maxSubscriptions()) {
+                            throw new IfmapException(IfmapError.AccessDenied, s.user + " may hold at most "
+                                    + rights(s).maxSubscriptions() + " subscriptions in one session (quota of role "
+                                    + rights(s).role() + "); delete some first");
+                        }
+                        subscriptions.add(new Subscription(s, u.name(), searchLimits.bound(u.spec())));
+                    }
                     case Request.SubscribeDelete d -> subscriptions.remove(s, d.name());
                 }
             }
@@ -392,14 +408,13 @@ final class MapService implements AutoCloseable {
         return removed;
     }
 
-    private PublisherRights rights(ClientSession s) {
-        PublisherRights r = rights.apply(s.user);
-        return r == null ? PublisherRights.DEFAULT : r;
+    private static PublisherRights rights(ClientSession s) {
+        return s.rights;
     }
 
     private static void require(boolean allowed, ClientSession s, String what) {
         if (!allowed) {
-            throw new IfmapException(IfmapError.AccessDenied, s.user + " may not " + what);
+            throw new IfmapException(IfmapError.AccessDenied, s.user + " (role " + s.rights.role() + ") may not " + what);
         }
     }
 

@@ -20,7 +20,9 @@ final class PollQueue {
     private final long maxBytes;
     private long bytes;
     private String closedReason;
-    private boolean polling;
+    private int waiting;
+    /** Counts polls; only the newest may wait, so a session holds at most one request thread in a poll. */
+    private long pollGeneration;
 
     /** A queue holding at most {@code maxBytes} of results. */
     PollQueue(long maxBytes) {
@@ -69,10 +71,17 @@ final class PollQueue {
     List<PollEntry> take(Duration maxWait) throws InterruptedException {
         lock.lock();
         try {
-            polling = true;
+            long me = ++pollGeneration;
+            ready.signalAll(); // an older poll of this session gives way
+            waiting++;
             long nanos = maxWait.toNanos();
-            while (entries.isEmpty() && closedReason == null && nanos > 0) {
+            while (entries.isEmpty() && closedReason == null && nanos > 0 && pollGeneration == me) {
                 nanos = ready.awaitNanos(nanos);
+            }
+            if (pollGeneration != me) {
+                // One outstanding poll per session: a client whose connection died polls again and must not
+                // wait for the dead one, and a client that polls many times at once holds one thread, not many.
+                throw new IfmapException(IfmapError.Failure, "poll superseded by a newer poll on this session");
             }
             if (entries.isEmpty() && closedReason != null) {
                 throw new IfmapException(IfmapError.InvalidSessionID, closedReason);
@@ -82,7 +91,7 @@ final class PollQueue {
             bytes = 0;
             return out;
         } finally {
-            polling = false;
+            waiting--;
             lock.unlock();
         }
     }
@@ -91,7 +100,7 @@ final class PollQueue {
     boolean polling() {
         lock.lock();
         try {
-            return polling;
+            return waiting > 0;
         } finally {
             lock.unlock();
         }

@@ -212,7 +212,7 @@ final class PostgresReplication implements AutoCloseable {
             st.execute("SELECT pg_advisory_xact_lock(" + lockKey() + ")");
         }
         for (GraphOp op : ops) {
-            if (op instanceof GraphOp.Remove r && r.filter() == null) {
+            if (op instanceof GraphOp.Remove r && r.filter() == null && r.onlyPublisher() == null) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + claims + " WHERE item_key = ?")) {
                     ps.setString(1, LogRows.key(r.item()));
                     ps.executeUpdate();

@@ -35,6 +35,14 @@ final class Searcher {
      * @throws IfmapException {@code SearchResultsTooBig} when the result passes {@code spec.maxSize()}
      */
     static SearchResult search(MapGraph graph, SearchSpec spec) {
+        return search(graph, spec, false);
+    }
+
+    /**
+     * Runs {@code spec} over {@code graph}; with {@code hideVendor}, Baton's vendor metadata is left out of the
+     * result, for clients whose role may not read session data ({@link PublisherRights#readSessions}).
+     */
+    static SearchResult search(MapGraph graph, SearchSpec spec, boolean hideVendor) {
         Map<Item, List<Metadata>> items = new LinkedHashMap<>();
         Set<Identifier> reached = new HashSet<>();
         Queue<Identifier> frontier = new ArrayDeque<>();
@@ -44,7 +52,7 @@ final class Searcher {
         for (int depth = 0; !frontier.isEmpty(); depth++) {
             Queue<Identifier> next = new ArrayDeque<>();
             for (Identifier id : frontier) {
-                size += visit(items, Item.of(id), graph.get(Item.of(id)), spec.resultFilter(), true);
+                size += visit(items, Item.of(id), graph.get(Item.of(id)), spec.resultFilter(), true, hideVendor);
                 if (depth >= spec.maxDepth() || (depth > 0 && spec.terminalTypes().contains(id.type()))) {
                     continue;
                 }
@@ -52,7 +60,7 @@ final class Searcher {
                     if (items.containsKey(link) || !anyMatch(graph.get(link), spec.matchLinks())) {
                         continue;
                     }
-                    size += visit(items, link, graph.get(link), spec.resultFilter(), false);
+                    size += visit(items, link, graph.get(link), spec.resultFilter(), false, hideVendor);
                     Identifier other = link.otherEnd(id);
                     if (reached.add(other)) {
                         next.add(other);
@@ -73,8 +81,8 @@ final class Searcher {
     }
 
     private static long visit(Map<Item, List<Metadata>> items, Item item, List<Metadata> all, Filter filter,
-                              boolean always) {
-        List<Metadata> kept = filter(all, filter);
+                              boolean always, boolean hideVendor) {
+        List<Metadata> kept = filter(all, filter, hideVendor);
         if (kept.isEmpty() && !always) {
             items.put(item, List.of());
             return IDENTIFIER_COST * 2L;
@@ -89,6 +97,20 @@ final class Searcher {
 
     /** The metadata of {@code all} that passes {@code filter} ({@code null}: all of it). */
     static List<Metadata> filter(List<Metadata> all, Filter filter) {
+        return filter(all, filter, false);
+    }
+
+    /** {@link #filter(List, Filter)}, leaving out Baton's vendor metadata if {@code hideVendor}. */
+    static List<Metadata> filter(List<Metadata> all, Filter filter, boolean hideVendor) {
+        if (hideVendor) {
+            List<Metadata> kept = new ArrayList<>(all.size());
+            for (Metadata m : all) {
+                if (!m.namespace().equals(dev.baton.ifmap.model.Xml.BATON_NS) && (filter == null || filter.matches(m))) {
+                    kept.add(m);
+                }
+            }
+            return kept;
+        }
         if (filter == null || all.isEmpty()) {
             return all.isEmpty() ? List.of() : List.copyOf(all);
         }

@@ -16,6 +16,8 @@ final class Subscription {
     final ClientSession owner;
     final String name;
     final SearchSpec spec;
+    /** Whether Baton's vendor metadata is left out of this subscription's results (the owner's role). */
+    final boolean hideVendor;
     Map<Item, List<Metadata>> last = Map.of();
     Set<Identifier> reached = Set.of();
 
@@ -23,5 +25,6 @@ final class Subscription {
         this.owner = owner;
         this.name = name;
         this.spec = spec;
+        this.hideVendor = !owner.rights.readSessions();
     }
 }

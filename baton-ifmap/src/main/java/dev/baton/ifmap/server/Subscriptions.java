@@ -34,7 +34,7 @@ final class Subscriptions {
         remove(sub.owner, sub.name);
         sub.owner.subscriptions.put(sub.name, sub);
         try {
-            SearchResult r = Searcher.search(graph, sub.spec);
+            SearchResult r = Searcher.search(graph, sub.spec, sub.hideVendor);
             remember(sub, r);
             deliver(sub, PollEntry.of(PollEntry.Kind.searchResult, sub.name, r.items()));
         } catch (IfmapException e) {
@@ -74,7 +74,7 @@ final class Subscriptions {
     void changed(Set<Item> changed) {
         for (Subscription sub : watching(changed)) {
             try {
-                SearchResult r = Searcher.search(graph, sub.spec);
+                SearchResult r = Searcher.search(graph, sub.spec, sub.hideVendor);
                 Map<Item, List<Metadata>> deleted = new LinkedHashMap<>();
                 Map<Item, List<Metadata>> updated = new LinkedHashMap<>();
                 diff(sub.last, r.items(), deleted, updated);

@@ -147,25 +147,31 @@ class IfmapjInteropTest {
     }
 
     @Test
-    void singleValueUpdateReplacesWhoeverPublishedItAndMultiValueAccumulates() throws Exception {
+    void singleValueUpdateReplacesOnlyWithTheRightToDoSoAndMultiValueAccumulates() throws Exception {
         SSRC alice = session("alice");
         SSRC bob = session("bob");
+        SSRC admin = session("admin");
         AccessRequest ar = freshAr();
         Identity user = Identifiers.createIdentity(IdentityType.userName, "s-" + UUID.randomUUID());
         alice.publish(Requests.createPublishReq(Requests.createPublishUpdate(ar, user, META.createAuthAs())));
-        bob.publish(Requests.createPublishReq(Requests.createPublishUpdate(ar, user, META.createAuthAs())));
+        alice.publish(Requests.createPublishReq(Requests.createPublishUpdate(ar, user, META.createAuthAs()))); // its own
+        // Replacing alice's singleValue would delete what she published: bob may not, an admin may.
+        assertThatThrownBy(() -> bob.publish(Requests.createPublishReq(Requests.createPublishUpdate(ar, user,
+                META.createAuthAs())))).isInstanceOfSatisfying(IfmapErrorResult.class,
+                e -> assertThat(e.getErrorCode().toString()).isEqualTo("AccessDenied"));
+        admin.publish(Requests.createPublishReq(Requests.createPublishUpdate(ar, user, META.createAuthAs())));
         alice.publish(Requests.createPublishReq(Requests.createPublishUpdate(ar, META.createRole("a"))));
         bob.publish(Requests.createPublishReq(Requests.createPublishUpdate(ar, META.createRole("b"))));
         SearchResult r = search(alice, ar, 1, null, "meta:authenticated-as");
         List<String> publishers = new ArrayList<>();
         r.getResultItems().forEach(i -> i.getMetadata().forEach(d ->
                 publishers.add(d.getDocumentElement().getAttribute("ifmap-publisher-id"))));
-        assertThat(publishers).containsExactly("bob");
+        assertThat(publishers).containsExactly("admin");
         assertThat(localNames(search(alice, ar, 0, null, "meta:role"))).hasSize(2);
     }
 
     @Test
-    void deleteWithPublisherFilterRemovesOnlyThatPublishersMetadata() throws Exception {
+    void deleteRemovesOnlyTheDeletingClientsOwnMetadata() throws Exception {
         SSRC alice = session("alice");
         SSRC bob = session("bob");
         AccessRequest ar = freshAr();
@@ -177,7 +183,11 @@ class IfmapjInteropTest {
         SearchResult r = search(alice, ar, 0, null, null);
         assertThat(r.getResultItems().get(0).getMetadata()).singleElement()
                 .satisfies(d -> assertThat(d.getDocumentElement().getAttribute("ifmap-publisher-id")).isEqualTo("bob"));
+        bob.publish(Requests.createPublishReq(Requests.createPublishUpdate(ar, META.createRole("b2"))));
+        // Without a filter, a client's delete still removes only what it published: bob's roles stay.
         alice.publish(Requests.createPublishReq(Requests.createPublishDelete(ar)));
+        assertThat(localNames(search(alice, ar, 0, null, null))).hasSize(2);
+        bob.publish(Requests.createPublishReq(Requests.createPublishDelete(ar)));
         assertThat(localNames(search(alice, ar, 0, null, null))).isEmpty();
     }
 

@@ -21,7 +21,7 @@ class MapServiceTest {
             + " xmlns:baton=\"urn:dev.baton:ifmap:1\"";
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final MapService service = new MapService(clock, Duration.ofMinutes(3), Duration.ofMillis(10), 100_000,
-            u -> PublisherRights.DEFAULT, MetadataStore.none());
+            u -> u.startsWith("gw-") ? PublisherRights.GATEWAY : PublisherRights.PUBLISHER, MetadataStore.none());
     private final RequestParser parser = new RequestParser(XmlLimits.DEFAULTS, 65_536);
 
     @AfterEach
@@ -98,20 +98,23 @@ class MapServiceTest {
 
     @Test
     void ownershipClaimMustNameTheCurrentGenerationAndAFailedClaimChangesNothing() {
-        ClientSession a = service.newSession("a", 0);
-        publish(a, "<update><access-request name=\"s1\"/><metadata>" + owner(1, "gw-a") + "</metadata></update>");
-        publish(a, "<update><access-request name=\"s1\"/><metadata>" + owner(2, "gw-b") + "</metadata></update>");
-        assertThatThrownBy(() -> publish(a, "<update><access-request name=\"s1\"/><metadata>" + role("sneaky")
-                + "</metadata></update><update><access-request name=\"s1\"/><metadata>" + owner(2, "gw-c")
+        ClientSession a = service.newSession("gw-a", 0);
+        ClientSession b = service.newSession("gw-b", 0);
+        ClientSession c = service.newSession("gw-c", 0);
+        publish(a, "<update><access-request name=\"s1\" administrative-domain=\"baton\"/><metadata>" + owner(1, "gw-a") + "</metadata></update>");
+        publish(b, "<update><access-request name=\"s1\" administrative-domain=\"baton\"/><metadata>" + owner(2, "gw-b") + "</metadata></update>");
+        assertThatThrownBy(() -> publish(c, "<update><access-request name=\"s1\" administrative-domain=\"baton\"/><metadata>" + role("sneaky")
+                + "</metadata></update><update><access-request name=\"s1\" administrative-domain=\"baton\"/><metadata>" + owner(2, "gw-c")
                 + "</metadata></update>")).isInstanceOfSatisfying(IfmapException.class, e -> {
                     assertThat(e.error()).isEqualTo(IfmapError.Failure);
                     assertThat(e.getMessage()).startsWith("ownership conflict").contains("generation 2, not 1");
                 });
-        Request.Search q = (Request.Search) parse("<ifmap:search IFNS session-id=\"x\"><access-request name=\"s1\"/></ifmap:search>");
+        Request.Search q = (Request.Search) parse("<ifmap:search IFNS session-id=\"x\"><access-request name=\"s1\" administrative-domain=\"baton\"/></ifmap:search>");
         assertThat(service.search(a, q.spec()).items().values().iterator().next()).singleElement()
                 .satisfies(m -> assertThat(m.xml()).contains("gw-b"));
-        assertThatThrownBy(() -> publish(a, "<update><access-request name=\"s1\"/><metadata><baton:session-owner"
-                + " ifmap-cardinality=\"singleValue\" generation=\"9\" expected-generation=\"2\"/></metadata></update>"))
+        assertThatThrownBy(() -> publish(c, "<update><access-request name=\"s1\" administrative-domain=\"baton\"/><metadata><baton:session-owner"
+                + " ifmap-cardinality=\"singleValue\" generation=\"9\" expected-generation=\"2\" gateway=\"gw-c\"/>"
+                + "</metadata></update>"))
                 .isInstanceOfSatisfying(IfmapException.class, e -> assertThat(e.error()).isEqualTo(IfmapError.InvalidMetadata));
     }
 

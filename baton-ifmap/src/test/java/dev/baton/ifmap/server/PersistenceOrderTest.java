@@ -33,7 +33,7 @@ class PersistenceOrderTest {
     void publishersReplacingOneAnothersMetadataLeaveTheStoreEqualToTheGraph() throws Exception {
         MetadataStore store = JdbcMetadataStore.h2(dir.resolve("forever"));
         MapService service = new MapService(InstantSource.system(), Duration.ofMinutes(3), Duration.ofMillis(10),
-                100_000, u -> PublisherRights.DEFAULT, store);
+                100_000, u -> PublisherRights.ADMIN, store); // replaces others' singleValue metadata
         List<ClientSession> sessions = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
             sessions.add(service.newSession("publisher-" + t, 0));

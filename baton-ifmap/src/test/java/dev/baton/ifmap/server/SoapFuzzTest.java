@@ -49,7 +49,7 @@ class SoapFuzzTest {
     @BeforeProperty
     void start() {
         service = new MapService(InstantSource.system(), Duration.ofMinutes(5), Duration.ofMillis(1), 100_000,
-                u -> PublisherRights.DEFAULT, MetadataStore.none());
+                u -> PublisherRights.PUBLISHER, MetadataStore.none());
         endpoint = new SoapEndpoint(service, new RequestParser(new XmlLimits(256 * 1024, 32, 5_000), 8192));
         sid = service.newSession("fuzz", 0).id;
     }

@@ -12,8 +12,13 @@ import javax.net.ssl.TrustManagerFactory;
 
 /** Starting federation servers on loopback and third-party clients that trust exactly their certificate. */
 public final class TestServers {
-    public static final Map<String, String> USERS = Map.of("alice", "alice-pw", "bob", "bob-pw", "carol", "carol-pw",
-            "reader", "reader-pw", "admin", "admin-pw");
+    public static final Map<String, String> USERS = Map.ofEntries(Map.entry("alice", "alice-pw"),
+            Map.entry("bob", "bob-pw"), Map.entry("carol", "carol-pw"), Map.entry("reader", "reader-pw"),
+            Map.entry("auditor", "auditor-pw"), Map.entry("admin", "admin-pw"), Map.entry("gw-a", "gw-a-pw"),
+            Map.entry("gw-b", "gw-b-pw"), Map.entry("gw-c", "gw-c-pw"), Map.entry("gw-d", "gw-d-pw"),
+            Map.entry("gw-e", "gw-e-pw"));
+    /** The users that are gateways in {@link #builder}'s policy; alice, bob and carol are standard publishers. */
+    public static final java.util.List<String> GATEWAYS = java.util.List.of("gw-a", "gw-b", "gw-c", "gw-d", "gw-e");
 
     private TestServers() {
     }
@@ -21,7 +26,8 @@ public final class TestServers {
     /** A builder for a server on a free loopback port with the test users, data in {@code dir}. */
     public static IfmapServerConfig.Builder builder(Path dir) {
         return IfmapServer.builder().listen("127.0.0.1", 0).users(BasicAuthUsers.of(USERS)).dataDirectory(dir)
-                .rights("reader", PublisherRights.READ_ONLY).rights("admin", PublisherRights.ADMIN);
+                .rights("reader", PublisherRights.READER).rights("auditor", PublisherRights.AUDITOR)
+                .rights("admin", PublisherRights.ADMIN).gateways(GATEWAYS);
     }
 
     /**
