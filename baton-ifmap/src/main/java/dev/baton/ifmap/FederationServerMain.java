@@ -12,9 +12,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code federation --listen HOST:PORT --basic-auth-users FILE [--data-dir DIR]
- * [--keystore FILE.p12 --keystore-password P] [--jdbc-url URL [--jdbc-user U] [--jdbc-password P]]
+ * [--keystore FILE.p12 --keystore-password-file FILE] [--jdbc-url URL [--jdbc-user U] [--jdbc-password P]]
  * [--replicas NAME [--compaction-interval SECONDS]]}: runs a federation server until
- * the process is stopped. {@code --jdbc-url} alone keeps forever metadata in that database instead of the
+ * the process is stopped. {@code --keystore} is an operator's PKCS#12 keystore instead of the generated
+ * certificate; its password is read from the first line of {@code --keystore-password-file}, so that it is not
+ * on the command line, where every local user can read it ({@code ps}, {@code /proc/PID/cmdline}).
+ * {@code --keystore-password P} is still accepted for scripts written before, with a warning. {@code --jdbc-url} alone keeps forever metadata in that database instead of the
  * embedded H2; with {@code --replicas NAME} (a PostgreSQL URL) the server is a replica of every server started
  * with the same database and name; {@code --compaction-interval} is how often a replica tries to compact
  * the shared log (default 300). A small class in the manner of a command-line tool: streams come in, an exit status goes out,
@@ -42,6 +45,10 @@ public final class FederationServerMain {
      */
     public int run(String[] args, CountDownLatch stop) {
         IfmapServer server;
+        if (java.util.Arrays.asList(args).contains("--keystore-password")) {
+            err.println("federation: warning: --keystore-password shows the password to every local user (ps);"
+                    + " use --keystore-password-file FILE");
+        }
         try {
             server = configure(args).build().start();
         } catch (BatonException e) {
@@ -78,6 +85,7 @@ public final class FederationServerMain {
         String compaction = null;
         String keystore = null;
         String keystorePassword = null;
+        String keystorePasswordFile = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -91,9 +99,10 @@ public final class FederationServerMain {
                 case "--compaction-interval" -> compaction = require(value, "--compaction-interval");
                 case "--keystore" -> keystore = require(value, "--keystore");
                 case "--keystore-password" -> keystorePassword = require(value, "--keystore-password");
+                case "--keystore-password-file" -> keystorePasswordFile = require(value, "--keystore-password-file");
                 default -> throw new BatonException(ResultCode.CONFIGURATION, "unknown option " + args[i]
                         + "; expected --listen, --basic-auth-users, --data-dir, --jdbc-url, --jdbc-user, --jdbc-password,"
-                        + " --replicas, --compaction-interval, --keystore, --keystore-password");
+                        + " --replicas, --compaction-interval, --keystore, --keystore-password-file");
             }
             i++;
         }
@@ -101,11 +110,20 @@ public final class FederationServerMain {
             throw new BatonException(ResultCode.CONFIGURATION, "--basic-auth-users FILE is required");
         }
         b.users(BasicAuthUsers.read(Path.of(users)));
+        if (keystorePassword != null && keystorePasswordFile != null) {
+            throw new BatonException(ResultCode.CONFIGURATION, "give --keystore-password-file or --keystore-password,"
+                    + " not both");
+        }
+        if (keystore == null && (keystorePassword != null || keystorePasswordFile != null)) {
+            throw new BatonException(ResultCode.CONFIGURATION, "a keystore password needs --keystore FILE.p12");
+        }
         if (keystore != null) {
-            if (keystorePassword == null) {
-                throw new BatonException(ResultCode.CONFIGURATION, "--keystore needs --keystore-password");
+            if (keystorePassword == null && keystorePasswordFile == null) {
+                throw new BatonException(ResultCode.CONFIGURATION, "--keystore needs --keystore-password-file FILE");
             }
-            b.keyStore(loadKeyStore(Path.of(keystore), keystorePassword.toCharArray()), keystorePassword.toCharArray());
+            char[] password = keystorePasswordFile != null ? readPassword(Path.of(keystorePasswordFile))
+                    : keystorePassword.toCharArray();
+            b.keyStore(loadKeyStore(Path.of(keystore), password), password);
         }
         if (replicas != null) {
             if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -133,6 +151,19 @@ public final class FederationServerMain {
             return ks;
         } catch (Exception e) {
             throw new BatonException(ResultCode.CONFIGURATION, "--keystore " + file + " cannot be read as PKCS#12: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The first line of {@code file}, without its line end (what {@code echo pw > file} writes). */
+    private static char[] readPassword(Path file) {
+        try {
+            String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            int end = text.indexOf('\n');
+            String line = end < 0 ? text : text.substring(0, end);
+            return (line.endsWith("\r") ? line.substring(0, line.length() - 1) : line).toCharArray();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new BatonException(ResultCode.CONFIGURATION, "--keystore-password-file " + file + " cannot be read: "
                     + e.getMessage(), e);
         }
     }
