@@ -5,6 +5,7 @@ import dev.baton.agent.AgentState;
 import dev.baton.agent.AgentTls;
 import dev.baton.agent.HttpGatewayEndpoint;
 import dev.baton.core.BatonException;
+import dev.baton.core.Loopback;
 import dev.baton.core.ResultCode;
 import dev.baton.core.SessionId;
 import dev.baton.core.api.AccessResult;
@@ -38,7 +39,8 @@ final class AgentCommand {
     @Option(names = "--gateway", description = "Gateway (or load balancer) URL, e.g. https://127.0.0.1:8444.")
     URI gateway;
 
-    @Option(names = "--insecure", description = "Trust any gateway certificate (self-signed embedded defaults on loopback only).")
+    @Option(names = "--insecure", description = "Trust any gateway certificate: for a self-signed gateway on loopback only "
+            + "(127.0.0.0/8, ::1, localhost); refused for any other host.")
     boolean insecure;
 
     @Option(names = "--truststore", description = "PKCS#12 truststore with the gateways' certificates.")
@@ -59,6 +61,12 @@ final class AgentCommand {
         }
         if (!insecure && truststore == null) {
             throw new BatonException(ResultCode.INVALID_REQUEST, "give --truststore FILE, or --insecure for a self-signed gateway on loopback");
+        }
+        // Elsewhere anyone on the path could pose as the gateway and take the password given at sign-in.
+        if (insecure && !Loopback.isLoopbackUrl(gateway.toString())) {
+            throw new BatonException(ResultCode.INVALID_REQUEST, "--insecure is refused for " + gateway + ": its host "
+                    + Loopback.hostOf(gateway.toString()) + " is not a loopback address (127.0.0.0/8, ::1, localhost);"
+                    + " give --truststore FILE with the gateway's certificate");
         }
         return new HttpGatewayEndpoint(gateway, insecure ? AgentTls.trustAll() : AgentTls.truststore(truststore, truststorePassword.toCharArray()),
                 dev.baton.gateway.config.ConfigNode.parseDuration(timeout, "--timeout"));

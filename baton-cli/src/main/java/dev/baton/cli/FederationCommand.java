@@ -22,6 +22,14 @@ final class FederationCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Generated TLS keystore and the H2 database of forever metadata (default ./federation-data).")
     String dataDir;
 
+    @Option(names = "--keystore", paramLabel = "FILE.p12",
+            description = "PKCS#12 keystore with the server's TLS key and certificate, instead of the generated self-signed one.")
+    String keystore;
+
+    @Option(names = "--keystore-password-file", paramLabel = "FILE",
+            description = "File whose first line is the --keystore password (kept off the command line, which every local user can read).")
+    String keystorePasswordFile;
+
     @Option(names = "--jdbc-url", description = "Keep forever metadata in this database (PostgreSQL) instead of H2.")
     String jdbcUrl;
 
@@ -46,10 +54,15 @@ final class FederationCommand implements Callable<Integer> {
     @Option(names = "--max-search-size", description = "Largest max-size in bytes a search or subscription is served with (default 10000000).")
     String maxSearchSize;
 
+    /** Counted down to stop the server; a process stops through FederationServerMain's shutdown hook instead. */
+    final CountDownLatch stop = new CountDownLatch(1);
+
     @Override
     public Integer call() {
         List<String> args = new ArrayList<>(List.of("--listen", listen, "--basic-auth-users", users));
         add(args, "--data-dir", dataDir);
+        add(args, "--keystore", keystore);
+        add(args, "--keystore-password-file", keystorePasswordFile);
         add(args, "--jdbc-url", jdbcUrl);
         add(args, "--jdbc-user", jdbcUser);
         add(args, "--jdbc-password", jdbcPassword);
@@ -58,7 +71,7 @@ final class FederationCommand implements Callable<Integer> {
         add(args, "--policy", policy);
         add(args, "--max-search-depth", maxSearchDepth);
         add(args, "--max-search-size", maxSearchSize);
-        return new FederationServerMain(System.out, System.err).run(args.toArray(String[]::new), new CountDownLatch(1));
+        return new FederationServerMain(System.out, System.err).run(args.toArray(String[]::new), stop);
     }
 
     private static void add(List<String> args, String flag, String value) {

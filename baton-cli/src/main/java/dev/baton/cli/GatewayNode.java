@@ -101,8 +101,11 @@ final class GatewayNode implements AutoCloseable {
                 password = settings.tls().get().password().toCharArray();
                 tls = load(settings.tls().get().keystore(), password);
             } else {
-                password = "baton-generated".toCharArray();
-                tls = SelfSignedCertificate.loadOrCreate(dataDir.resolve(name + "-tls.p12"), password, settings.listen().getHostString());
+                // Generated on first start with a random password kept beside it, both owner-only.
+                SelfSignedCertificate.Identity generated = SelfSignedCertificate.loadOrCreate(
+                        dataDir.resolve(name + "-tls.p12"), settings.listen().getHostString());
+                tls = generated.keyStore();
+                password = generated.password();
             }
             GatewayServer server = new GatewayServer(gateway, settings.listen(), tls, password);
             log.info("gateway {} started: agents on https://{}:{}, federation {}, storage {}", name,

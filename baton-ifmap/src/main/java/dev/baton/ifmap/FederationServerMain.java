@@ -14,9 +14,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code federation --listen HOST:PORT --basic-auth-users FILE [--data-dir DIR]
- * [--keystore FILE.p12 --keystore-password P] [--jdbc-url URL [--jdbc-user U] [--jdbc-password P]]
- * [--replicas NAME [--compaction-interval SECONDS]] [--policy FILE] [--max-search-depth N]}: runs a federation server until
- * the process is stopped. {@code --jdbc-url} alone keeps forever metadata in that database instead of the
+ * [--keystore FILE.p12 --keystore-password-file FILE] [--jdbc-url URL [--jdbc-user U] [--jdbc-password P]]
+ * [--replicas NAME [--compaction-interval SECONDS]] [--policy FILE] [--max-search-depth N] [--max-search-size N]}:
+ * runs a federation server until the process is stopped. {@code --keystore} is an operator's PKCS#12 keystore instead of the generated
+ * certificate; its password is read from the first line of {@code --keystore-password-file}, so that it is not
+ * on the command line, where every local user can read it ({@code ps}, {@code /proc/PID/cmdline}).
+ * {@code --keystore-password P} is still accepted for scripts written before, with a warning. {@code --jdbc-url} alone keeps forever metadata in that database instead of the
  * embedded H2; with {@code --replicas NAME} (a PostgreSQL URL) the server is a replica of every server started
  * with the same database and name; {@code --compaction-interval} is how often a replica tries to compact
  * the shared log (default 300); {@code --policy} names each client's role ({@link FederationPolicy}; without it no
@@ -45,6 +48,10 @@ public final class FederationServerMain {
      */
     public int run(String[] args, CountDownLatch stop) {
         IfmapServer server;
+        if (java.util.Arrays.asList(args).contains("--keystore-password")) {
+            err.println("federation: warning: --keystore-password shows the password to every local user (ps);"
+                    + " use --keystore-password-file FILE");
+        }
         try {
             server = configure(args).build().start();
         } catch (BatonException e) {
@@ -84,6 +91,7 @@ public final class FederationServerMain {
         String policy = null;
         int depth = SearchLimits.DEFAULTS.maxDepth();
         int size = SearchLimits.DEFAULTS.maxSize();
+        String keystorePasswordFile = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -100,9 +108,12 @@ public final class FederationServerMain {
                 case "--policy" -> policy = require(value, "--policy");
                 case "--max-search-depth" -> depth = (int) positive(require(value, args[i]), args[i], "links");
                 case "--max-search-size" -> size = (int) positive(require(value, args[i]), args[i], "bytes");
+                case "--keystore-password-file" -> keystorePasswordFile = require(value, "--keystore-password-file, --policy,"
+                        + " --max-search-depth, --max-search-size");
                 default -> throw new BatonException(ResultCode.CONFIGURATION, "unknown option " + args[i]
                         + "; expected --listen, --basic-auth-users, --data-dir, --jdbc-url, --jdbc-user, --jdbc-password,"
-                        + " --replicas, --compaction-interval, --keystore, --keystore-password, --policy, --max-search-depth, --max-search-size");
+                        + " --replicas, --compaction-interval, --keystore, --keystore-password-file, --policy,"
+                        + " --max-search-depth, --max-search-size");
             }
             i++;
         }
@@ -125,11 +136,20 @@ public final class FederationServerMain {
             System.err.println("federation: no --policy given: no client is a gateway, so Baton gateways' session"
                     + " publishes will be refused (AccessDenied); see docs/security.md");
         }
+        if (keystorePassword != null && keystorePasswordFile != null) {
+            throw new BatonException(ResultCode.CONFIGURATION, "give --keystore-password-file or --keystore-password,"
+                    + " not both");
+        }
+        if (keystore == null && (keystorePassword != null || keystorePasswordFile != null)) {
+            throw new BatonException(ResultCode.CONFIGURATION, "a keystore password needs --keystore FILE.p12");
+        }
         if (keystore != null) {
-            if (keystorePassword == null) {
-                throw new BatonException(ResultCode.CONFIGURATION, "--keystore needs --keystore-password");
+            if (keystorePassword == null && keystorePasswordFile == null) {
+                throw new BatonException(ResultCode.CONFIGURATION, "--keystore needs --keystore-password-file FILE");
             }
-            b.keyStore(loadKeyStore(Path.of(keystore), keystorePassword.toCharArray()), keystorePassword.toCharArray());
+            char[] password = keystorePasswordFile != null ? readPassword(Path.of(keystorePasswordFile))
+                    : keystorePassword.toCharArray();
+            b.keyStore(loadKeyStore(Path.of(keystore), password), password);
         }
         if (replicas != null) {
             if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -172,6 +192,19 @@ public final class FederationServerMain {
         }
         throw new BatonException(ResultCode.CONFIGURATION, option + " must be a positive number of " + unit + ", got '"
                 + value + "'");
+    }
+
+    /** The first line of {@code file}, without its line end (what {@code echo pw > file} writes). */
+    private static char[] readPassword(Path file) {
+        try {
+            String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            int end = text.indexOf('\n');
+            String line = end < 0 ? text : text.substring(0, end);
+            return (line.endsWith("\r") ? line.substring(0, line.length() - 1) : line).toCharArray();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new BatonException(ResultCode.CONFIGURATION, "--keystore-password-file " + file + " cannot be read: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static long seconds(String value, String option) {

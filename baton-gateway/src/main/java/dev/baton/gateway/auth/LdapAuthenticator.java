@@ -205,8 +205,10 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable {
         return new Entry(username, Map.of());
     }
 
+    /** The servers and the error go to the gateway's log; the agent is told {@link Authenticator#UNAVAILABLE_REASON}. */
     private BatonException unavailable(String what, LDAPException e) {
-        return new BatonException(dev.baton.core.ResultCode.UNAVAILABLE, "LDAP " + what + " failed on " + config.servers()
-                + ": " + e.getResultCode() + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")"), e);
+        LOG.warn("LDAP {} failed on {}: {}{}", what, config.servers(), e.getResultCode(),
+                e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")");
+        return new BatonException(dev.baton.core.ResultCode.UNAVAILABLE, UNAVAILABLE_REASON, e);
     }
 }

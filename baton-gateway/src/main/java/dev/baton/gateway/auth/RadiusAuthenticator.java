@@ -119,8 +119,9 @@ public final class RadiusAuthenticator implements Authenticator, AutoCloseable {
                 last = e;
             }
         }
-        throw new BatonException(ResultCode.UNAVAILABLE, "no " + kind.displayName() + " server answered (tried "
-                + servers.stream().map(Server::address).toList() + ", " + (config.retries() + 1) + " attempt(s) of "
-                + config.timeout().toMillis() + " ms each)", last);
+        // The servers go to the gateway's log only: the agent, not signed in yet, is told no addresses.
+        LOG.warn("no {} server answered (tried {}, {} attempt(s) of {} ms each)", kind.displayName(),
+                servers.stream().map(Server::address).toList(), config.retries() + 1, config.timeout().toMillis());
+        throw new BatonException(ResultCode.UNAVAILABLE, UNAVAILABLE_REASON, last);
     }
 }

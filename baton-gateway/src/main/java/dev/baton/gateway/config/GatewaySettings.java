@@ -1,5 +1,8 @@
 package dev.baton.gateway.config;
 
+import dev.baton.core.BatonException;
+import dev.baton.core.Loopback;
+import dev.baton.core.ResultCode;
 import dev.baton.gateway.GatewayConfig;
 
 import java.net.InetSocketAddress;
@@ -37,12 +40,30 @@ public record GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, O
      * @param url       its HTTPS URL, e.g. {@code https://127.0.0.1:8443}
      * @param user      the basic-auth user (each gateway its own publisher)
      * @param password  the basic-auth password
-     * @param trustAll  accept any server certificate (for self-signed embedded defaults on loopback only)
+     * @param trustAll  accept any server certificate: for a self-signed server on loopback only, and refused
+     *                  for any other host, where anyone on the network path could pose as the federation server
+     *                  and collect the gateway's credentials and every session it publishes
      * @param truststore a PKCS#12 truststore with the server's certificate, if not trusting all
      * @param pollCoalesce pause after a poll that brought results, so that the next ones share a response
      */
     public record Federation(String url, String user, String password, boolean trustAll, Optional<Path> truststore,
                              java.time.Duration pollCoalesce) {
+        /**
+         * Refuses {@code trustAll} unless {@code url}'s host is loopback, decided without a name look-up
+         * ({@link Loopback}). Checked here rather than only in the YAML reader so that settings made in code
+         * cannot skip it.
+         *
+         * @throws BatonException {@link ResultCode#CONFIGURATION} naming the option and the host
+         */
+        public Federation {
+            if (trustAll && !Loopback.isLoopbackUrl(url)) {
+                throw new BatonException(ResultCode.CONFIGURATION, "federation.trust-all: true is refused for " + url
+                        + ": its host " + Loopback.hostOf(url) + " is not a loopback address (127.0.0.0/8, ::1, localhost),"
+                        + " and trusting any certificate there lets anyone on the path pose as the federation server;"
+                        + " give federation.truststore with the server's certificate");
+            }
+        }
+
         @Override
         public String toString() {
             return "Federation[url=" + url + ", user=" + user + ", password=****, trustAll=" + trustAll

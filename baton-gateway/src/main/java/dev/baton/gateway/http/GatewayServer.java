@@ -113,7 +113,8 @@ public final class GatewayServer implements AutoCloseable {
                 gateway.signOut(sessionId(ctx));
                 ctx.status(204);
             });
-            config.routes.exception(BatonException.class, (e, ctx) -> error(ctx, e.code(), e.getMessage()));
+            // Server-side failures name internal servers; the agent gets a fixed reason, the log the detail.
+            config.routes.exception(BatonException.class, (e, ctx) -> error(ctx, e.code(), AgentErrors.message(e, gateway.name(), ctx.path())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("unexpected failure serving {} on {}", ctx.path(), gateway.name(), e);
                 error(ctx, ResultCode.INTERNAL, "internal error; see the gateway log");

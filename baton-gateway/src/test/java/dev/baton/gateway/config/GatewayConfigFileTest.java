@@ -79,6 +79,22 @@ class GatewayConfigFileTest {
     }
 
     @Test
+    void trustAllIsRefusedUnlessTheFederationServerIsOnLoopback() {
+        String remote = VALID.replace("https://127.0.0.1:8443", "https://fed.example.com:8443");
+        assertThat(failure(remote).getMessage())
+                .startsWith("federation.trust-all: true is refused for https://fed.example.com:8443")
+                .contains("host fed.example.com is not a loopback address").contains("federation.truststore");
+        assertThat(failure(VALID.replace("https://127.0.0.1:8443", "https://10.1.2.3:8443")).getMessage())
+                .contains("host 10.1.2.3 is not a loopback address");
+        for (String loopback : List.of("https://localhost:8443", "https://127.8.9.10:8443", "https://[::1]:8443")) {
+            assertThat(new GatewayConfigFile().parse(VALID.replace("https://127.0.0.1:8443", loopback)).federation().trustAll())
+                    .isTrue();
+        }
+        GatewaySettings pinned = new GatewayConfigFile().parse(remote.replace("trust-all: true", "truststore: fed.p12"));
+        assertThat(pinned.federation().trustAll()).isFalse();
+    }
+
+    @Test
     void theHostCheckerTimeoutIsConfigurableAndMustBePositive() {
         assertThat(new GatewayConfigFile().parse(VALID).gateway().hostCheckTimeout())
                 .isEqualTo(dev.baton.gateway.GatewayConfig.DEFAULT_HOST_CHECK_TIMEOUT);

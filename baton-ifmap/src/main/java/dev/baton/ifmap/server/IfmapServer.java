@@ -53,6 +53,7 @@ public final class IfmapServer implements AutoCloseable {
     private ServerConnector connector;
     private ScheduledExecutorService sweeper;
     private KeyStore keyStore;
+    private char[] keyStorePassword;
 
     IfmapServer(IfmapServerConfig config) {
         this.config = config;
@@ -68,7 +69,9 @@ public final class IfmapServer implements AutoCloseable {
         if (app != null) {
             throw new IllegalStateException("federation server already started");
         }
-        keyStore = config.keyStore();
+        SelfSignedCertificate.Identity tls = config.tlsIdentity();
+        keyStore = tls.keyStore();
+        keyStorePassword = tls.password();
         store = config.storeFactory().get();
         if (config.replication() != null) {
             var r = config.replication();
@@ -126,7 +129,7 @@ public final class IfmapServer implements AutoCloseable {
     private ServerConnector connector(Server server) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(keyStore);
-        ssl.setKeyStorePassword(new String(config.keyStorePassword()));
+        ssl.setKeyStorePassword(new String(keyStorePassword));
         if (config.clientTrustStore() != null) {
             ssl.setTrustStore(config.clientTrustStore());
             ssl.setWantClientAuth(true);

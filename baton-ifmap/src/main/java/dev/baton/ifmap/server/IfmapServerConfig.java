@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * @param dataDirectory     where the generated certificate and the H2 database live (default
  *                          {@code ./federation-data})
  * @param explicitKeyStore  a configured TLS keystore, or {@code null} for the generated self-signed one
- * @param keyStorePassword  its password (the generated one's is {@code changeit})
+ * @param keyStorePassword  its password, or {@code null} for the generated one (whose random password is kept
+ *                          beside it, see {@link SelfSignedCertificate})
  * @param clientTrustStore  CAs whose client certificates are accepted (the certificate's CN is the user),
  *                          or {@code null} for basic auth only
  * @param storeFactory      forever-metadata persistence (default H2 in {@code dataDirectory})
@@ -100,10 +101,10 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
         Objects.requireNonNull(clock, "clock");
     }
 
-    /** The TLS keystore: the configured one, or the self-signed one (generated on first start). */
-    KeyStore keyStore() {
-        return explicitKeyStore != null ? explicitKeyStore
-                : SelfSignedCertificate.loadOrCreate(dataDirectory.resolve("federation-tls.p12"), keyStorePassword, host);
+    /** The TLS keystore and its password: the configured ones, or the self-signed one's (generated on first start). */
+    SelfSignedCertificate.Identity tlsIdentity() {
+        return explicitKeyStore != null ? new SelfSignedCertificate.Identity(explicitKeyStore, keyStorePassword)
+                : SelfSignedCertificate.loadOrCreate(dataDirectory.resolve("federation-tls.p12"), host);
     }
 
     private static void requireThat(boolean ok, String message) {
@@ -122,7 +123,7 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
         private SearchLimits searchLimits = SearchLimits.DEFAULTS;
         private Path dataDirectory = Path.of("federation-data");
         private KeyStore keyStore;
-        private char[] keyStorePassword = "changeit".toCharArray();
+        private char[] keyStorePassword;
         private KeyStore clientTrustStore;
         private Supplier<MetadataStore> storeFactory;
         private InstantSource clock = InstantSource.system();
