@@ -9,6 +9,7 @@ import dev.baton.core.api.AccessResult;
 import dev.baton.core.api.Challenge;
 import dev.baton.core.api.ConnectRequest;
 import dev.baton.core.api.GatewayEndpoint;
+import dev.baton.core.api.SessionProof;
 import dev.baton.core.api.SignInRequest;
 import dev.baton.core.api.SignInResult;
 
@@ -113,7 +114,7 @@ public final class Agent {
      */
     public AccessResult keepAlive(GatewayEndpoint gateway, int attempts, java.time.Duration pause) {
         try {
-            return gateway.heartbeat(requireSession(), posture);
+            return proven(gateway, GatewayEndpoint.HEARTBEAT, proof -> gateway.heartbeat(proof, posture));
         } catch (BatonException e) {
             if (e.code() != ResultCode.UNKNOWN_SESSION && e.code() != ResultCode.UNAVAILABLE) {
                 throw e;
@@ -144,15 +145,49 @@ public final class Agent {
         }
     }
 
+    /** Sends one heartbeat to {@code gateway} with this endpoint's posture; unlike {@link #keepAlive}, never reconnects. */
+    public AccessResult heartbeat(GatewayEndpoint gateway) {
+        return proven(gateway, GatewayEndpoint.HEARTBEAT, proof -> gateway.heartbeat(proof, posture));
+    }
+
     /** Asks {@code gateway} for the session's state (counts as activity). */
     public AccessResult access(GatewayEndpoint gateway) {
-        return gateway.access(requireSession());
+        return proven(gateway, GatewayEndpoint.ACCESS, proof -> gateway.access(proof));
     }
 
     /** Signs out at {@code gateway} and forgets the session. */
     public void signOut(GatewayEndpoint gateway) {
-        gateway.signOut(requireSession());
+        proven(gateway, GatewayEndpoint.SIGN_OUT, proof -> {
+            gateway.signOut(proof);
+            return null;
+        });
         remember(AgentState.EMPTY);
+    }
+
+    /**
+     * Runs {@code request} with a proof for {@code operation}: first with a challenge the agent makes for the
+     * gateway this endpoint answered with last (or, after a restart, the one the state file names), which costs no
+     * round trip; if the gateway refuses it as stale (another gateway behind a balancer, clocks apart, a gateway
+     * that just restarted), once more with a challenge the gateway issues.
+     */
+    private <T> T proven(GatewayEndpoint gateway, String operation, java.util.function.Function<SessionProof, T> request) {
+        String sessionId = requireSession();
+        SessionIdHash hash = SessionId.hashOf(sessionId);
+        String known = names.getOrDefault(gateway, state.gateway());
+        if (known != null) {
+            String own = ProofOfPossession.agentChallenge(known, clock.instant());
+            try {
+                return request.apply(new SessionProof(sessionId, own, signer().sign(operation, known, hash, own)));
+            } catch (BatonException e) {
+                if (e.code() != ResultCode.STALE_CHALLENGE) {
+                    throw e;
+                }
+            }
+        }
+        Challenge challenge = gateway.challenge();
+        names.put(gateway, challenge.gateway());
+        return request.apply(new SessionProof(sessionId, challenge.value(),
+                signer().sign(operation, challenge.gateway(), hash, challenge.value())));
     }
 
     /** The agent's state. */

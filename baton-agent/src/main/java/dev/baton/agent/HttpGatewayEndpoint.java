@@ -13,6 +13,7 @@ import dev.baton.core.api.Challenge;
 import dev.baton.core.api.ConnectRequest;
 import dev.baton.core.api.GatewayEndpoint;
 import dev.baton.core.api.SignInRequest;
+import dev.baton.core.api.SessionProof;
 import dev.baton.core.api.SignInResult;
 
 import javax.net.ssl.SSLContext;
@@ -96,18 +97,18 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
     }
 
     @Override
-    public AccessResult access(String sessionId) {
-        return convert(call("POST", "/api/v1/access", null, sessionId), AccessResult.class);
+    public AccessResult access(SessionProof proof) {
+        return convert(call("POST", "/api/v1/access", null, proof), AccessResult.class);
     }
 
     @Override
-    public AccessResult heartbeat(String sessionId, Map<String, String> posture) {
-        return convert(call("POST", "/api/v1/heartbeat", Map.of("posture", posture), sessionId), AccessResult.class);
+    public AccessResult heartbeat(SessionProof proof, Map<String, String> posture) {
+        return convert(call("POST", "/api/v1/heartbeat", Map.of("posture", posture), proof), AccessResult.class);
     }
 
     @Override
-    public void signOut(String sessionId) {
-        call("POST", "/api/v1/sign-out", null, sessionId);
+    public void signOut(SessionProof proof) {
+        call("POST", "/api/v1/sign-out", null, proof);
     }
 
     /**
@@ -127,15 +128,19 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
         }
     }
 
-    private JsonNode call(String method, String path, Object body, String sessionId) {
+    private JsonNode call(String method, String path, Object body, SessionProof proof) {
         HttpUriRequestBase request = new HttpUriRequestBase(method, base.resolve(path));
         Deadlines.Watch limit = Deadlines.watch(timeout, request::cancel);
         try (limit) {
             if (body != null) {
                 request.setEntity(new ByteArrayEntity(JSON.writeValueAsBytes(body), ContentType.APPLICATION_JSON));
             }
-            if (sessionId != null) {
-                request.setHeader("Authorization", "Session " + sessionId);
+            if (proof != null) {
+                request.setHeader("Authorization", "Session " + proof.sessionId());
+                if (proof.challenge() != null && proof.signature() != null) {
+                    request.setHeader("Baton-Challenge", proof.challenge()); // GatewayServer.CHALLENGE_HEADER
+                    request.setHeader("Baton-Signature", proof.signature());
+                }
             }
             return http.execute(request, r -> {
                 byte[] bytes = body(r.getEntity());

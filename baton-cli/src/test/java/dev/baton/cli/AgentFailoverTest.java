@@ -12,6 +12,7 @@ import dev.baton.core.api.AccessResult;
 import dev.baton.core.api.Challenge;
 import dev.baton.core.api.ConnectRequest;
 import dev.baton.core.api.GatewayEndpoint;
+import dev.baton.core.api.SessionProof;
 import dev.baton.core.api.SignInRequest;
 import dev.baton.core.api.SignInResult;
 import dev.baton.gateway.Gateway;
@@ -57,9 +58,9 @@ class AgentFailoverTest {
         public SignInResult signIn(SignInRequest r) { return target().signIn(r); }
         public Challenge challenge() { return target().challenge(); }
         public AccessResult connect(ConnectRequest r) { return target().connect(r); }
-        public AccessResult access(String id) { return target().access(id); }
-        public AccessResult heartbeat(String id, Map<String, String> p) { return target().heartbeat(id, p); }
-        public void signOut(String id) { target().signOut(id); }
+        public AccessResult access(SessionProof p) { return target().access(p); }
+        public AccessResult heartbeat(SessionProof p, Map<String, String> posture) { return target().heartbeat(p, posture); }
+        public void signOut(SessionProof p) { target().signOut(p); }
     }
 
     @Test

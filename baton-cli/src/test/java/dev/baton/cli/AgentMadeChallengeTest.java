@@ -12,6 +12,7 @@ import dev.baton.core.api.AccessResult;
 import dev.baton.core.api.Challenge;
 import dev.baton.core.api.ConnectRequest;
 import dev.baton.core.api.GatewayEndpoint;
+import dev.baton.core.api.SessionProof;
 import dev.baton.core.api.SignInRequest;
 import dev.baton.core.api.SignInResult;
 import dev.baton.gateway.Gateway;
@@ -41,6 +42,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AgentMadeChallengeTest {
     private final InMemoryFederation federation = new InMemoryFederation(Runnable::run);
+    /** The gateways' and the agents' clock: system time, moved on by a test past the gateways' start guard. */
+    private final java.util.concurrent.atomic.AtomicReference<Duration> ahead = new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+    private final InstantSource clock = () -> Clock.systemUTC().instant().plus(ahead.get());
+
+    /** Moves the clock past the time after a gateway's start in which it refuses agent-made challenges. */
+    private void pastStartGuard() {
+        ahead.set(Duration.ofSeconds(31));
+    }
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @AfterEach
@@ -54,7 +63,7 @@ class AgentMadeChallengeTest {
         LocalAccounts accounts = new LocalAccounts(1024, 1).add("alice", "pw".toCharArray(), Map.of());
         Gateway g = new Gateway(new GatewayConfig(name, GatewayKind.REMOTE_ACCESS, true,
                 List.of(new RealmBinding(Realm.simple("users", AuthServerKind.LOCAL, "corp", "staff"), accounts)),
-                new AccessPolicy(List.of(Role.plain("staff")), List.of())), federation, Clock.systemUTC());
+                new AccessPolicy(List.of(Role.plain("staff")), List.of())), federation, clock);
         open.add(g);
         return g;
     }
@@ -63,7 +72,8 @@ class AgentMadeChallengeTest {
     void aMetGatewayIsReachedWithoutAChallengeRoundTrip() {
         Counting a = new Counting(gateway("a"));
         Counting b = new Counting(gateway("b"));
-        Agent agent = new Agent(null, Map.of());
+        pastStartGuard();
+        Agent agent = new Agent(null, Map.of(), clock);
         agent.signIn(a, "users", "alice", "pw");
 
         assertThat(agent.connect(b).outcome()).isEqualTo("migrated");
@@ -85,7 +95,8 @@ class AgentMadeChallengeTest {
         open.add(b);
         Counting atA = new Counting(endpoint(a));
         Counting atB = new Counting(endpoint(b));
-        InstantSource tenMinutesSlow = () -> Clock.systemUTC().instant().minus(Duration.ofMinutes(10));
+        pastStartGuard();
+        InstantSource tenMinutesSlow = () -> clock.instant().minus(Duration.ofMinutes(10));
         Agent agent = new Agent(null, Map.of(), tenMinutesSlow);
         agent.signIn(atA, "users", "alice", "pw");
         for (int i = 0; i < 3; i++) {
@@ -102,13 +113,31 @@ class AgentMadeChallengeTest {
         Gateway a = gateway("a");
         Gateway b = gateway("b");
         Counting balancer = new Counting(a); // one address in front of whichever gateway it sends to
-        Agent agent = new Agent(null, Map.of());
+        pastStartGuard();
+        Agent agent = new Agent(null, Map.of(), clock);
         agent.signIn(balancer, "users", "alice", "pw");
         balancer.target = b; // a failed; the balancer sends the agent to b
         AccessResult moved = agent.connect(balancer);
         assertThat(moved.gateway()).isEqualTo("b");
         assertThat(moved.outcome()).isEqualTo("migrated");
         assertThat(balancer.challenges.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartedGatewayRefusesAgentMadeChallengesDatedBeforeItStartedSoNoProofIsReplayedAcrossIt() {
+        Gateway before = gateway("a");
+        pastStartGuard();
+        Agent agent = new Agent(null, Map.of(), clock);
+        agent.signIn(before, "users", "alice", "pw");
+        String own = dev.baton.core.ProofOfPossession.agentChallenge("a", clock.instant());
+        // The same gateway restarted: its memory of used nonces is gone, but a proof dated before it started is refused.
+        Gateway after = gateway("a");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> after.connect(new ConnectRequest(agent.state().sessionId(),
+                Map.of(), own, "signature-not-even-checked"))).isInstanceOfSatisfying(dev.baton.core.BatonException.class,
+                e -> {
+                    assertThat(e.code()).isEqualTo(dev.baton.core.ResultCode.STALE_CHALLENGE);
+                    assertThat(e.getMessage()).contains("before this gateway started");
+                });
     }
 
     private static HttpGatewayEndpoint endpoint(GatewayServer server) {
@@ -148,18 +177,18 @@ class AgentMadeChallengeTest {
         }
 
         @Override
-        public AccessResult access(String sessionId) {
-            return target.access(sessionId);
+        public AccessResult access(SessionProof proof) {
+            return target.access(proof);
         }
 
         @Override
-        public AccessResult heartbeat(String sessionId, Map<String, String> posture) {
-            return target.heartbeat(sessionId, posture);
+        public AccessResult heartbeat(SessionProof proof, Map<String, String> posture) {
+            return target.heartbeat(proof, posture);
         }
 
         @Override
-        public void signOut(String sessionId) {
-            target.signOut(sessionId);
+        public void signOut(SessionProof proof) {
+            target.signOut(proof);
         }
     }
 }

@@ -74,14 +74,35 @@ public final class ProofOfPossession {
         }
     }
 
-    /** The bytes signed: domain tag, gateway, session hash and challenge, one per line. */
+    /** The operation of a connection (resume or migration), whose proof is {@link #message(String, SessionIdHash, String)}. */
+    public static final String CONNECT = "connect";
+
+    /** The bytes signed to connect: domain tag, gateway, session hash and challenge, one per line. */
     public static byte[] message(String gateway, SessionIdHash hash, String challenge) {
         return ("baton-proof-of-possession-v1\n" + gateway + "\n" + hash.hex() + "\n" + challenge).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Signs a challenge; returns the signature in base64. */
+    /**
+     * The bytes signed for {@code operation} ({@value #CONNECT}, {@code access}, {@code heartbeat},
+     * {@code sign-out}): a connection's as above; any other request's under its own domain tag with the
+     * operation, so a proof made for one request cannot serve another, nor a connection.
+     */
+    public static byte[] message(String operation, String gateway, SessionIdHash hash, String challenge) {
+        if (operation.equals(CONNECT)) {
+            return message(gateway, hash, challenge);
+        }
+        return ("baton-request-proof-v1\n" + operation + "\n" + gateway + "\n" + hash.hex() + "\n" + challenge)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Signs a challenge to connect; returns the signature in base64. */
     public static String sign(PrivateKey key, String gateway, SessionIdHash hash, String challenge) {
         return signer(key).sign(gateway, hash, challenge);
+    }
+
+    /** Signs a challenge for {@code operation}; returns the signature in base64. */
+    public static String sign(PrivateKey key, String operation, String gateway, SessionIdHash hash, String challenge) {
+        return signer(key).sign(operation, gateway, hash, challenge);
     }
 
     /**
@@ -90,11 +111,11 @@ public final class ProofOfPossession {
      */
     public static Signer signer(PrivateKey key) {
         if (key.getAlgorithm().equals("EC")) {
-            return (gateway, hash, challenge) -> {
+            return (operation, gateway, hash, challenge) -> {
                 try {
                     Signature s = Signature.getInstance(EC_ALGORITHM);
                     s.initSign(key);
-                    s.update(message(gateway, hash, challenge));
+                    s.update(message(operation, gateway, hash, challenge));
                     return B64.encodeToString(s.sign());
                 } catch (GeneralSecurityException | RuntimeException e) {
                     throw new BatonException(ResultCode.INVALID_REQUEST, "cannot sign the challenge: " + e.getMessage(), e);
@@ -111,8 +132,8 @@ public final class ProofOfPossession {
             throw new BatonException(ResultCode.INVALID_REQUEST, "cannot sign the challenge with a "
                     + key.getAlgorithm() + " key: Ed25519 or EC P-256 needed");
         }
-        return (gateway, hash, challenge) -> {
-            byte[] message = message(gateway, hash, challenge);
+        return (operation, gateway, hash, challenge) -> {
+            byte[] message = message(operation, gateway, hash, challenge);
             Ed25519Signer s = new Ed25519Signer();
             s.init(true, ed);
             s.update(message, 0, message.length);
@@ -123,8 +144,13 @@ public final class ProofOfPossession {
     /** Signs challenges with one private key. Thread-safe. */
     @FunctionalInterface
     public interface Signer {
-        /** The base64 signature over {@link #message}{@code (gateway, hash, challenge)}. */
-        String sign(String gateway, SessionIdHash hash, String challenge);
+        /** The base64 signature over {@link #message(String, String, SessionIdHash, String)}. */
+        String sign(String operation, String gateway, SessionIdHash hash, String challenge);
+
+        /** The base64 signature of a connection's proof. */
+        default String sign(String gateway, SessionIdHash hash, String challenge) {
+            return sign(CONNECT, gateway, hash, challenge);
+        }
     }
 
     /**
@@ -165,13 +191,19 @@ public final class ProofOfPossession {
     public record AgentChallenge(java.time.Instant madeAt, long nonceHigh, long nonceLow, String gateway) {
     }
 
-    /** Whether {@code signature} is the bound key's signature over the challenge; false on any malformed input. */
+    /** Whether {@code signature} is the bound key's signature of a connection's proof; false on any malformed input. */
     public static boolean verify(String publicKeyBase64, String gateway, SessionIdHash hash, String challenge, String signature) {
+        return verify(publicKeyBase64, CONNECT, gateway, hash, challenge, signature);
+    }
+
+    /** Whether {@code signature} is the bound key's signature for {@code operation}; false on any malformed input. */
+    public static boolean verify(String publicKeyBase64, String operation, String gateway, SessionIdHash hash,
+                                 String challenge, String signature) {
         if (publicKeyBase64 == null || signature == null || challenge == null) {
             return false;
         }
         try {
-            byte[] message = message(gateway, hash, challenge);
+            byte[] message = message(operation, gateway, hash, challenge);
             byte[] sig = B64D.decode(signature);
             AsymmetricKeyParameter key = PublicKeyFactory.createKey(B64D.decode(publicKeyBase64));
             if (key instanceof Ed25519PublicKeyParameters ed) {

@@ -4,127 +4,177 @@ import dev.baton.core.BatonException;
 import dev.baton.core.ProofOfPossession;
 import dev.baton.core.ResultCode;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Challenges for proof of possession, each accepted once. Two kinds:
  * <ul>
- * <li>issued by this gateway: 256 random bits, valid for a short time;
+ * <li>issued by this gateway: {@code g.<expiry millis>.<128 random bits>.<MAC>}, stateless: the gateway keeps
+ * nothing per challenge issued, only a MAC key made at start, so a flood of challenge requests (the endpoint
+ * needs no authentication) fills no table and denies no one;
  * <li>made by the agent ({@link ProofOfPossession#agentChallenge}): accepted if made for this gateway and
- * its timestamp is within {@code skew} of this gateway's clock; its nonce is remembered until the timestamp
- * leaves that window, so a replay is refused. This spares a migration the round trip for a challenge.
+ * dated within {@code skew} of this gateway's clock. This spares a request the round trip for a challenge.
  * </ul>
- * Both kinds are refused with {@link ResultCode#STALE_CHALLENGE}, on which an agent asks for an issued one.
- * The numbers outstanding and remembered are bounded so that a flood cannot exhaust memory; expired ones
- * are dropped when a bound is reached, and past it new ones are refused. Thread-safe.
+ * A challenge is checked in two steps: {@link #check} (format, MAC, date; costs no state) before the caller
+ * verifies the agent's signature, then {@link #consume} after it, which remembers the nonce until the challenge
+ * can no longer be accepted, so a replay is refused. Only signed challenges are remembered: nobody without a
+ * session's key can fill the replay memory. Nonces are remembered in memory only, so after a restart the
+ * gateway refuses agent-made challenges dated before its start plus the skew (a proof seen before the restart
+ * cannot be replayed after it), and issued ones die with the MAC key.
+ *
+ * <p>Both kinds are refused with {@link ResultCode#STALE_CHALLENGE}, on which an agent asks for an issued one.
+ * Thread-safe.
  */
 final class Challenges {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ISSUED_PREFIX = "g.";
+    private static final int MAC_BYTES = 16;
 
-    private final Map<String, Instant> issued = new ConcurrentHashMap<>();
+    private final Mac mac;
+    /** Nonces of issued challenges accepted, until they expire. */
+    private final ReplayWindow issuedUsed;
     /** Nonces of agent-made challenges accepted, until their timestamp is out of the window. */
     private final ReplayWindow agentMade;
     private final String gateway;
     private final InstantSource clock;
     private final Duration validity;
     private final Duration skew;
-    private final int maxOutstanding;
+    /** Agent-made challenges dated before this are refused: nonces remembered before a restart are gone. */
+    private final Instant agentMadeNotBefore;
 
     /**
      * @param gateway        this gateway's name, which agent-made challenges must carry
      * @param validity       how long an issued challenge stays valid
      * @param skew           how far an agent-made challenge's timestamp may be from this gateway's clock
-     * @param maxOutstanding bound on issued challenges outstanding, and on agent-made ones remembered
+     * @param maxRemembered  bound on nonces remembered, of each kind
      */
-    Challenges(String gateway, InstantSource clock, Duration validity, Duration skew, int maxOutstanding) {
+    Challenges(String gateway, InstantSource clock, Duration validity, Duration skew, int maxRemembered) {
         this.gateway = gateway;
         this.clock = clock;
         this.validity = validity;
         this.skew = skew;
-        this.maxOutstanding = maxOutstanding;
-        this.agentMade = new ReplayWindow(skew, maxOutstanding);
+        this.issuedUsed = new ReplayWindow(validity, maxRemembered);
+        this.agentMade = new ReplayWindow(skew, maxRemembered);
+        this.agentMadeNotBefore = clock.instant().plus(skew);
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        try {
+            this.mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
+        }
     }
 
-    /** A new challenge. */
+    /** A new challenge, valid for the validity given at construction. */
     String issue() {
-        if (issued.size() >= maxOutstanding) {
-            dropExpired(issued);
-            if (issued.size() >= maxOutstanding) {
-                throw new BatonException(ResultCode.UNAVAILABLE, "too many outstanding challenges; try again shortly");
-            }
-        }
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        issued.put(challenge, clock.instant().plus(validity));
-        return challenge;
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        String body = clock.instant().plus(validity).toEpochMilli() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(nonce);
+        return ISSUED_PREFIX + body + "." + tag(body);
     }
 
     /**
-     * Accepts a challenge once.
+     * Checks a challenge without remembering it: well formed, made for or by this gateway, not expired.
      *
-     * @throws BatonException {@link ResultCode#STALE_CHALLENGE} if it was never issued, was used, or expired
+     * @throws BatonException {@link ResultCode#STALE_CHALLENGE} naming what is wrong
+     */
+    void check(String challenge) {
+        parse(challenge);
+    }
+
+    /**
+     * Accepts a challenge once; call it after the signature over it was verified.
+     *
+     * @throws BatonException {@link ResultCode#STALE_CHALLENGE} if it fails {@link #check} or was used before
      */
     void consume(String challenge) {
-        if (ProofOfPossession.isAgentChallenge(challenge)) {
-            consumeAgentMade(challenge);
-            return;
-        }
-        Instant expiry = challenge == null ? null : issued.remove(challenge);
-        if (expiry == null) {
-            throw new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: unknown or already used challenge");
-        }
-        if (!clock.instant().isBefore(expiry)) {
-            throw new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: challenge expired");
+        Parsed p = parse(challenge);
+        ReplayWindow window = p.agentMade ? agentMade : issuedUsed;
+        switch (window.firstUse(p.madeAt, p.nonceHigh, p.nonceLow, clock.instant())) {
+            case FIRST_USE -> { }
+            case REPLAY -> throw stale("challenge already used");
+            case FULL -> throw stale("too many challenges to remember; ask this gateway for a new one");
+            case TOO_OLD -> throw stale("this gateway's clock went back since a later challenge was accepted;"
+                    + " ask this gateway for a new one");
         }
     }
 
-    private void consumeAgentMade(String challenge) {
-        ProofOfPossession.AgentChallenge c = ProofOfPossession.parseAgentChallenge(challenge).orElseThrow(() ->
-                new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: malformed agent-made challenge"));
+    private record Parsed(boolean agentMade, Instant madeAt, long nonceHigh, long nonceLow) { }
+
+    private Parsed parse(String challenge) {
+        if (challenge == null || challenge.isEmpty()) {
+            throw stale("no challenge given");
+        }
+        if (ProofOfPossession.isAgentChallenge(challenge)) {
+            return parseAgentMade(challenge);
+        }
+        if (!challenge.startsWith(ISSUED_PREFIX) || challenge.length() > 128) {
+            throw stale("unknown challenge; ask this gateway for one");
+        }
+        int lastDot = challenge.lastIndexOf('.');
+        if (lastDot <= ISSUED_PREFIX.length()) {
+            throw stale("unknown challenge; ask this gateway for one");
+        }
+        String body = challenge.substring(ISSUED_PREFIX.length(), lastDot);
+        if (!MessageDigest.isEqual(tag(body).getBytes(StandardCharsets.US_ASCII),
+                challenge.substring(lastDot + 1).getBytes(StandardCharsets.US_ASCII))) {
+            throw stale("the challenge was not issued by this gateway (or it restarted since); ask it for a new one");
+        }
+        int dot = body.indexOf('.');
+        Instant expiry = Instant.ofEpochMilli(Long.parseLong(body.substring(0, dot))); // MAC-checked: well formed
+        if (!clock.instant().isBefore(expiry)) {
+            throw stale("challenge expired");
+        }
+        ByteBuffer nonce = ByteBuffer.wrap(Base64.getUrlDecoder().decode(body.substring(dot + 1)));
+        return new Parsed(false, expiry.minus(validity), nonce.getLong(), nonce.getLong());
+    }
+
+    private Parsed parseAgentMade(String challenge) {
+        ProofOfPossession.AgentChallenge c = ProofOfPossession.parseAgentChallenge(challenge)
+                .orElseThrow(() -> stale("malformed agent-made challenge"));
         if (!c.gateway().equals(gateway)) {
-            throw new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: the agent-made challenge is for gateway '"
-                    + c.gateway() + "', this is " + gateway + "; ask this gateway for a challenge");
+            throw stale("the agent-made challenge is for gateway '" + c.gateway() + "', this is " + gateway
+                    + "; ask this gateway for a challenge");
         }
         Instant now = clock.instant();
         if (c.madeAt().isBefore(now.minus(skew)) || c.madeAt().isAfter(now.plus(skew))) {
-            throw new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: the agent-made challenge is dated "
-                    + c.madeAt() + ", more than " + skew.toSeconds() + " s from this gateway's clock (" + now
-                    + "); ask this gateway for a challenge");
+            throw stale("the agent-made challenge is dated " + c.madeAt() + ", more than " + skew.toSeconds()
+                    + " s from this gateway's clock (" + now + "); ask this gateway for a challenge");
         }
-        switch (agentMade.firstUse(c.madeAt(), c.nonceHigh(), c.nonceLow(), now)) {
-            case FIRST_USE -> { }
-            case REPLAY -> throw new BatonException(ResultCode.STALE_CHALLENGE,
-                    "proof of possession failed: agent-made challenge already used");
-            case FULL -> throw new BatonException(ResultCode.STALE_CHALLENGE,
-                    "too many agent-made challenges to remember; ask this gateway for a challenge");
-            case TOO_OLD -> throw new BatonException(ResultCode.STALE_CHALLENGE,
-                    "proof of possession failed: this gateway's clock went back since a later agent-made challenge"
-                            + " was accepted; ask this gateway for a challenge");
+        if (!c.madeAt().isAfter(agentMadeNotBefore)) {
+            throw stale("the agent-made challenge is dated before this gateway started (plus " + skew.toSeconds()
+                    + " s); ask this gateway for a challenge");
         }
+        return new Parsed(true, c.madeAt(), c.nonceHigh(), c.nonceLow());
     }
 
-    int outstanding() {
-        return issued.size();
+    private String tag(String body) {
+        Mac m;
+        try {
+            m = (Mac) mac.clone(); // a Mac is not thread-safe; a clone of the keyed one skips the key schedule
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 is cloneable in every JDK provider", e);
+        }
+        byte[] full = m.doFinal(body.getBytes(StandardCharsets.US_ASCII));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, MAC_BYTES));
     }
 
     int remembered() {
-        return agentMade.remembered();
+        return issuedUsed.remembered() + agentMade.remembered();
     }
 
-    private void dropExpired(Map<String, Instant> challenges) {
-        Instant now = clock.instant();
-        for (Iterator<Instant> it = challenges.values().iterator(); it.hasNext(); ) {
-            if (!now.isBefore(it.next())) {
-                it.remove();
-            }
-        }
+    private static BatonException stale(String why) {
+        return new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: " + why);
     }
 }

@@ -15,6 +15,7 @@ import dev.baton.core.api.AccessResult;
 import dev.baton.core.api.Challenge;
 import dev.baton.core.api.ConnectRequest;
 import dev.baton.core.api.GatewayEndpoint;
+import dev.baton.core.api.SessionProof;
 import dev.baton.core.api.SignInRequest;
 import dev.baton.core.api.SignInResult;
 import dev.baton.store.MemorySessionStore;
@@ -120,6 +121,12 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     public SignInResult signIn(SignInRequest request, List<X509Certificate> clientCertificates) {
         RealmBinding binding = config.realm(request.realm()).orElseThrow(() -> new BatonException(
                 ResultCode.INVALID_REQUEST, "gateway " + name() + " has no realm named '" + request.realm() + "'"));
+        if (request.agentKey() == null || request.agentKey().isBlank()) {
+            // Every later request of the session is proven with this key; a session without one could not be used.
+            throw new BatonException(ResultCode.INVALID_REQUEST, "sign-in needs the agent's public key (agentKey): every"
+                    + " request of the session is signed with its private key");
+        }
+        ProofOfPossession.publicKey(request.agentKey()); // INVALID_REQUEST naming the problem if unreadable
         UserDirectory.Entry user = authenticate(binding, request, clientCertificates);
         // A certificate names its user; other servers confirm the name typed (a directory's entry name is a DN).
         String username = binding.server() instanceof CertificateAuthenticator ? user.name() : request.username();
@@ -167,7 +174,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     @Override
     public AccessResult connect(ConnectRequest request) {
         SessionIdHash hash = SessionId.hashOf(request.sessionId());
-        challenges.consume(request.challenge());
+        challenges.check(request.challenge()); // stateless; remembered only once the signature is verified
         Optional<Session> published = federation.lookup(hash);
         // Held by another gateway: only a copy in memory can be here (a stale one), so the store is not read,
         // which spares every migration a store round trip. Otherwise this may be a resume after a restart.
@@ -180,7 +187,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
             published = Optional.empty(); // never published: what the federation has under this hash is not ours
         }
         if (local.isPresent() && published.map(p -> p.owner().equals(name())).orElse(true)) {
-            requireProof(local.get(), request);
+            requireProof(local.get(), ProofOfPossession.CONNECT, request.challenge(), request.signature());
             return describe(live(hash, s -> hostCheck.reevaluate(s.touchedAt(clock.instant()), request.posture())), "resumed");
         }
         if (local.isPresent()) {
@@ -192,7 +199,8 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         hostCheck.reported(hash, request.posture());
         Session arrived;
         try {
-            arrived = migration.migrateIn(hash, published, request.posture(), s -> requireProof(s, request));
+            arrived = migration.migrateIn(hash, published, request.posture(),
+                    s -> requireProof(s, ProofOfPossession.CONNECT, request.challenge(), request.signature()));
         } catch (RuntimeException e) {
             hostCheck.forget(hash);
             throw e;
@@ -200,31 +208,46 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         return describe(arrived, "migrated");
     }
 
-    /** The agent must sign this gateway's challenge with the key the session was bound to at sign-in. */
-    private void requireProof(Session s, ConnectRequest request) {
+    /**
+     * The agent must sign a challenge for {@code operation} with the key the session was bound to at sign-in. The
+     * signature is verified before the challenge is remembered as used, so only a key holder can use up memory.
+     */
+    private void requireProof(Session s, String operation, String challenge, String signature) {
         if (s.agentKey() == null) {
             throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
-                    "session is not bound to an agent key, so it cannot be resumed or migrated; sign in again", s.hash(), name(), null);
+                    "session is not bound to an agent key, so it cannot be used with proof of possession; sign in again",
+                    s.hash(), name(), null);
         }
-        if (!ProofOfPossession.verify(s.agentKey(), name(), s.hash(), request.challenge(), request.signature())) {
+        if (!ProofOfPossession.verify(s.agentKey(), operation, name(), s.hash(), challenge, signature)) {
             throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
                     "proof of possession failed: the signature does not match the session's agent key", s.hash(), name(), null);
         }
+        challenges.consume(challenge);
+    }
+
+    /** The hash of a session held here whose agent proved, for {@code operation}, that it holds the key. */
+    private SessionIdHash proven(SessionProof proof, String operation) {
+        SessionIdHash hash = SessionId.hashOf(proof.sessionId());
+        challenges.check(proof.challenge());
+        Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
+        requireProof(s, operation, proof.challenge(), proof.signature());
+        return hash;
     }
 
     @Override
-    public AccessResult access(String sessionId) {
-        return describe(live(SessionId.hashOf(sessionId), s -> s.touchedAt(clock.instant())), "active");
+    public AccessResult access(SessionProof proof) {
+        return describe(live(proven(proof, ACCESS), s -> s.touchedAt(clock.instant())), "active");
     }
 
     @Override
-    public AccessResult heartbeat(String sessionId, Map<String, String> posture) {
-        return describe(live(SessionId.hashOf(sessionId), s -> hostCheck.reevaluate(s.heartbeatAt(clock.instant()), posture)), "active");
+    public AccessResult heartbeat(SessionProof proof, Map<String, String> posture) {
+        return describe(live(proven(proof, HEARTBEAT), s -> hostCheck.reevaluate(s.heartbeatAt(clock.instant()), posture)),
+                "active");
     }
 
     @Override
-    public void signOut(String sessionId) {
-        SessionIdHash hash = SessionId.hashOf(sessionId);
+    public void signOut(SessionProof proof) {
+        SessionIdHash hash = proven(proof, SIGN_OUT);
         Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
         end(hash);
         log.info("{} signed out of {} (session {})", s.user(), name(), hash.abbreviated());

@@ -36,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class GatewayTest {
     static final Instant T0 = Instant.parse("2026-11-23T08:00:00Z");
     static final SessionOptions OPTIONS = new SessionOptions(Duration.ofHours(8), Duration.ofMinutes(30), Duration.ofMinutes(10), false);
+    static final String KEY = dev.baton.core.ProofOfPossession.encode(dev.baton.core.ProofOfPossession.newKeyPair().getPublic());
     static final LocalAccounts ACCOUNTS = new LocalAccounts(1024, 1).add("alice", "secret".toCharArray(), Map.of());
 
     final AtomicReference<Instant> now = new AtomicReference<>(T0);
@@ -57,7 +58,7 @@ class GatewayTest {
     }
 
     static SignInResult signIn(Gateway g, String user, String password) {
-        return g.signIn(new SignInRequest("users", user, password, Map.of(), null));
+        return g.signIn(new SignInRequest("users", user, password, Map.of(), KEY));
     }
 
     static ResultCode codeOf(Throwable t) {
@@ -67,7 +68,7 @@ class GatewayTest {
     @Test
     void signInPublishesTheSessionUnderItsHashOnly() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
-        SignInResult r = a.signIn(new SignInRequest("users", "alice", "secret", Map.of(), null));
+        SignInResult r = a.signIn(new SignInRequest("users", "alice", "secret", Map.of(), KEY));
         SessionIdHash hash = SessionId.hashOf(r.sessionId());
         assertThat(federation.lookup(hash)).get().satisfies(s -> {
             assertThat(s.owner()).isEqualTo("a");
@@ -100,7 +101,7 @@ class GatewayTest {
         assertThat(a.session(SessionId.hashOf(id))).isEmpty();
         assertThat(b.session(SessionId.hashOf(id))).isPresent();
         assertThat(federation.lookup(SessionId.hashOf(id))).get().extracting(s -> s.owner()).isEqualTo("b");
-        assertThatThrownBy(() -> a.access(id)).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.UNKNOWN_SESSION));
+        assertThatThrownBy(() -> alice.access(a)).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.UNKNOWN_SESSION));
     }
 
     @Test
@@ -137,7 +138,7 @@ class GatewayTest {
         assertThatThrownBy(() -> alice.connect(c))
                 .hasMessageContaining("no realm in authentication group corp")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.MIGRATION_REFUSED));
-        assertThat(a.access(id).gateway()).isEqualTo("a");
+        assertThat(alice.access(a).gateway()).isEqualTo("a");
     }
 
     @Test
@@ -158,7 +159,7 @@ class GatewayTest {
         String id = alice.signIn(a, "alice", "secret");
         for (int i = 1; i < 96; i++) { // heartbeats every 5 minutes keep it alive for 8 hours
             now.set(T0.plus(Duration.ofMinutes(5L * i)));
-            a.heartbeat(id, Map.of());
+            alice.heartbeat(a, Map.of());
         }
         now.set(T0.plus(Duration.ofHours(8)));
         assertThatThrownBy(() -> alice.connect(b))
@@ -212,7 +213,7 @@ class GatewayTest {
         String challenge = a.challenge().value();
         String signature = dev.baton.core.ProofOfPossession.sign(alice.keys.getPrivate(), "a", SessionId.hashOf(id), challenge);
         assertThat(a.connect(new ConnectRequest(id, Map.of(), challenge, signature)).outcome()).isEqualTo("resumed");
-        assertThatThrownBy(() -> a.connect(new ConnectRequest(id, Map.of(), challenge, signature))).hasMessageContaining("already used challenge");
+        assertThatThrownBy(() -> a.connect(new ConnectRequest(id, Map.of(), challenge, signature))).hasMessageContaining("challenge already used");
 
         String stale = a.challenge().value();
         now.set(now.get().plus(Duration.ofSeconds(61)));
@@ -224,6 +225,7 @@ class GatewayTest {
     void anAgentMadeChallengeMigratesInOneRequestAndIsAcceptedOnceWithinTheSkewWindow() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
         Gateway b = gateway("b", GatewayKind.REMOTE_ACCESS, "corp", true);
+        now.set(T0.plusSeconds(60)); // past the 30 s after start in which agent-made challenges are refused
         TestAgent alice = new TestAgent();
         String id = alice.signIn(a, "alice", "secret");
         var sign = dev.baton.core.ProofOfPossession.signer(alice.keys.getPrivate());
@@ -270,10 +272,11 @@ class GatewayTest {
     }
 
     @Test
-    void aSessionWithoutABoundKeyCannotBeResumedOrMigrated() {
+    void aSignInWithoutAnAgentKeyIsRefusedBeforeThePasswordIsChecked() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
-        String id = signIn(a, "alice", "secret").sessionId();
-        assertThatThrownBy(() -> a.connect(new ConnectRequest(id, Map.of(), a.challenge().value(), "x"))).hasMessageContaining("not bound to an agent key");
+        assertThatThrownBy(() -> a.signIn(new SignInRequest("users", "alice", "secret", Map.of(), null)))
+                .hasMessageContaining("agent's public key").satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.INVALID_REQUEST));
+        assertThat(a.sessionCount()).isZero();
     }
 
     @Test
@@ -281,9 +284,9 @@ class GatewayTest {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
         TestAgent alice = new TestAgent();
         String id = alice.signIn(a, "alice", "secret");
-        a.signOut(id);
+        alice.signOut(a);
         assertThat(federation.size()).isZero();
-        assertThatThrownBy(() -> a.access(id)).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.UNKNOWN_SESSION));
+        assertThatThrownBy(() -> alice.access(a)).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.UNKNOWN_SESSION));
     }
 
     @Test

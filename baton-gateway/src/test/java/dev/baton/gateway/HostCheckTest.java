@@ -45,8 +45,21 @@ class HostCheckTest {
                 Duration.ofMinutes(10)), federation, now::get);
     }
 
+    /** The agent of the last sign-in of each gateway. */
+    final Map<Gateway, TestAgent> agents = new java.util.HashMap<>();
+
     String signIn(Gateway g, Map<String, String> posture) {
-        return g.signIn(new SignInRequest("users", "alice", "pw", posture, null)).sessionId();
+        TestAgent agent = new TestAgent();
+        agents.put(g, agent);
+        return agent.signIn(g, "alice", "pw", posture);
+    }
+
+    AccessResult heartbeat(Gateway g, Map<String, String> posture) {
+        return agents.get(g).heartbeat(g, posture);
+    }
+
+    AccessResult access(Gateway g) {
+        return agents.get(g).access(g);
     }
 
     void at(Duration sinceStart) {
@@ -58,15 +71,15 @@ class HostCheckTest {
         Gateway g = gateway("remediation");
         String id = signIn(g, HEALTHY);
         at(Duration.ofMinutes(9));
-        assertThat(g.heartbeat(id, HEALTHY).roles()).containsExactly("staff");
+        assertThat(heartbeat(g, HEALTHY).roles()).containsExactly("staff");
 
         at(Duration.ofMinutes(9 + 11)); // asleep: no report for 11 minutes, heartbeat timeout of staff not reached
-        AccessResult asleep = g.heartbeat(id, Map.of());
+        AccessResult asleep = heartbeat(g, Map.of());
         assertThat(asleep.roles()).containsExactly("remediation");
         assertThat(asleep.remediation()).isTrue();
 
         at(Duration.ofHours(3)); // hibernated for hours: the remediation role's 12 h heartbeat timeout keeps it
-        AccessResult awake = g.heartbeat(id, HEALTHY);
+        AccessResult awake = heartbeat(g, HEALTHY);
         assertThat(awake.roles()).containsExactly("staff");
         assertThat(awake.remediation()).isFalse();
         assertThat(federation.lookup(dev.baton.core.SessionId.hashOf(id)).orElseThrow().roles()).containsExactly("staff");
@@ -77,7 +90,7 @@ class HostCheckTest {
         Gateway g = gateway(null);
         String id = signIn(g, HEALTHY);
         at(Duration.ofMinutes(11));
-        assertThatThrownBy(() -> g.access(id)).isInstanceOf(BatonException.class)
+        assertThatThrownBy(() -> access(g)).isInstanceOf(BatonException.class)
                 .hasMessageContaining("Host Checker timeout").extracting(e -> ((BatonException) e).code()).isEqualTo(ResultCode.HOST_CHECK_FAILED);
         assertThat(g.sessionCount()).isZero();
         assertThat(federation.size()).isZero();
@@ -87,11 +100,11 @@ class HostCheckTest {
     void aFailingPostureReportDemotesToRemediationOrEndsTheSession() {
         Gateway withRemediation = gateway("remediation");
         String id = signIn(withRemediation, HEALTHY);
-        assertThat(withRemediation.heartbeat(id, INFECTED).roles()).containsExactly("remediation");
+        assertThat(heartbeat(withRemediation, INFECTED).roles()).containsExactly("remediation");
 
         Gateway without = gateway(null);
         String other = signIn(without, HEALTHY);
-        assertThatThrownBy(() -> without.heartbeat(other, INFECTED)).hasMessageContaining("antivirus must be = running");
+        assertThatThrownBy(() -> heartbeat(without, INFECTED)).hasMessageContaining("antivirus must be = running");
         assertThat(without.sessionCount()).isZero();
     }
 
@@ -105,7 +118,7 @@ class HostCheckTest {
                 Duration.ofMinutes(10)), federation, now::get);
         String id = signIn(g, Map.of());
         at(Duration.ofHours(1));
-        assertThat(g.access(id).roles()).containsExactly("staff");
+        assertThat(access(g).roles()).containsExactly("staff");
     }
 
     @Test
@@ -118,7 +131,7 @@ class HostCheckTest {
                 Duration.ofHours(1)), federation, now::get);
         String id2 = signIn(slowChecker, HEALTHY);
         at(Duration.ofMinutes(30));
-        assertThat(g.access(id).roles()).containsExactly("remediation");
-        assertThatThrownBy(() -> slowChecker.access(id2)).hasMessageContaining("it ended");
+        assertThat(access(g).roles()).containsExactly("remediation");
+        assertThatThrownBy(() -> access(slowChecker)).hasMessageContaining("it ended");
     }
 }

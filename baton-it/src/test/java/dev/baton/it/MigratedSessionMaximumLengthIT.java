@@ -81,13 +81,13 @@ class MigratedSessionMaximumLengthIT {
             AccessResult lastMinute = agent.access(gatewayB);
             assertThat(lastMinute.outcome()).isEqualTo("active");
             assertThat(lastMinute.deadline()).isEqualTo(start.plus(B_MAX));
-            assertThat(gatewayB.heartbeat(agent.state().sessionId(), Map.of()).outcome()).isEqualTo("active");
+            assertThat(agent.heartbeat(gatewayB).outcome()).isEqualTo("active");
 
             // 11:00 and a second: start + 3 h has passed. gateway-b refuses the session, although it migrated only two
             // hours ago and had a heartbeat and a request a minute ago. The session ended at its deadline, so gateway-b
             // answers as for any session it does not hold: UNKNOWN_SESSION (HTTP 404), and its log tells the expiry.
             clock.moveTo(start.plus(B_MAX).plusSeconds(1));
-            assertThatThrownBy(() -> gatewayB.heartbeat(agent.state().sessionId(), Map.of()))
+            assertThatThrownBy(() -> agent.heartbeat(gatewayB))
                     .satisfies(e -> assertThat(code(e)).isEqualTo(ResultCode.UNKNOWN_SESSION))
                     .hasMessageContaining("gateway gateway-b does not hold this session (it ended");
             assertThatThrownBy(() -> agent.access(gatewayB))

@@ -182,6 +182,14 @@ class RaceForOneSessionIT {
         return new Signed(challenge.gateway(), challenge.value(), signature);
     }
 
+    /** An access check with alice's proof over a challenge {@code gateway} issues. */
+    private static AccessResult access(HttpGatewayEndpoint gateway, AgentState alice) {
+        Challenge challenge = gateway.challenge();
+        String signature = ProofOfPossession.sign(ProofOfPossession.privateKey(alice.privateKey()), "access",
+                challenge.gateway(), SessionId.hashOf(alice.sessionId()), challenge.value());
+        return gateway.access(new dev.baton.core.api.SessionProof(alice.sessionId(), challenge.value(), signature));
+    }
+
     private static AccessResult connect(HttpGatewayEndpoint gateway, AgentState alice, Signed signed) {
         return gateway.connect(new ConnectRequest(alice.sessionId(), Map.of(), signed.challenge(), signed.signature()));
     }
@@ -192,7 +200,7 @@ class RaceForOneSessionIT {
     }
 
     private static void assertRefuses(HttpGatewayEndpoint gateway, AgentState alice, String why) {
-        assertThatThrownBy(() -> gateway.access(alice.sessionId())).as(why)
+        assertThatThrownBy(() -> access(gateway, alice)).as(why)
                 .isInstanceOf(BatonException.class)
                 .satisfies(e -> assertThat(((BatonException) e).code()).as(why).isEqualTo(ResultCode.UNKNOWN_SESSION));
     }
@@ -206,7 +214,7 @@ class RaceForOneSessionIT {
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
                     for (Map.Entry<String, HttpGatewayEndpoint> g : gateways.entrySet()) {
                         if (g.getKey().equals(holder)) {
-                            assertThat(g.getValue().access(alice.sessionId()).gateway()).isEqualTo(holder);
+                            assertThat(access(g.getValue(), alice).gateway()).isEqualTo(holder);
                         } else {
                             assertRefuses(g.getValue(), alice, when + ": " + g.getKey() + " no longer holds it");
                         }

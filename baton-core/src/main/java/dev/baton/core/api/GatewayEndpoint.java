@@ -30,15 +30,26 @@ public interface GatewayEndpoint {
      */
     AccessResult connect(ConnectRequest request);
 
-    /** Says whether the session is valid here now and which roles it has. Counts as user activity. */
-    AccessResult access(String sessionId);
+    /** Operation names of the per-request proofs ({@link SessionProof}). */
+    String ACCESS = "access";
+    /** See {@link #ACCESS}. */
+    String HEARTBEAT = "heartbeat";
+    /** See {@link #ACCESS}. */
+    String SIGN_OUT = "sign-out";
+
+    /**
+     * Says whether the session is valid here now and which roles it has. Counts as user activity. The proof is
+     * for operation {@value #ACCESS}.
+     */
+    AccessResult access(SessionProof proof);
 
     /**
      * Records an agent heartbeat (F10) with the endpoint's current posture, which Host Checker evaluates
      * again (F8): roles whose policies now fail are dropped, or the session falls back to the remediation role.
+     * The proof is for operation {@value #HEARTBEAT}.
      */
-    AccessResult heartbeat(String sessionId, Map<String, String> posture);
+    AccessResult heartbeat(SessionProof proof, Map<String, String> posture);
 
-    /** Ends the session here and in the federation. */
-    void signOut(String sessionId);
+    /** Ends the session here and in the federation. The proof is for operation {@value #SIGN_OUT}. */
+    void signOut(SessionProof proof);
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 import dev.baton.core.api.ConnectRequest;
+import dev.baton.core.api.SessionProof;
 import dev.baton.core.api.SignInRequest;
 import dev.baton.gateway.Gateway;
 import io.javalin.Javalin;
@@ -35,10 +36,14 @@ import java.util.Map;
  * POST /api/v1/sign-in     SignInRequest  -&gt; SignInResult
  * POST /api/v1/challenge                  -&gt; Challenge {"gateway","value"}
  * POST /api/v1/connect     ConnectRequest -&gt; AccessResult        (resume or migrate, with proof)
- * POST /api/v1/access      Authorization: Session &lt;id&gt; -&gt; AccessResult
- * POST /api/v1/heartbeat   Authorization: Session &lt;id&gt;, {"posture"} -&gt; AccessResult
- * POST /api/v1/sign-out    Authorization: Session &lt;id&gt; -&gt; 204
+ * POST /api/v1/access      Authorization: Session &lt;id&gt; + proof headers -&gt; AccessResult
+ * POST /api/v1/heartbeat   Authorization: Session &lt;id&gt; + proof headers, {"posture"} -&gt; AccessResult
+ * POST /api/v1/sign-out    Authorization: Session &lt;id&gt; + proof headers -&gt; 204
  * </pre>
+ *
+ * The proof headers of a request that uses a session are {@code Baton-Challenge} (a challenge from
+ * {@code /api/v1/challenge} or made by the agent) and {@code Baton-Signature} (the session key's signature for
+ * the request's operation), see {@link SessionProof}.
  *
  * Failures answer {@code {"code","message"}} with the result code's HTTP status. Request bodies are limited
  * to {@link #MAX_BODY_BYTES}; unknown JSON fields are refused by name.
@@ -51,6 +56,10 @@ public final class GatewayServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     private static final String SESSION_SCHEME = "Session ";
+    /** The header carrying a request's proof-of-possession challenge. */
+    public static final String CHALLENGE_HEADER = "Baton-Challenge";
+    /** The header carrying the session key's signature over it. */
+    public static final String SIGNATURE_HEADER = "Baton-Signature";
 
     static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
             // a pool shared by all threads: the default is per thread, which virtual threads never reuse
@@ -104,13 +113,13 @@ public final class GatewayServer implements AutoCloseable {
             config.routes.post("/api/v1/sign-in", ctx -> reply(ctx, gateway.signIn(read(ctx, SignInRequest.class), clientCertificates(ctx))));
             config.routes.post("/api/v1/challenge", ctx -> reply(ctx, gateway.challenge()));
             config.routes.post("/api/v1/connect", ctx -> reply(ctx, gateway.connect(read(ctx, ConnectRequest.class))));
-            config.routes.post("/api/v1/access", ctx -> reply(ctx, gateway.access(sessionId(ctx))));
+            config.routes.post("/api/v1/access", ctx -> reply(ctx, gateway.access(proof(ctx))));
             config.routes.post("/api/v1/heartbeat", ctx -> {
                 byte[] body = body(ctx); // the body is read once: a second read would find the stream drained
-                reply(ctx, gateway.heartbeat(sessionId(ctx), body.length == 0 ? Map.of() : read(body, Heartbeat.class).posture()));
+                reply(ctx, gateway.heartbeat(proof(ctx), body.length == 0 ? Map.of() : read(body, Heartbeat.class).posture()));
             });
             config.routes.post("/api/v1/sign-out", ctx -> {
-                gateway.signOut(sessionId(ctx));
+                gateway.signOut(proof(ctx));
                 ctx.status(204);
             });
             // Server-side failures name internal servers; the agent gets a fixed reason, the log the detail.
@@ -240,12 +249,19 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private static String sessionId(Context ctx) {
+    /** The session id and its proof of possession, from the request's headers. */
+    private static SessionProof proof(Context ctx) {
         String h = ctx.header("Authorization");
         if (h == null || !h.startsWith(SESSION_SCHEME)) {
             throw new BatonException(ResultCode.INVALID_REQUEST, "missing 'Authorization: Session <id>' header");
         }
-        return h.substring(SESSION_SCHEME.length()).strip();
+        String challenge = ctx.header(CHALLENGE_HEADER);
+        String signature = ctx.header(SIGNATURE_HEADER);
+        if (challenge == null || signature == null) {
+            throw new BatonException(ResultCode.AUTHENTICATION_FAILED, "proof of possession required: send the headers "
+                    + CHALLENGE_HEADER + " and " + SIGNATURE_HEADER + " with the session key's signature");
+        }
+        return new SessionProof(h.substring(SESSION_SCHEME.length()).strip(), challenge.strip(), signature.strip());
     }
 
     /**

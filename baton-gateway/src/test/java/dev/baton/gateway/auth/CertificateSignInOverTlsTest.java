@@ -57,7 +57,8 @@ class CertificateSignInOverTlsTest {
         char[] pw = "pw".toCharArray();
         try (GatewayServer https = new GatewayServer(gateway, new InetSocketAddress("127.0.0.1", 0),
                 SelfSignedCertificate.loadOrCreate(dir.resolve("tls.p12"), pw, "127.0.0.1"), pw)) {
-            String body = "{\"realm\":\"certs\",\"username\":\"mallory\",\"password\":\"\"}";
+            String body = "{\"realm\":\"certs\",\"username\":\"mallory\",\"password\":\"\",\"agentKey\":\""
+                    + dev.baton.core.ProofOfPossession.encode(dev.baton.core.ProofOfPossession.newKeyPair().getPublic()) + "\"}";
             HttpResponse<String> withCert = post(https.port(), body, alice);
             assertThat(withCert.statusCode()).as(withCert.body()).isEqualTo(200);
             assertThat(withCert.body()).contains("\"user\":\"alice\"");

@@ -98,7 +98,8 @@ class RadiusAuthenticatorTest extends PasswordAuthenticatorContract {
         assertThatThrownBy(() -> open(silent, AuthServerKind.RADIUS).authenticate("alice", "wonderland".toCharArray()))
                 .isInstanceOfSatisfying(BatonException.class, e -> {
                     assertThat(e.code()).isEqualTo(ResultCode.UNAVAILABLE);
-                    assertThat(e.getMessage()).contains("RADIUS", "2 attempt(s) of 200 ms");
+                    assertThat(e.getMessage()).isEqualTo(dev.baton.gateway.Authenticator.UNAVAILABLE_REASON)
+                            .doesNotContain("127.0.0.1"); // the detail (servers, attempts) is in the gateway's log
                 });
     }
 

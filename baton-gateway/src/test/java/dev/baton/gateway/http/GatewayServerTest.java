@@ -5,7 +5,9 @@ import dev.baton.core.AccessPolicy;
 import dev.baton.core.AuthServerKind;
 import dev.baton.core.GatewayKind;
 import dev.baton.core.Realm;
+import dev.baton.core.ProofOfPossession;
 import dev.baton.core.Role;
+import dev.baton.core.SessionId;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.InMemoryFederation;
@@ -46,13 +48,32 @@ class GatewayServerTest {
         server.close();
     }
 
-    static HttpResponse<String> post(String path, String body, String session) throws Exception {
+    /** The agent's key pair, bound to every session these tests sign in. */
+    static final java.security.KeyPair KEYS = ProofOfPossession.newKeyPair();
+
+    static String signIn(String password) {
+        return "{\"realm\":\"users\",\"username\":\"alice\",\"password\":\"" + password + "\",\"agentKey\":\""
+                + ProofOfPossession.encode(KEYS.getPublic()) + "\"}";
+    }
+
+    /** POSTs with the session's id and, if {@code key} is given, its proof for the path's operation. */
+    static HttpResponse<String> post(String path, String body, String session, java.security.PrivateKey key) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (session != null) {
             b.header("Authorization", "Session " + session);
+            if (key != null && session.length() == 43) {
+                JsonNode challenge = json(post("/api/v1/challenge", "", null, null));
+                String c = challenge.path("value").asText();
+                b.header(GatewayServer.CHALLENGE_HEADER, c).header(GatewayServer.SIGNATURE_HEADER, ProofOfPossession.sign(key,
+                        path.substring("/api/v1/".length()), challenge.path("gateway").asText(), SessionId.hashOf(session), c));
+            }
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String body, String session) throws Exception {
+        return post(path, body, session, KEYS.getPrivate());
     }
 
     static JsonNode json(HttpResponse<String> r) throws Exception {
@@ -61,7 +82,7 @@ class GatewayServerTest {
 
     @Test
     void signInAndAccessOverHttp() throws Exception {
-        HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\":\"users\",\"username\":\"alice\",\"password\":\"secret\"}", null);
+        HttpResponse<String> r = post("/api/v1/sign-in", signIn("secret"), null);
         assertThat(r.statusCode()).isEqualTo(200);
         String id = json(r).path("sessionId").asText();
         assertThat(id).hasSize(43);
@@ -73,7 +94,7 @@ class GatewayServerTest {
 
     @Test
     void heartbeatsCarryThePostureOrNothing() throws Exception {
-        HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\":\"users\",\"username\":\"alice\",\"password\":\"secret\"}", null);
+        HttpResponse<String> r = post("/api/v1/sign-in", signIn("secret"), null);
         String id = json(r).path("sessionId").asText();
         HttpResponse<String> withPosture = post("/api/v1/heartbeat", "{\"posture\":{\"antivirus\":\"running\"}}", id);
         assertThat(withPosture.statusCode()).isEqualTo(200);
@@ -117,7 +138,10 @@ class GatewayServerTest {
         HttpResponse<String> unknown = post("/api/v1/access", "", "A".repeat(43));
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown).path("code").asText()).isEqualTo("UNKNOWN_SESSION");
-        HttpResponse<String> malformed = post("/api/v1/access", "", "not-an-id");
+        HttpResponse<String> malformed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api/v1/access")).POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Session not-an-id")
+                .header(GatewayServer.CHALLENGE_HEADER, "x").header(GatewayServer.SIGNATURE_HEADER, "y").build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(json(malformed).path("message").asText()).contains("43 base64url characters");
         HttpResponse<String> noHeader = post("/api/v1/access", "", null);
@@ -125,8 +149,23 @@ class GatewayServerTest {
     }
 
     @Test
+    void aCopiedSessionIdWithoutTheAgentsKeyGetsNothing() throws Exception {
+        String id = json(post("/api/v1/sign-in", signIn("secret"), null)).path("sessionId").asText();
+        java.security.PrivateKey thief = ProofOfPossession.newKeyPair().getPrivate();
+        for (String path : List.of("/api/v1/access", "/api/v1/heartbeat", "/api/v1/sign-out")) {
+            HttpResponse<String> bare = post(path, "", id, null);
+            assertThat(bare.statusCode()).as(path + " without proof").isEqualTo(401);
+            assertThat(json(bare).path("message").asText()).contains("proof of possession required");
+            HttpResponse<String> forged = post(path, "", id, thief);
+            assertThat(forged.statusCode()).as(path + " signed by another key").isEqualTo(401);
+            assertThat(json(forged).path("message").asText()).contains("signature does not match");
+        }
+        assertThat(post("/api/v1/access", "", id).statusCode()).as("the agent itself").isEqualTo(200);
+    }
+
+    @Test
     void wrongPasswordIs401() throws Exception {
-        HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\":\"users\",\"username\":\"alice\",\"password\":\"nope\"}", null);
+        HttpResponse<String> r = post("/api/v1/sign-in", signIn("nope"), null);
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(json(r).path("code").asText()).isEqualTo("AUTHENTICATION_FAILED");
     }

@@ -75,7 +75,8 @@ class UnreachableServersTest {
     @Test
     void aSignInWhileTheDirectoryIsDownNamesNoHostOrPortAndTheGatewayLogsThem() throws Exception {
         ListAppender<ILoggingEvent> log = capture(LdapAuthenticator.class);
-        HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\":\"directory\",\"username\":\"alice\",\"password\":\"pw\"}");
+        HttpResponse<String> r = post("/api/v1/sign-in", "{\"realm\":\"directory\",\"username\":\"alice\",\"password\":\"pw\",\"agentKey\":\""
+                + dev.baton.core.ProofOfPossession.encode(dev.baton.core.ProofOfPossession.newKeyPair().getPublic()) + "\"}");
 
         assertThat(r.statusCode()).isEqualTo(503);
         JsonNode body = GatewayServer.JSON.readTree(r.body());
