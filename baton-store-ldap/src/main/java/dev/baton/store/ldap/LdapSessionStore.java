@@ -1,12 +1,9 @@
 package dev.baton.store.ldap;
 
-import com.unboundid.ldap.sdk.BindRequest;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
-import com.unboundid.ldap.sdk.FailoverServerSet;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
@@ -15,7 +12,6 @@ import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import dev.baton.core.BatonException;
 import dev.baton.core.SessionIdHash;
@@ -37,8 +33,8 @@ import java.util.function.Predicate;
 /**
  * Sessions as {@code batonSession} entries under a base DN, through a pool of LDAP connections that fails
  * over between the configured directory servers in order (the UnboundID LDAP SDK's
- * {@link FailoverServerSet}; a connection opened on a later server is retired after five minutes so the pool
- * drifts back to the first one when it returns). One entry per session, named by the hash of its id.
+ * {@link com.unboundid.ldap.sdk.FailoverServerSet}; see {@link DirectoryPool}), over LDAPS or StartTLS unless
+ * plain LDAP was asked for ({@link LdapTls}). One entry per session, named by the hash of its id.
  *
  * <p>Thread-safe: every call borrows its own pooled connection. Failures reaching the directory are
  * {@link BatonException}s with {@code UNAVAILABLE}; a directory without the Baton schema yields
@@ -46,7 +42,6 @@ import java.util.function.Predicate;
  */
 public final class LdapSessionStore implements SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(LdapSessionStore.class);
-    private static final long FAILOVER_CONNECTION_MAX_AGE_MILLIS = 300_000;
     private static final int PAGE_SIZE = 1000;
 
     private final LDAPConnectionPool pool;
@@ -62,8 +57,8 @@ public final class LdapSessionStore implements SessionStore {
     /**
      * Connects, and creates the base entry (an {@code organizationalUnit}) if it is missing.
      *
-     * @throws BatonException {@code UNAVAILABLE} if no server answers, {@code CONFIGURATION} for a bad base DN
-     *                        or credentials
+     * @throws BatonException {@code UNAVAILABLE} if no server answers, {@code CONFIGURATION} for a bad base DN,
+     *                        credentials, truststore or certificate
      */
     public static LdapSessionStore connect(LdapStoreSettings settings) {
         return connect(settings, PAGE_SIZE);
@@ -73,7 +68,7 @@ public final class LdapSessionStore implements SessionStore {
     static LdapSessionStore connect(LdapStoreSettings settings, int pageSize) {
         LOG.info("Connecting session store: {}", settings);
         DN baseDn = parseDn(settings.baseDn());
-        LDAPConnectionPool pool = openPool(settings);
+        LDAPConnectionPool pool = DirectoryPool.open(settings);
         LdapSessionStore store = new LdapSessionStore(pool, baseDn, pageSize);
         try {
             Containers.ensureExists(pool, baseDn);
@@ -82,26 +77,6 @@ public final class LdapSessionStore implements SessionStore {
             throw e;
         }
         return store;
-    }
-
-    private static LDAPConnectionPool openPool(LdapStoreSettings settings) {
-        LDAPConnectionOptions options = new LDAPConnectionOptions();
-        options.setConnectTimeoutMillis((int) settings.connectTimeout().toMillis());
-        options.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
-        options.setUseSynchronousMode(true);
-        String[] hosts = settings.servers().stream().map(LdapStoreSettings.Server::host).toArray(String[]::new);
-        int[] ports = settings.servers().stream().mapToInt(LdapStoreSettings.Server::port).toArray();
-        FailoverServerSet servers = new FailoverServerSet(hosts, ports, options);
-        servers.setMaxFailoverConnectionAgeMillis(FAILOVER_CONNECTION_MAX_AGE_MILLIS);
-        BindRequest bind = new SimpleBindRequest(settings.bindDn(), settings.password());
-        try {
-            LDAPConnectionPool pool = new LDAPConnectionPool(servers, bind, 1, settings.poolSize());
-            pool.setRetryFailedOperationsDueToInvalidConnections(true);
-            pool.setConnectionPoolName("baton-session-store");
-            return pool;
-        } catch (LDAPException e) {
-            throw LdapFailures.translate("connecting to " + settings.servers(), e);
-        }
     }
 
     static DN parseDn(String dn) {
