@@ -3,6 +3,8 @@ package dev.baton.store.ldap;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 
+import dev.baton.store.AttributeCipher;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +35,8 @@ import java.util.Set;
  *   <tr><td>{@code store.ldap.poolSize}</td><td>connections</td><td>10</td></tr>
  *   <tr><td>{@code store.ldap.connectTimeout}</td><td>milliseconds</td><td>5000</td></tr>
  *   <tr><td>{@code store.ldap.responseTimeout}</td><td>milliseconds</td><td>10000</td></tr>
+ *   <tr><td>{@code store.encryption.key}</td><td>base64 AES key (16, 24 or 32 bytes) sealing session attributes
+ *       at rest, the same key and format as the SQL stores ({@link AttributeCipher})</td><td>none: in clear</td></tr>
  * </table>
  * Other {@code store.ldap.*} keys (except {@code store.ldap.purge.*}) are refused, so a misspelt security
  * setting cannot pass unnoticed.
@@ -45,12 +49,16 @@ import java.util.Set;
  * @param connectTimeout  time to establish a connection
  * @param responseTimeout time to wait for any one operation
  * @param tls             how connections are protected
+ * @param encryptionKey   base64 AES key sealing session attributes, or empty for none
  */
 public record LdapStoreSettings(List<Server> servers, String bindDn, String password, String baseDn,
-                                int poolSize, Duration connectTimeout, Duration responseTimeout, LdapTls tls) {
+                                int poolSize, Duration connectTimeout, Duration responseTimeout, LdapTls tls,
+                                String encryptionKey) {
 
     /** Prefix of the {@code store.ldap.*} keys read by {@link #fromProperties}. */
     public static final String PREFIX = "store.ldap.";
+    /** The key of the attribute encryption key, shared with the SQL stores. */
+    public static final String ENCRYPTION_KEY = "store.encryption.key";
     private static final Set<String> KEYS = Set.of("servers", "bindDn", "password", "baseDn", "poolSize",
             "connectTimeout", "responseTimeout", "tls", "truststore", "truststorePassword", "allowInsecurePlain");
 
@@ -113,23 +121,40 @@ public record LdapStoreSettings(List<Server> servers, String bindDn, String pass
         requirePositive("responseTimeout", responseTimeout);
         Objects.requireNonNull(tls, PREFIX + "tls");
         tls.checkPlainAllowed(servers);
+        encryptionKey = Objects.requireNonNullElse(encryptionKey, "").strip();
+        if (!encryptionKey.isEmpty()) {
+            AttributeCipher.fromBase64Key(encryptionKey); // fails naming store.encryption.key if malformed
+        }
     }
 
-    /** Settings with the default pool size and timeouts, and StartTLS trusting the JVM's CAs. */
+    /**
+     * Settings with the default pool size and timeouts, StartTLS trusting the JVM's CAs, and attributes in
+     * clear.
+     */
     public static LdapStoreSettings of(List<Server> servers, String bindDn, String password, String baseDn) {
         return new LdapStoreSettings(servers, bindDn, password, baseDn, 10, Duration.ofSeconds(5), Duration.ofSeconds(10),
-                LdapTls.startTls());
+                LdapTls.startTls(), "");
     }
 
     /** A copy with another connection protection. */
     public LdapStoreSettings withTls(LdapTls protection) {
         return new LdapStoreSettings(servers, bindDn, password, baseDn, poolSize, connectTimeout, responseTimeout,
-                protection);
+                protection, encryptionKey);
+    }
+
+    /** A copy sealing session attributes with {@code key} (base64; empty for none). */
+    public LdapStoreSettings withEncryptionKey(String key) {
+        return new LdapStoreSettings(servers, bindDn, password, baseDn, poolSize, connectTimeout, responseTimeout, tls, key);
+    }
+
+    /** Whether session attributes are sealed. */
+    public boolean encrypted() {
+        return !encryptionKey.isEmpty();
     }
 
     /**
-     * Reads the {@code store.ldap.*} keys; a missing required key, an unknown {@code store.ldap.*} key or a bad
-     * value fails naming the key.
+     * Reads the {@code store.ldap.*} keys and {@code store.encryption.key}; a missing required key, an unknown
+     * {@code store.ldap.*} key or a bad value fails naming the key.
      */
     public static LdapStoreSettings fromProperties(Map<String, String> properties) {
         refuseUnknownKeys(properties);
@@ -155,15 +180,15 @@ public record LdapStoreSettings(List<Server> servers, String bindDn, String pass
                 parseInt("poolSize", properties.getOrDefault(PREFIX + "poolSize", "10")),
                 Duration.ofMillis(parseInt("connectTimeout", properties.getOrDefault(PREFIX + "connectTimeout", "5000"))),
                 Duration.ofMillis(parseInt("responseTimeout", properties.getOrDefault(PREFIX + "responseTimeout", "10000"))),
-                tls);
+                tls, properties.get(ENCRYPTION_KEY));
     }
 
-    /** For the log: every setting, the passwords masked. */
+    /** For the log: every setting, the passwords and the key masked. */
     @Override
     public String toString() {
         return "LdapStoreSettings[servers=" + servers + ", tls=" + tls + ", bindDn=" + bindDn + ", password=****, baseDn="
                 + baseDn + ", poolSize=" + poolSize + ", connectTimeout=" + connectTimeout + ", responseTimeout="
-                + responseTimeout + "]";
+                + responseTimeout + ", encryption=" + (encrypted() ? "AES-GCM" : "off") + "]";
     }
 
     private static void refuseUnknownKeys(Map<String, String> properties) {

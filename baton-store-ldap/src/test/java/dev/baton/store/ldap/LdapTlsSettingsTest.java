@@ -107,10 +107,11 @@ class LdapTlsSettingsTest {
     @Test
     void secretsAreMaskedInTheLog() throws Exception {
         Path truststore = Files.writeString(dir.resolve("trust.p12"), "x");
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
         LdapStoreSettings s = LdapStoreSettings.fromProperties(keys("ldap.example.org:389", "store.ldap.truststore",
-                truststore.toString(), "store.ldap.truststorePassword", "trust-secret"));
+                truststore.toString(), "store.ldap.truststorePassword", "trust-secret", "store.encryption.key", key));
 
-        assertThat(s.toString()).doesNotContain("trust-secret").doesNotContain("pw,")
-                .contains("starttls").contains(truststore.toString());
+        assertThat(s.toString()).doesNotContain("trust-secret").doesNotContain(key).doesNotContain("pw,")
+                .contains("starttls").contains(truststore.toString()).contains("encryption=AES-GCM");
     }
 }

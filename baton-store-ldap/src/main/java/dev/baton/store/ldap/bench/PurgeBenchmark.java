@@ -77,7 +77,7 @@ public final class PurgeBenchmark {
     private LdapSessionStore store(ThrowawaySlapd slapd, String base) {
         LdapStoreSettings settings = new LdapStoreSettings(List.of(new LdapStoreSettings.Server("127.0.0.1", slapd.port())),
                 ThrowawaySlapd.ROOT_DN, ThrowawaySlapd.PASSWORD, "ou=" + base + "," + ThrowawaySlapd.SUFFIX, 8,
-                Duration.ofSeconds(5), Duration.ofSeconds(30), LdapTls.none());
+                Duration.ofSeconds(5), Duration.ofSeconds(30), LdapTls.none(), "");
         return LdapSessionStore.connect(settings);
     }
 
