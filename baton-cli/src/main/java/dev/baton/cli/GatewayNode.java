@@ -144,11 +144,29 @@ final class GatewayNode implements AutoCloseable {
         return switch (s.type()) {
             case "memory" -> new MemorySessionStore();
             case "h2" -> JdbcSessionStore.open(JdbcStoreConfig.of(s.url().isEmpty()
-                    ? "jdbc:h2:file:" + dataDir.resolve("sessions-" + gateway).toAbsolutePath() : s.url(), s.user(), s.password()));
-            case "postgresql", "mariadb" -> JdbcSessionStore.open(JdbcStoreConfig.of(s.url(), s.user(), s.password()));
-            case "ldap" -> LdapSessionStore.connect(LdapStoreSettings.fromProperties(s.directory()));
+                    ? "jdbc:h2:file:" + dataDir.resolve("sessions-" + gateway).toAbsolutePath() : s.url(), s.user(), s.password())
+                    .withEncryptionKey(s.encryptionKey()));
+            case "postgresql", "mariadb" -> JdbcSessionStore.open(JdbcStoreConfig.of(s.url(), s.user(), s.password())
+                    .withEncryptionKey(s.encryptionKey()));
+            case "ldap" -> LdapSessionStore.connect(directorySettings(s));
             default -> throw new BatonException(ResultCode.CONFIGURATION, "storage.type: " + s.type() + " is not available in this build");
         };
+    }
+
+    /**
+     * The LDAP store's settings from {@code storage.ldap.*} and {@code storage.encryption.key}; errors name the
+     * {@code store.ldap.*} key, which is {@code storage.ldap.*} in the YAML file.
+     */
+    static LdapStoreSettings directorySettings(GatewaySettings.Storage s) {
+        Map<String, String> keys = new HashMap<>(s.directory());
+        if (!s.encryptionKey().isEmpty()) {
+            keys.put(LdapStoreSettings.ENCRYPTION_KEY, s.encryptionKey());
+        }
+        try {
+            return LdapStoreSettings.fromProperties(keys);
+        } catch (BatonException e) {
+            throw new BatonException(e.code(), "storage.ldap: " + e.getMessage(), e);
+        }
     }
 
     private static SSLContext trust(GatewaySettings.Federation f) {

@@ -161,7 +161,7 @@ public final class GatewayConfigFile {
     }
 
     private static GatewaySettings.Storage storage(ConfigNode n) {
-        n.allowOnly(Set.of("type", "url", "user", "password", "cleanup", "ldap", "purge"));
+        n.allowOnly(Set.of("type", "url", "user", "password", "cleanup", "ldap", "purge", "encryption"));
         String type = n.optionalText("type").orElse("h2");
         if (!Set.of("memory", "h2", "postgresql", "mariadb", "ldap").contains(type)) {
             throw n.error("type", "must be memory, h2, postgresql, mariadb or ldap, got '" + type + "'");
@@ -178,7 +178,29 @@ public final class GatewayConfigFile {
             throw n.error("ldap", "is required for type ldap (servers, bindDn, password, baseDn)");
         }
         return new GatewaySettings.Storage(type, n.optionalText("url").orElse(""), n.optionalText("user").orElse(""),
-                n.optionalText("password").orElse(""), cleanup, directory);
+                n.optionalText("password").orElse(""), cleanup, directory, encryptionKey(n.get("encryption"), type));
+    }
+
+    /**
+     * {@code storage.encryption.key}: the stores' {@code store.encryption.key}, checked here so that
+     * {@code --check} finds a malformed key. The message never shows the key.
+     */
+    private static String encryptionKey(ConfigNode n, String type) {
+        n.allowOnly(Set.of("key"));
+        Optional<String> key = n.optionalText("key");
+        if (key.isEmpty()) {
+            return "";
+        }
+        if (type.equals("memory")) {
+            throw n.error("key", "applies to stored sessions (h2, postgresql, mariadb, ldap); memory storage keeps nothing at rest");
+        }
+        try {
+            dev.baton.store.AttributeCipher.fromBase64Key(key.get());
+        } catch (BatonException e) {
+            throw n.error("key", e.getMessage().replace("store.encryption.key ", "")
+                    + " (a base64 AES key of 16, 24 or 32 bytes, e.g. from openssl rand -base64 32)");
+        }
+        return key.get();
     }
 
     static InetSocketAddress address(String text, String key) {

@@ -80,22 +80,26 @@ public record GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, O
      * @param password the password, if any
      * @param cleanup  the database cleanup task's settings (S3, S4)
      * @param directory for {@code ldap}: the {@code store.ldap.*} and {@code store.ldap.purge.*} keys (S2, S5)
+     * @param encryptionKey base64 AES key sealing session attributes in the store ({@code store.encryption.key}), or empty
      */
     public record Storage(String type, String url, String user, String password, dev.baton.store.CleanupSettings cleanup,
-                          java.util.Map<String, String> directory) {
-        /** Storage with the default cleanup settings. */
+                          java.util.Map<String, String> directory, String encryptionKey) {
+        /** Storage with the default cleanup settings and attributes in clear. */
         public Storage(String type, String url, String user, String password) {
-            this(type, url, user, password, dev.baton.store.CleanupSettings.DEFAULTS, java.util.Map.of());
+            this(type, url, user, password, dev.baton.store.CleanupSettings.DEFAULTS, java.util.Map.of(), "");
         }
 
         /** Freezes. */
         public Storage {
             directory = java.util.Map.copyOf(directory);
+            encryptionKey = java.util.Objects.requireNonNullElse(encryptionKey, "");
         }
 
+        /** For the log: passwords and the key masked; the directory keys (they hold the bind password) left out. */
         @Override
         public String toString() {
-            return "Storage[type=" + type + ", url=" + url + ", user=" + user + ", password=****, cleanup=" + cleanup + "]";
+            return "Storage[type=" + type + ", url=" + url + ", user=" + user + ", password=****, cleanup=" + cleanup
+                    + ", encryption=" + (encryptionKey.isEmpty() ? "off" : "AES-GCM") + "]";
         }
     }
 }

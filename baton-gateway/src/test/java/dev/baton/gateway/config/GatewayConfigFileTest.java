@@ -128,6 +128,26 @@ class GatewayConfigFileTest {
     }
 
     @Test
+    void theStoreEncryptionKeyIsCheckedAndNeverShown() {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        GatewaySettings s = new GatewayConfigFile().parse(VALID.replace("storage: { type: h2, url: \"./data/gateway-b\" }",
+                "storage: { type: h2, encryption: { key: \"" + key + "\" } }"));
+        assertThat(s.storage().encryptionKey()).isEqualTo(key);
+        assertThat(s.storage().toString()).contains("encryption=AES-GCM").doesNotContain(key);
+        assertThat(new GatewayConfigFile().parse(VALID).storage().encryptionKey()).isEmpty();
+
+        String shortKey = java.util.Base64.getEncoder().encodeToString("0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(failure(VALID.replace("type: h2,", "type: h2, encryption: { key: \"" + shortKey + "\" },")).getMessage())
+                .startsWith("storage.encryption.key: must decode to 16, 24 or 32 bytes").doesNotContain(shortKey);
+        assertThat(failure(VALID.replace("type: h2,", "type: h2, encryption: { key: \"not base64!\" },")).getMessage())
+                .startsWith("storage.encryption.key: is not valid base64").doesNotContain("not base64!");
+        assertThat(failure(VALID.replace("type: h2,", "type: memory, encryption: { key: \"" + key + "\" },")).getMessage())
+                .startsWith("storage.encryption.key: applies to stored sessions");
+        assertThat(failure(VALID.replace("type: h2,", "type: h2, encryption: { kye: x },")).getMessage())
+                .startsWith("storage.encryption.kye: is not a known key here");
+    }
+
+    @Test
     void referencesToUnknownRolesAndPoliciesAreNamed() {
         assertThat(failure(VALID.replace("roles: [staff] }", "roles: [ghost] }")).getMessage())
                 .contains("realm users role mapping names unknown role 'ghost'");

@@ -18,7 +18,31 @@ final class LdapFailures {
         ResultCode rc = e.getResultCode();
         String message = what + " failed: LDAP " + rc.getName() + " (" + rc.intValue() + ")"
                 + (e.getDiagnosticMessage() == null ? "" : ": " + e.getDiagnosticMessage());
-        return new BatonException(classify(rc), message + hint(rc), e);
+        return new BatonException(classify(rc), message + hint(rc) + tlsHint(e), e);
+    }
+
+    /** For a TLS failure, what TLS said (the SDK keeps it in a cause, not in the diagnostic message) and a hint. */
+    private static String tlsHint(LDAPException e) {
+        Throwable tls = tlsCause(e);
+        return tls == null ? "" : ": " + tls.getMessage() + TLS_HINT;
+    }
+
+    private static final String TLS_HINT = " (TLS failed: is the directory's certificate, or its CA, in"
+            + " store.ldap.truststore, does it name the host as written in store.ldap.servers, and does the server"
+            + " speak store.ldap.tls on that port?)";
+
+    /** Whether {@code e} comes from a failed TLS handshake or a certificate that was refused. */
+    static boolean isTlsFailure(LDAPException e) {
+        return tlsCause(e) != null;
+    }
+
+    private static Throwable tlsCause(LDAPException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static dev.baton.core.ResultCode classify(ResultCode rc) {

@@ -1,12 +1,9 @@
 package dev.baton.store.ldap;
 
-import com.unboundid.ldap.sdk.BindRequest;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
-import com.unboundid.ldap.sdk.FailoverServerSet;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
@@ -15,11 +12,12 @@ import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import dev.baton.core.BatonException;
 import dev.baton.core.SessionIdHash;
+import dev.baton.store.AttributeCipher;
 import dev.baton.store.ExpiredBatch;
+import dev.baton.store.SessionCodec;
 import dev.baton.store.SessionStore;
 import dev.baton.store.StoredSession;
 import dev.baton.store.TimestampColumn;
@@ -37,8 +35,13 @@ import java.util.function.Predicate;
 /**
  * Sessions as {@code batonSession} entries under a base DN, through a pool of LDAP connections that fails
  * over between the configured directory servers in order (the UnboundID LDAP SDK's
- * {@link FailoverServerSet}; a connection opened on a later server is retired after five minutes so the pool
- * drifts back to the first one when it returns). One entry per session, named by the hash of its id.
+ * {@link com.unboundid.ldap.sdk.FailoverServerSet}; see {@link DirectoryPool}), over LDAPS or StartTLS unless
+ * plain LDAP was asked for ({@link LdapTls}). One entry per session, named by the hash of its id.
+ *
+ * <p>With {@code store.encryption.key} the user attributes in each entry's session data are sealed with
+ * AES-GCM by the same {@link AttributeCipher} the SQL stores use; a session sealed with another key, or
+ * altered, fails to load instead of yielding garbage, and {@link #connect} already refuses a key that opens
+ * none of a sample of stored sessions.
  *
  * <p>Thread-safe: every call borrows its own pooled connection. Failures reaching the directory are
  * {@link BatonException}s with {@code UNAVAILABLE}; a directory without the Baton schema yields
@@ -46,24 +49,26 @@ import java.util.function.Predicate;
  */
 public final class LdapSessionStore implements SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(LdapSessionStore.class);
-    private static final long FAILOVER_CONNECTION_MAX_AGE_MILLIS = 300_000;
     private static final int PAGE_SIZE = 1000;
+    /** Stored sessions read at connect to check the encryption key against. */
+    private static final int KEY_CHECK_SAMPLE = 5;
 
     private final LDAPConnectionPool pool;
     private final SessionEntries entries;
     private final int pageSize;
 
-    private LdapSessionStore(LDAPConnectionPool pool, DN baseDn, int pageSize) {
+    private LdapSessionStore(LDAPConnectionPool pool, DN baseDn, SessionCodec codec, int pageSize) {
         this.pool = pool;
-        this.entries = new SessionEntries(baseDn);
+        this.entries = new SessionEntries(baseDn, codec);
         this.pageSize = pageSize;
     }
 
     /**
-     * Connects, and creates the base entry (an {@code organizationalUnit}) if it is missing.
+     * Connects, creates the base entry (an {@code organizationalUnit}) if it is missing, and checks the
+     * encryption key (or its absence) against a few stored sessions.
      *
-     * @throws BatonException {@code UNAVAILABLE} if no server answers, {@code CONFIGURATION} for a bad base DN
-     *                        or credentials
+     * @throws BatonException {@code UNAVAILABLE} if no server answers, {@code CONFIGURATION} for a bad base DN,
+     *                        credentials, truststore or certificate, or for sessions the key does not open
      */
     public static LdapSessionStore connect(LdapStoreSettings settings) {
         return connect(settings, PAGE_SIZE);
@@ -73,10 +78,13 @@ public final class LdapSessionStore implements SessionStore {
     static LdapSessionStore connect(LdapStoreSettings settings, int pageSize) {
         LOG.info("Connecting session store: {}", settings);
         DN baseDn = parseDn(settings.baseDn());
-        LDAPConnectionPool pool = openPool(settings);
-        LdapSessionStore store = new LdapSessionStore(pool, baseDn, pageSize);
+        LDAPConnectionPool pool = DirectoryPool.open(settings);
+        SessionCodec codec = settings.encrypted()
+                ? SessionCodec.encrypting(AttributeCipher.fromBase64Key(settings.encryptionKey())) : SessionCodec.plain();
+        LdapSessionStore store = new LdapSessionStore(pool, baseDn, codec, pageSize);
         try {
             Containers.ensureExists(pool, baseDn);
+            store.checkKeyOpensStoredSessions();
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -84,23 +92,38 @@ public final class LdapSessionStore implements SessionStore {
         return store;
     }
 
-    private static LDAPConnectionPool openPool(LdapStoreSettings settings) {
-        LDAPConnectionOptions options = new LDAPConnectionOptions();
-        options.setConnectTimeoutMillis((int) settings.connectTimeout().toMillis());
-        options.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
-        options.setUseSynchronousMode(true);
-        String[] hosts = settings.servers().stream().map(LdapStoreSettings.Server::host).toArray(String[]::new);
-        int[] ports = settings.servers().stream().mapToInt(LdapStoreSettings.Server::port).toArray();
-        FailoverServerSet servers = new FailoverServerSet(hosts, ports, options);
-        servers.setMaxFailoverConnectionAgeMillis(FAILOVER_CONNECTION_MAX_AGE_MILLIS);
-        BindRequest bind = new SimpleBindRequest(settings.bindDn(), settings.password());
+    /**
+     * Reads up to {@link #KEY_CHECK_SAMPLE} stored sessions and fails if none of them can be read with this
+     * store's key, or lack of one: a gateway started with the wrong key (or none) then stops at once with the
+     * reason, rather than failing on every restored session later. One readable session is enough, so a single
+     * damaged entry does not keep the store from opening; loads still fail on any session the key does not open.
+     */
+    private void checkKeyOpensStoredSessions() {
+        SearchRequest request = new SearchRequest(entries.baseDn().toString(), SearchScope.ONE, SessionEntries.isSession(),
+                SessionEntries.DATA);
+        request.setSizeLimit(KEY_CHECK_SAMPLE);
+        List<SearchResultEntry> sample;
         try {
-            LDAPConnectionPool pool = new LDAPConnectionPool(servers, bind, 1, settings.poolSize());
-            pool.setRetryFailedOperationsDueToInvalidConnections(true);
-            pool.setConnectionPoolName("baton-session-store");
-            return pool;
-        } catch (LDAPException e) {
-            throw LdapFailures.translate("connecting to " + settings.servers(), e);
+            sample = pool.search(request).getSearchEntries();
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+                throw LdapFailures.translate("reading stored sessions to check store.encryption.key", e);
+            }
+            sample = e.getSearchEntries();
+        }
+        BatonException failure = null;
+        for (SearchResultEntry entry : sample) {
+            try {
+                entries.fromEntry(entry);
+                return;
+            } catch (BatonException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw new BatonException(dev.baton.core.ResultCode.CONFIGURATION, "none of " + sample.size()
+                    + " sessions stored under " + entries.baseDn() + " can be read with this store.encryption.key"
+                    + " setting (wrong key, or key missing?): " + failure.getMessage(), failure);
         }
     }
 
@@ -116,7 +139,7 @@ public final class LdapSessionStore implements SessionStore {
     public Optional<StoredSession> load(SessionIdHash hash) {
         try {
             Entry entry = pool.getEntry(entries.dnOf(hash).toString(), SessionEntries.DATA);
-            return Optional.ofNullable(entry).map(SessionEntries::fromEntry);
+            return Optional.ofNullable(entry).map(entries::fromEntry);
         } catch (LDAPException e) {
             throw LdapFailures.translate("loading session " + hash.abbreviated(), e);
         }
@@ -169,7 +192,7 @@ public final class LdapSessionStore implements SessionStore {
     private List<StoredSession> liveSessions(Filter filter, Instant now, int limit) {
         // No server-side sorting is assumed (OpenLDAP needs an overlay for it): sort here, latest expiry first.
         List<StoredSession> owned = new ArrayList<>();
-        forEachEntry(filter, e -> owned.add(SessionEntries.fromEntry(e)), SessionEntries.DATA);
+        forEachEntry(filter, e -> owned.add(entries.fromEntry(e)), SessionEntries.DATA);
         return owned.stream()
                 .filter(s -> s.expiryTime().isAfter(now))
                 .sorted(Comparator.comparing(StoredSession::expiryTime).reversed())

@@ -3,11 +3,16 @@ package dev.baton.store.ldap;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 
+import dev.baton.store.AttributeCipher;
+
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How {@link LdapSessionStore} reaches its directory. Immutable; validated when built.
@@ -15,14 +20,26 @@ import java.util.Objects;
  * <table>
  *   <caption>Configuration keys ({@link #fromProperties})</caption>
  *   <tr><th>key</th><th>type</th><th>default</th></tr>
- *   <tr><td>{@code store.ldap.servers}</td><td>comma-separated {@code host:port}, tried in order (failover)</td><td>required</td></tr>
+ *   <tr><td>{@code store.ldap.servers}</td><td>comma-separated {@code host:port}, {@code ldap://host[:port]} or
+ *       {@code ldaps://host[:port]} (all with the same scheme), tried in order (failover)</td><td>required</td></tr>
+ *   <tr><td>{@code store.ldap.tls}</td><td>{@code ldaps}, {@code starttls} or {@code none} ({@link LdapTls})</td>
+ *       <td>{@code ldaps} for {@code ldaps://} servers, else {@code starttls}</td></tr>
+ *   <tr><td>{@code store.ldap.truststore}</td><td>PKCS#12 file of the certificates trusted for the directory</td>
+ *       <td>the JVM's default trust store</td></tr>
+ *   <tr><td>{@code store.ldap.truststorePassword}</td><td>its password</td><td>none</td></tr>
+ *   <tr><td>{@code store.ldap.allowInsecurePlain}</td><td>{@code true}: allow {@code tls: none} to hosts that are
+ *       not loopback</td><td>false</td></tr>
  *   <tr><td>{@code store.ldap.bindDn}</td><td>DN</td><td>required</td></tr>
  *   <tr><td>{@code store.ldap.password}</td><td>text</td><td>required</td></tr>
  *   <tr><td>{@code store.ldap.baseDn}</td><td>DN under which session entries live</td><td>required</td></tr>
  *   <tr><td>{@code store.ldap.poolSize}</td><td>connections</td><td>10</td></tr>
  *   <tr><td>{@code store.ldap.connectTimeout}</td><td>milliseconds</td><td>5000</td></tr>
  *   <tr><td>{@code store.ldap.responseTimeout}</td><td>milliseconds</td><td>10000</td></tr>
+ *   <tr><td>{@code store.encryption.key}</td><td>base64 AES key (16, 24 or 32 bytes) sealing session attributes
+ *       at rest, the same key and format as the SQL stores ({@link AttributeCipher})</td><td>none: in clear</td></tr>
  * </table>
+ * Other {@code store.ldap.*} keys (except {@code store.ldap.purge.*}) are refused, so a misspelt security
+ * setting cannot pass unnoticed.
  *
  * @param servers         directory servers in failover order; the first reachable one is used
  * @param bindDn          the DN to bind as (needs add, modify, delete and search under {@code baseDn})
@@ -31,12 +48,19 @@ import java.util.Objects;
  * @param poolSize        maximum pooled connections, at least 1
  * @param connectTimeout  time to establish a connection
  * @param responseTimeout time to wait for any one operation
+ * @param tls             how connections are protected
+ * @param encryptionKey   base64 AES key sealing session attributes, or empty for none
  */
 public record LdapStoreSettings(List<Server> servers, String bindDn, String password, String baseDn,
-                                int poolSize, Duration connectTimeout, Duration responseTimeout) {
+                                int poolSize, Duration connectTimeout, Duration responseTimeout, LdapTls tls,
+                                String encryptionKey) {
 
-    /** Prefix of every key read by {@link #fromProperties}. */
+    /** Prefix of the {@code store.ldap.*} keys read by {@link #fromProperties}. */
     public static final String PREFIX = "store.ldap.";
+    /** The key of the attribute encryption key, shared with the SQL stores. */
+    public static final String ENCRYPTION_KEY = "store.encryption.key";
+    private static final Set<String> KEYS = Set.of("servers", "bindDn", "password", "baseDn", "poolSize",
+            "connectTimeout", "responseTimeout", "tls", "truststore", "truststorePassword", "allowInsecurePlain");
 
     /**
      * One directory server.
@@ -65,6 +89,16 @@ public record LdapStoreSettings(List<Server> servers, String bindDn, String pass
             return new Server(t.substring(0, colon), parseInt("servers", t.substring(colon + 1)));
         }
 
+        /** Parses the part of an LDAP URL after the scheme: {@code host[:port][/]}; without a port, {@code defaultPort}. */
+        static Server parseUrl(String rest, int defaultPort) {
+            String t = rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest;
+            if (t.contains("/") || t.contains("?")) {
+                throw config("servers", "expected ldap[s]://host[:port], got a URL with a path or query: '" + rest + "'");
+            }
+            int colon = t.lastIndexOf(':');
+            return colon < 0 || t.endsWith("]") ? new Server(t, defaultPort) : parse(t);
+        }
+
         @Override
         public String toString() {
             return host + ":" + port;
@@ -85,33 +119,131 @@ public record LdapStoreSettings(List<Server> servers, String bindDn, String pass
         }
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("responseTimeout", responseTimeout);
-    }
-
-    /** Settings with the default pool size and timeouts. */
-    public static LdapStoreSettings of(List<Server> servers, String bindDn, String password, String baseDn) {
-        return new LdapStoreSettings(servers, bindDn, password, baseDn, 10, Duration.ofSeconds(5), Duration.ofSeconds(10));
-    }
-
-    /** Reads the {@code store.ldap.*} keys; a missing required key or a bad value fails naming the key. */
-    public static LdapStoreSettings fromProperties(Map<String, String> properties) {
-        List<Server> servers = new ArrayList<>();
-        for (String s : required(properties, "servers").split(",")) {
-            if (!s.isBlank()) {
-                servers.add(Server.parse(s));
-            }
+        Objects.requireNonNull(tls, PREFIX + "tls");
+        tls.checkPlainAllowed(servers);
+        encryptionKey = Objects.requireNonNullElse(encryptionKey, "").strip();
+        if (!encryptionKey.isEmpty()) {
+            AttributeCipher.fromBase64Key(encryptionKey); // fails naming store.encryption.key if malformed
         }
+    }
+
+    /**
+     * Settings with the default pool size and timeouts, StartTLS trusting the JVM's CAs, and attributes in
+     * clear.
+     */
+    public static LdapStoreSettings of(List<Server> servers, String bindDn, String password, String baseDn) {
+        return new LdapStoreSettings(servers, bindDn, password, baseDn, 10, Duration.ofSeconds(5), Duration.ofSeconds(10),
+                LdapTls.startTls(), "");
+    }
+
+    /** A copy with another connection protection. */
+    public LdapStoreSettings withTls(LdapTls protection) {
+        return new LdapStoreSettings(servers, bindDn, password, baseDn, poolSize, connectTimeout, responseTimeout,
+                protection, encryptionKey);
+    }
+
+    /** A copy sealing session attributes with {@code key} (base64; empty for none). */
+    public LdapStoreSettings withEncryptionKey(String key) {
+        return new LdapStoreSettings(servers, bindDn, password, baseDn, poolSize, connectTimeout, responseTimeout, tls, key);
+    }
+
+    /** Whether session attributes are sealed. */
+    public boolean encrypted() {
+        return !encryptionKey.isEmpty();
+    }
+
+    /**
+     * Reads the {@code store.ldap.*} keys and {@code store.encryption.key}; a missing required key, an unknown
+     * {@code store.ldap.*} key or a bad value fails naming the key.
+     */
+    public static LdapStoreSettings fromProperties(Map<String, String> properties) {
+        refuseUnknownKeys(properties);
+        List<Server> servers = new ArrayList<>();
+        String scheme = null;
+        for (String s : required(properties, "servers").split(",")) {
+            if (s.isBlank()) {
+                continue;
+            }
+            String entryScheme = schemeOf(s);
+            if (!servers.isEmpty() && !Objects.equals(scheme, entryScheme)) {
+                throw config("servers", "mixes " + describe(scheme) + " and " + describe(entryScheme) + " entries; give all"
+                        + " servers the same scheme");
+            }
+            scheme = entryScheme;
+            servers.add(entryScheme == null ? Server.parse(s) : Server.parseUrl(s.strip().substring(entryScheme.length() + 3),
+                    "ldaps".equals(entryScheme) ? 636 : 389));
+        }
+        LdapTls tls = new LdapTls(tlsMode(properties.get(PREFIX + "tls"), scheme), optionalPath(properties, "truststore"),
+                properties.get(PREFIX + "truststorePassword"), parseBoolean(properties, "allowInsecurePlain"));
         return new LdapStoreSettings(servers, required(properties, "bindDn"), required(properties, "password"),
                 required(properties, "baseDn"),
                 parseInt("poolSize", properties.getOrDefault(PREFIX + "poolSize", "10")),
                 Duration.ofMillis(parseInt("connectTimeout", properties.getOrDefault(PREFIX + "connectTimeout", "5000"))),
-                Duration.ofMillis(parseInt("responseTimeout", properties.getOrDefault(PREFIX + "responseTimeout", "10000"))));
+                Duration.ofMillis(parseInt("responseTimeout", properties.getOrDefault(PREFIX + "responseTimeout", "10000"))),
+                tls, properties.get(ENCRYPTION_KEY));
     }
 
-    /** For the log: every setting, the password masked. */
+    /** For the log: every setting, the passwords and the key masked. */
     @Override
     public String toString() {
-        return "LdapStoreSettings[servers=" + servers + ", bindDn=" + bindDn + ", password=****, baseDn=" + baseDn
-                + ", poolSize=" + poolSize + ", connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout + "]";
+        return "LdapStoreSettings[servers=" + servers + ", tls=" + tls + ", bindDn=" + bindDn + ", password=****, baseDn="
+                + baseDn + ", poolSize=" + poolSize + ", connectTimeout=" + connectTimeout + ", responseTimeout="
+                + responseTimeout + ", encryption=" + (encrypted() ? "AES-GCM" : "off") + "]";
+    }
+
+    private static void refuseUnknownKeys(Map<String, String> properties) {
+        for (String key : properties.keySet()) {
+            if (key.startsWith(PREFIX) && !key.startsWith(PurgeSettings.PREFIX) && !KEYS.contains(key.substring(PREFIX.length()))) {
+                throw new BatonException(ResultCode.CONFIGURATION, key + " is not a setting of the LDAP session store"
+                        + " (known: store.ldap." + String.join(", store.ldap.", KEYS.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    /** {@code ldap} or {@code ldaps} for a URL entry, {@code null} for {@code host:port}. */
+    private static String schemeOf(String entry) {
+        String t = entry.strip().toLowerCase(Locale.ROOT);
+        if (t.startsWith("ldaps://")) {
+            return "ldaps";
+        }
+        if (t.startsWith("ldap://")) {
+            return "ldap";
+        }
+        if (t.contains("://")) {
+            throw config("servers", "'" + entry.strip() + "' has an unknown scheme; use host:port, ldap:// or ldaps://");
+        }
+        return null;
+    }
+
+    private static String describe(String scheme) {
+        return scheme == null ? "host:port" : scheme + "://";
+    }
+
+    /** The configured mode, checked against the servers' scheme; by default LDAPS for ldaps://, else StartTLS. */
+    private static LdapTls.Mode tlsMode(String configured, String scheme) {
+        if (configured == null || configured.isBlank()) {
+            return "ldaps".equals(scheme) ? LdapTls.Mode.LDAPS : LdapTls.Mode.STARTTLS;
+        }
+        LdapTls.Mode mode = LdapTls.Mode.parse(configured);
+        if ("ldaps".equals(scheme) && mode != LdapTls.Mode.LDAPS || "ldap".equals(scheme) && mode == LdapTls.Mode.LDAPS) {
+            throw config("tls", "is " + configured.strip() + " but store.ldap.servers are " + scheme + ":// URLs;"
+                    + " make them agree");
+        }
+        return mode;
+    }
+
+    private static Path optionalPath(Map<String, String> properties, String key) {
+        String value = properties.get(PREFIX + key);
+        return value == null || value.isBlank() ? null : Path.of(value.strip());
+    }
+
+    private static boolean parseBoolean(Map<String, String> properties, String key) {
+        String value = properties.getOrDefault(PREFIX + key, "false").strip();
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false", "" -> false;
+            default -> throw config(key, "must be true or false, got '" + value + "'");
+        };
     }
 
     private static String required(Map<String, String> properties, String key) {

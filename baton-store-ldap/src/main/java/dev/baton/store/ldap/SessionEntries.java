@@ -8,11 +8,15 @@ import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.RDN;
 import com.unboundid.util.StaticUtils;
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
 import dev.baton.core.Session;
 import dev.baton.core.SessionIdHash;
+import dev.baton.store.SessionCodec;
 import dev.baton.store.StoredSession;
 import dev.baton.store.TimestampColumn;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -22,11 +26,11 @@ import java.util.List;
 /**
  * The mapping between stored sessions and {@code batonSession} entries
  * ({@code batonSessionIdHash=HEX,BASE}). The searchable attributes hold generalizedTime with millisecond
- * precision; the session itself, with full precision, is the JSON in {@code batonSessionData}.
+ * precision; the session itself, with full precision, is the JSON in {@code batonSessionData}, in the form the
+ * SQL stores write (baton-store's {@link SessionCodec}), so with a key its user attributes are sealed the same
+ * way. The searchable attributes (user, realm, group, owner, times) stay in clear: the store searches on them.
  */
 final class SessionEntries {
-    /** The same JSON form the SQL stores write (baton-store's codec). */
-    private static final dev.baton.store.SessionCodec CODEC = dev.baton.store.SessionCodec.plain();
     static final String OBJECT_CLASS = "batonSession";
     static final String HASH = "batonSessionIdHash";
     static final String USER = "batonUser";
@@ -39,9 +43,11 @@ final class SessionEntries {
     static final String DATA = "batonSessionData";
 
     private final DN baseDn;
+    private final SessionCodec codec;
 
-    SessionEntries(DN baseDn) {
+    SessionEntries(DN baseDn, SessionCodec codec) {
         this.baseDn = baseDn;
+        this.codec = codec;
     }
 
     DN baseDn() {
@@ -70,7 +76,7 @@ final class SessionEntries {
         return mods;
     }
 
-    private static List<Attribute> attributes(StoredSession stored) {
+    private List<Attribute> attributes(StoredSession stored) {
         Session s = stored.session();
         List<Attribute> attributes = new ArrayList<>(List.of(
                 new Attribute(USER, s.user()),
@@ -79,22 +85,30 @@ final class SessionEntries {
                 new Attribute(START, time(s.startTime())),
                 new Attribute(LAST_ACTIVITY, time(s.lastActivity())),
                 new Attribute(EXPIRY, time(stored.expiryTime())),
-                new Attribute(DATA, CODEC.encode(stored).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                new Attribute(DATA, codec.encode(stored).getBytes(StandardCharsets.UTF_8))));
         if (s.authGroup() != null) {
             attributes.add(new Attribute(AUTH_GROUP, s.authGroup().name()));
         }
         return attributes;
     }
 
-    static StoredSession fromEntry(Entry entry) {
+    /**
+     * The session in {@code entry}.
+     *
+     * @throws BatonException {@code INTERNAL} if the entry is damaged or its attributes do not open with the key
+     *                        (another key, altered data); {@code CONFIGURATION} if they are sealed and no key is set
+     */
+    StoredSession fromEntry(Entry entry) {
         byte[] data = entry.getAttributeValueBytes(DATA);
         if (data == null) {
-            throw new IllegalStateException("entry " + entry.getDN() + " has no " + DATA);
+            throw new BatonException(ResultCode.INTERNAL, "stored session " + entry.getDN() + " has no " + DATA);
         }
         try {
-            return CODEC.decode(new String(data, java.nio.charset.StandardCharsets.UTF_8));
+            return codec.decode(new String(data, StandardCharsets.UTF_8));
+        } catch (BatonException e) {
+            throw new BatonException(e.code(), "stored session " + entry.getDN() + " cannot be read: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new dev.baton.core.BatonException(dev.baton.core.ResultCode.INTERNAL,
+            throw new BatonException(ResultCode.INTERNAL,
                     "stored session " + entry.getDN() + " has unreadable " + DATA + ": " + e.getMessage(), e);
         }
     }

@@ -43,7 +43,8 @@ class InMemoryFailoverTest {
         for (int p : ports) {
             list.add(new LdapStoreSettings.Server("127.0.0.1", p));
         }
-        return LdapStoreSettings.of(list, ThrowawaySlapd.ROOT_DN, ThrowawaySlapd.PASSWORD, "ou=sessions," + LdapStoreTesting.SUFFIX);
+        return LdapStoreSettings.of(list, ThrowawaySlapd.ROOT_DN, ThrowawaySlapd.PASSWORD, "ou=sessions," + LdapStoreTesting.SUFFIX)
+                .withTls(LdapTls.none());
     }
 
     @Test

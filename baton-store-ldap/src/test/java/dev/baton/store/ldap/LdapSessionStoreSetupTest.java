@@ -50,7 +50,7 @@ class LdapSessionStoreSetupTest {
         InMemoryDirectoryServer server = LdapStoreTesting.startInMemory();
         try {
             LdapStoreSettings wrong = LdapStoreSettings.of(List.of(new LdapStoreSettings.Server("127.0.0.1", server.getListenPort())),
-                    ThrowawaySlapd.ROOT_DN, "not-the-password", LdapStoreTesting.freshBaseDn());
+                    ThrowawaySlapd.ROOT_DN, "not-the-password", LdapStoreTesting.freshBaseDn()).withTls(LdapTls.none());
             assertThatThrownBy(() -> LdapSessionStore.connect(wrong))
                     .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.CONFIGURATION))
                     .hasMessageContaining("invalid credentials");

@@ -46,10 +46,24 @@ final class LdapStoreTesting {
     /** An in-memory directory with the standard schema plus Baton's, on a loopback port. */
     static InMemoryDirectoryServer startInMemory() {
         try {
+            return startInMemory(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), 0, null), null);
+        } catch (LDAPException e) {
+            throw new IllegalStateException("cannot configure the in-memory directory", e);
+        }
+    }
+
+    /**
+     * An in-memory directory with the standard schema plus Baton's, on {@code listener}.
+     *
+     * @param accessLog receives the server's access log (operations and extended requests), or {@code null}
+     */
+    static InMemoryDirectoryServer startInMemory(InMemoryListenerConfig listener, java.util.logging.Handler accessLog) {
+        try {
             InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(SUFFIX);
             config.addAdditionalBindCredentials(ThrowawaySlapd.ROOT_DN, ThrowawaySlapd.PASSWORD);
             config.setSchema(Schema.mergeSchemas(Schema.getDefaultStandardSchema(), batonSchema()));
-            config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), 0, null));
+            config.setListenerConfigs(listener);
+            config.setAccessLogHandler(accessLog);
             InMemoryDirectoryServer server = new InMemoryDirectoryServer(config);
             server.add("dn: " + SUFFIX, "objectClass: dcObject", "objectClass: organization", "o: baton", "dc: baton");
             server.startListening();
@@ -71,8 +85,9 @@ final class LdapStoreTesting {
         return "ou=sessions-" + CONTAINERS.incrementAndGet() + "," + SUFFIX;
     }
 
+    /** Settings for a plain LDAP directory on loopback. */
     static LdapStoreSettings settings(int port, String baseDn) {
         return LdapStoreSettings.of(List.of(new LdapStoreSettings.Server("127.0.0.1", port)),
-                ThrowawaySlapd.ROOT_DN, ThrowawaySlapd.PASSWORD, baseDn);
+                ThrowawaySlapd.ROOT_DN, ThrowawaySlapd.PASSWORD, baseDn).withTls(LdapTls.none());
     }
 }

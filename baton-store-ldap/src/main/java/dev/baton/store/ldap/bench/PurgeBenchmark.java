@@ -9,6 +9,7 @@ import dev.baton.store.TimestampColumn;
 import dev.baton.store.ldap.DirectoryPurgeTask;
 import dev.baton.store.ldap.LdapSessionStore;
 import dev.baton.store.ldap.LdapStoreSettings;
+import dev.baton.store.ldap.LdapTls;
 import dev.baton.store.ldap.PurgeSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -76,7 +77,7 @@ public final class PurgeBenchmark {
     private LdapSessionStore store(ThrowawaySlapd slapd, String base) {
         LdapStoreSettings settings = new LdapStoreSettings(List.of(new LdapStoreSettings.Server("127.0.0.1", slapd.port())),
                 ThrowawaySlapd.ROOT_DN, ThrowawaySlapd.PASSWORD, "ou=" + base + "," + ThrowawaySlapd.SUFFIX, 8,
-                Duration.ofSeconds(5), Duration.ofSeconds(30));
+                Duration.ofSeconds(5), Duration.ofSeconds(30), LdapTls.none(), "");
         return LdapSessionStore.connect(settings);
     }
 
