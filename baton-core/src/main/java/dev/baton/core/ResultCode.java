@@ -32,6 +32,13 @@ public enum ResultCode {
     CONFIGURATION(500, "SystemError", 10),
     /** External storage or the federation server could not be reached. */
     UNAVAILABLE(503, "SystemError", 11),
+    /**
+     * The node is too busy to take this request now (a bound on concurrent work is reached); try again after the
+     * time the answer names ({@code Retry-After}).
+     */
+    OVERLOADED(503, "SystemError", 13),
+    /** Too many failed attempts for this user or from this address; wait the time the answer names. */
+    THROTTLED(429, "AccessDenied", 14),
     /** A defect or an unexpected condition. */
     INTERNAL(500, "SystemError", 1);
 

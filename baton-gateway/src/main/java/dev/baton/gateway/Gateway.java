@@ -29,6 +29,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.baton.gateway.admission.AdmissionControl;
+import dev.baton.gateway.admission.LogSafe;
+import dev.baton.gateway.auth.AnonymousAuthenticator;
 import dev.baton.gateway.auth.CertificateAuthenticator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -55,6 +58,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private final Migration migration;
     private final Challenges challenges;
     private final HostCheck hostCheck;
+    private final AdmissionControl admission;
     private final AutoCloseable subscription;
 
     /** A gateway whose sessions live in memory only (no external storage), for tests and the demo. */
@@ -81,6 +85,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.table = new SessionTable(tier, hostCheck::expiry);
         this.migration = new Migration(config, federation, table, clock);
         this.challenges = new Challenges(config.name(), clock, Duration.ofMinutes(1), Duration.ofSeconds(30), 200_000);
+        this.admission = new AdmissionControl(config.name(), config.admission(), clock, registry);
         this.subscription = federation.subscribe(config.name(), (hash, newOwner) -> {
             migration.ownershipLost(hash, newOwner);
             hostCheck.forget(hash);
@@ -109,16 +114,21 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
 
     @Override
     public SignInResult signIn(SignInRequest request) {
-        return signIn(request, List.of());
+        return signIn(request, List.of(), IN_PROCESS);
     }
+
+    /** The source address of sign-ins made in-process (tests, the demo), for the per-address throttle. */
+    public static final String IN_PROCESS = "in-process";
 
     /**
      * Signs a user in. In a certificate realm the TLS client certificate chain is the credential and names the
-     * user; the request's username and password are ignored there.
+     * user; the request's username and password are ignored there. Admission control comes first: a throttled
+     * user name or address, or a gateway busy with other sign-ins, is refused before any password is hashed.
      *
      * @param clientCertificates the chain the client presented on its TLS connection, leaf first (may be empty)
+     * @param source             the client's address, for the per-address throttle of failed sign-ins
      */
-    public SignInResult signIn(SignInRequest request, List<X509Certificate> clientCertificates) {
+    public SignInResult signIn(SignInRequest request, List<X509Certificate> clientCertificates, String source) {
         RealmBinding binding = config.realm(request.realm()).orElseThrow(() -> new BatonException(
                 ResultCode.INVALID_REQUEST, "gateway " + name() + " has no realm named '" + request.realm() + "'"));
         if (request.agentKey() == null || request.agentKey().isBlank()) {
@@ -127,9 +137,12 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
                     + " request of the session is signed with its private key");
         }
         ProofOfPossession.publicKey(request.agentKey()); // INVALID_REQUEST naming the problem if unreadable
-        UserDirectory.Entry user = authenticate(binding, request, clientCertificates);
-        // A certificate names its user; other servers confirm the name typed (a directory's entry name is a DN).
-        String username = binding.server() instanceof CertificateAuthenticator ? user.name() : request.username();
+        UserDirectory.Entry user = admission.signIn(request.realm(), request.username(), source,
+                () -> authenticate(binding, request, clientCertificates));
+        // A certificate names its user, and an anonymous realm its one configured name; other servers confirm the
+        // name typed (a directory's entry name is a DN).
+        String username = binding.server() instanceof CertificateAuthenticator
+                || binding.server() instanceof AnonymousAuthenticator ? user.name() : request.username();
         AccessPolicy.Decision roles = config.access().decide(binding.realm(),
                 RoleMappingRule.UserFacts.of(username, user.attributes()), request.posture());
         SessionId id = SessionId.generate();
@@ -141,7 +154,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         if (session.migratable()) {
             federation.publish(session, hostCheck.capabilities(session.hash()));
         }
-        log.info("{} signed in at {} (realm {}, session {}, roles {})", session.user(), name(), session.realm(),
+        log.info("{} signed in at {} (realm {}, session {}, roles {})", LogSafe.name(session.user()), name(), session.realm(),
                 session.hash().abbreviated(), session.roles());
         return new SignInResult(id.reveal(), describe(session, "signed-in"));
     }
@@ -250,7 +263,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         SessionIdHash hash = proven(proof, SIGN_OUT);
         Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
         end(hash);
-        log.info("{} signed out of {} (session {})", s.user(), name(), hash.abbreviated());
+        log.info("{} signed out of {} (session {})", LogSafe.name(s.user()), name(), hash.abbreviated());
     }
 
     /**
@@ -310,7 +323,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private void expired(StoredSession s) {
         hostCheck.forget(s.session().hash());
         federation.withdraw(s.session().hash(), name());
-        log.info("session {} of {} expired on {}", s.session().hash().abbreviated(), s.session().user(), name());
+        log.info("session {} of {} expired on {}", s.session().hash().abbreviated(), LogSafe.name(s.session().user()), name());
     }
 
     /** Evicts sessions that reached their deadline now (normally done by {@link #startMaintenance}). */

@@ -24,7 +24,7 @@ import java.util.Optional;
  *                         falls back to its realm's remediation role, or ends if there is none (F8)
  */
 public record GatewayConfig(String name, GatewayKind kind, boolean migrationEnabled, List<RealmBinding> realms, AccessPolicy access,
-                            Duration hostCheckTimeout) {
+                            Duration hostCheckTimeout, dev.baton.gateway.admission.AdmissionSettings admission) {
 
     /** Default Host Checker timeout: 10 minutes. */
     public static final Duration DEFAULT_HOST_CHECK_TIMEOUT = Duration.ofMinutes(10);
@@ -34,6 +34,12 @@ public record GatewayConfig(String name, GatewayKind kind, boolean migrationEnab
         this(name, kind, migrationEnabled, realms, access, DEFAULT_HOST_CHECK_TIMEOUT);
     }
 
+    /** A configuration with the default admission control. */
+    public GatewayConfig(String name, GatewayKind kind, boolean migrationEnabled, List<RealmBinding> realms, AccessPolicy access,
+                         Duration hostCheckTimeout) {
+        this(name, kind, migrationEnabled, realms, access, hostCheckTimeout, dev.baton.gateway.admission.AdmissionSettings.DEFAULTS);
+    }
+
     /** Validates names and references; failures name the key. */
     public GatewayConfig {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
@@ -41,6 +47,7 @@ public record GatewayConfig(String name, GatewayKind kind, boolean migrationEnab
                     "gateway name must be 1 to 63 letters, digits, '.', '_' or '-', got '" + name + "'");
         }
         Objects.requireNonNull(kind, "gateway " + name + ": kind");
+        Objects.requireNonNull(admission, "gateway " + name + ": admission");
         realms = List.copyOf(realms);
         Objects.requireNonNull(access, "gateway " + name + ": access");
         Map<String, RealmBinding> seen = new LinkedHashMap<>();

@@ -78,7 +78,7 @@ final class Migration {
             table.remove(hash);
             throw refuse(ResultCode.CONFLICT, "another gateway took the session while it arrived here", hash);
         }
-        log.info("session {} of {} migrated from {} to {} (realm {}, roles {})", hash.abbreviated(), arrived.user(),
+        log.info("session {} of {} migrated from {} to {} (realm {}, roles {})", hash.abbreviated(), dev.baton.gateway.admission.LogSafe.name(arrived.user()),
                 published.owner(), config.name(), arrived.realm(), arrived.roles());
         return arrived;
     }
@@ -93,7 +93,7 @@ final class Migration {
         // A notice can arrive late: after this gateway took the session back (claim, then put). The claim makes
         // us the owner before the put, and the check is atomic with the put, so a copy that came back stays.
         table.dropTakenOverUnless(hash, () -> federation.owns(hash, config.name())).ifPresent(s ->
-                log.info("session {} of {} moved to {}; dropped from {}", hash.abbreviated(), s.user(), newOwner, config.name()));
+                log.info("session {} of {} moved to {}; dropped from {}", hash.abbreviated(), dev.baton.gateway.admission.LogSafe.name(s.user()), newOwner, config.name()));
     }
 
     private RealmBinding realmOfGroup(Session published, SessionIdHash hash) {

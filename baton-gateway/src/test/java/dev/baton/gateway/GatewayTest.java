@@ -7,6 +7,7 @@ import dev.baton.core.GatewayKind;
 import dev.baton.core.Realm;
 import dev.baton.core.ResultCode;
 import dev.baton.core.Role;
+import dev.baton.core.Session;
 import dev.baton.core.SessionId;
 import dev.baton.core.SessionIdHash;
 import dev.baton.core.SessionOptions;
@@ -75,6 +76,19 @@ class GatewayTest {
             assertThat(s.toString()).doesNotContain(r.sessionId());
         });
         assertThat(r.access().roles()).containsExactly("staff");
+    }
+
+    @Test
+    void anAnonymousRealmsSessionsAreNamedAsConfiguredNeverAsTyped() {
+        Realm visitors = Realm.simple("visitors", AuthServerKind.ANONYMOUS, "corp", "staff");
+        AccessPolicy access = new AccessPolicy(List.of(new Role("staff", OPTIONS, List.of())), List.of());
+        Gateway g = new Gateway(new GatewayConfig("anon", GatewayKind.REMOTE_ACCESS, true,
+                List.of(new RealmBinding(visitors, new dev.baton.gateway.auth.AnonymousAuthenticator("guest"))), access),
+                federation, clock);
+        gateways.add(g);
+        SignInResult r = g.signIn(new SignInRequest("visitors", "admin", "", Map.of(), KEY));
+        assertThat(r.access().user()).isEqualTo("guest");
+        assertThat(g.session(SessionId.hashOf(r.sessionId()))).get().extracting(Session::user).isEqualTo("guest");
     }
 
     @Test

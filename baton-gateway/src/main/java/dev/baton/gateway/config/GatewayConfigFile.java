@@ -18,6 +18,7 @@ import dev.baton.gateway.Authenticator;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.LocalAccounts;
 import dev.baton.gateway.RealmBinding;
+import dev.baton.gateway.admission.AdmissionSettings;
 import dev.baton.gateway.auth.AuthServers;
 import dev.baton.ifmap.FederationClientConfig;
 
@@ -81,7 +82,7 @@ public final class GatewayConfigFile {
 
     private GatewaySettings parse(JsonNode doc) {
         ConfigNode root = new ConfigNode(doc, "").allowOnly(Set.of("name", "kind", "listen", "tls", "migration",
-                "federation", "storage", "roles", "host-checker", "host-checker-timeout", "realms"));
+                "federation", "storage", "roles", "host-checker", "host-checker-timeout", "realms", "admission"));
         String name = root.text("name");
         GatewayKind kind = parse(root, "kind", GatewayKind::parse, GatewayKind.REMOTE_ACCESS);
         List<HostCheckerPolicy> policies = new ArrayList<>();
@@ -93,9 +94,23 @@ public final class GatewayConfigFile {
         AccessPolicy access = wrap(() -> new AccessPolicy(roles, policies), "roles");
         List<RealmBinding> realms = root.list("realms").stream().map(this::realm).toList();
         Duration hostCheckTimeout = root.duration("host-checker-timeout", GatewayConfig.DEFAULT_HOST_CHECK_TIMEOUT);
-        GatewayConfig config = new GatewayConfig(name, kind, root.bool("migration", true), realms, access, hostCheckTimeout);
+        GatewayConfig config = new GatewayConfig(name, kind, root.bool("migration", true), realms, access, hostCheckTimeout,
+                admission(root.get("admission")));
         return new GatewaySettings(config, address(root.optionalText("listen").orElse("127.0.0.1:8444"), "listen"),
                 tls(root.get("tls")), federation(root.get("federation")), storage(root.get("storage")));
+    }
+
+    private static AdmissionSettings admission(ConfigNode n) {
+        n.allowOnly(Set.of("max-concurrent-sign-ins", "max-queued-sign-ins", "queue-wait", "free-failures-per-user",
+                "free-failures-per-source", "base-delay", "max-delay", "lock-after", "lock-duration", "max-tracked"));
+        AdmissionSettings d = AdmissionSettings.DEFAULTS;
+        return wrap(() -> new AdmissionSettings((int) n.number("max-concurrent-sign-ins", d.maxConcurrentSignIns(), 1, 4096),
+                (int) n.number("max-queued-sign-ins", d.maxQueuedSignIns(), 0, 100_000), n.duration("queue-wait", d.queueWait()),
+                (int) n.number("free-failures-per-user", d.freeFailuresPerUser(), 1, 1000),
+                (int) n.number("free-failures-per-source", d.freeFailuresPerSource(), 1, 100_000),
+                n.duration("base-delay", d.baseDelay()), n.duration("max-delay", d.maxDelay()),
+                (int) n.number("lock-after", d.lockAfter(), 1, 1000), n.duration("lock-duration", d.lockDuration()),
+                (int) n.number("max-tracked", d.maxTracked(), 100, 10_000_000)), "admission");
     }
 
     private Role role(String name, ConfigNode n) {

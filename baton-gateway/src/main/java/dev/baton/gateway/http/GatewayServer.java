@@ -110,7 +110,7 @@ public final class GatewayServer implements AutoCloseable {
                 config.jetty.port = listen.getPort();
             }
             config.routes.get("/health", ctx -> ctx.json(Map.of("gateway", gateway.name(), "status", "up", "sessions", gateway.sessionCount())));
-            config.routes.post("/api/v1/sign-in", ctx -> reply(ctx, gateway.signIn(read(ctx, SignInRequest.class), clientCertificates(ctx))));
+            config.routes.post("/api/v1/sign-in", ctx -> reply(ctx, gateway.signIn(read(ctx, SignInRequest.class), clientCertificates(ctx), ctx.ip())));
             config.routes.post("/api/v1/challenge", ctx -> reply(ctx, gateway.challenge()));
             config.routes.post("/api/v1/connect", ctx -> reply(ctx, gateway.connect(read(ctx, ConnectRequest.class))));
             config.routes.post("/api/v1/access", ctx -> reply(ctx, gateway.access(proof(ctx))));
@@ -123,7 +123,12 @@ public final class GatewayServer implements AutoCloseable {
                 ctx.status(204);
             });
             // Server-side failures name internal servers; the agent gets a fixed reason, the log the detail.
-            config.routes.exception(BatonException.class, (e, ctx) -> error(ctx, e.code(), AgentErrors.message(e, gateway.name(), ctx.path())));
+            config.routes.exception(BatonException.class, (e, ctx) -> {
+                if (e instanceof dev.baton.core.RetryLaterException later) {
+                    ctx.header("Retry-After", Long.toString(later.retryAfterSeconds()));
+                }
+                error(ctx, e.code(), AgentErrors.message(e, gateway.name(), ctx.path()));
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("unexpected failure serving {} on {}", ctx.path(), gateway.name(), e);
                 error(ctx, ResultCode.INTERNAL, "internal error; see the gateway log");
