@@ -24,6 +24,10 @@ public final class BenchRegistry {
                         IfmapBenchmark::new)
                 .register("migration", "end-to-end session migrations between two HTTPS gateways: rate, p50/p99",
                         dev.baton.bench.migration.MigrationBenchmark::new)
+                .register("attack", "floods against gateways: sign-ins at the production hash cost, challenges; honest agents' service",
+                        dev.baton.bench.security.AttackBenchmark::new)
+                .register("requests", "session requests with a proof of possession each: rate, p50/p99, CPU per request",
+                        dev.baton.bench.security.RequestBenchmark::new)
                 .register("store", "session store create/read/touch/delete vs Spring Session JDBC on PostgreSQL",
                         () -> (mode, results) -> {
                             dev.baton.bench.store.SessionStoreBench.main(args(mode, "--store-only"));
