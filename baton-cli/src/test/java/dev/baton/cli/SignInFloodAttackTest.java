@@ -45,6 +45,18 @@ class SignInFloodAttackTest {
                     .connectTimeout(Duration.ofSeconds(20)).build();
 
             AtomicBoolean flooding = new AtomicBoolean(true);
+            java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+            java.util.concurrent.atomic.AtomicLong peakHeap = new java.util.concurrent.atomic.AtomicLong();
+            Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+                while (flooding.get()) {
+                    peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
             List<Long> honestMillis = Collections.synchronizedList(new ArrayList<>());
             CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
                 while (flooding.get()) {
@@ -88,7 +100,11 @@ class SignInFloodAttackTest {
             }
             flooding.set(false);
             served.join();
+            sampler.join();
             attackers.close();
+            // 400 hashes at 64 MiB at once would need 25 GB; with the bound the heap in use stays small (the sampled
+            // figure includes garbage not yet collected).
+            assertThat(peakHeap.get() / 1_048_576).as("highest heap in use during the flood, MB").isLessThan(2_048);
             assertThat(overloaded).as("the flood is turned away, not queued").isGreaterThan(300);
             assertThat(honestMillis).as("the signed-in agent was served during the flood").hasSizeGreaterThan(3);
             List<Long> sorted = new ArrayList<>(honestMillis);
