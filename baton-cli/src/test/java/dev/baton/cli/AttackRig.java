@@ -112,6 +112,11 @@ final class AttackRig implements AutoCloseable {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A challenge {@code node} issues, fetched over HTTP as an attacker's script would. */
+    static String challenge(HttpClient http, GatewayNode node) throws Exception {
+        return post(http, node, "/api/v1/challenge", "").body().replaceAll(".*\"value\":\"([^\"]+)\".*", "$1");
+    }
+
     @Override
     public void close() {
         gateways.values().forEach(GatewayNode::close);

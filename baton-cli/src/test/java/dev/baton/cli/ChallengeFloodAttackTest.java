@@ -38,8 +38,7 @@ class ChallengeFloodAttackTest {
                         if (!connect) {
                             return AttackRig.post(http, b, "/api/v1/challenge", "").statusCode();
                         }
-                        String own = AttackRig.post(http, b, "/api/v1/challenge", "").body()
-                                .replaceAll(".*\"value\":\"([^\"]+)\".*", "$1");
+                        String own = AttackRig.challenge(http, b);
                         return AttackRig.post(http, b, "/api/v1/connect", "{\"sessionId\":\"" + SessionId.generate().reveal()
                                 + "\",\"challenge\":\"" + own + "\",\"signature\":\"AAAA\"}").statusCode();
                     }));

@@ -35,22 +35,17 @@ class CopiedSessionIdAttackTest {
         for (String op : List.of("access", "heartbeat", "sign-out")) {
             HttpResponse<String> bare = AttackRig.post(http, node, "/api/v1/" + op, "", "Authorization", "Session " + id);
             assertThat(bare.statusCode()).as(op + " with the bare id").isEqualTo(401);
-            String challenge = challenge(http, node);
+            String challenge = AttackRig.challenge(http, node);
             HttpResponse<String> signed = AttackRig.post(http, node, "/api/v1/" + op, "", "Authorization", "Session " + id,
                     "Baton-Challenge", challenge, "Baton-Signature",
                     ProofOfPossession.sign(thief, op, node.gateway().name(), SessionId.hashOf(id), challenge));
             assertThat(signed.statusCode()).as(op + " signed with another key").isEqualTo(signedStatus);
         }
-        String challenge = challenge(http, node);
+        String challenge = AttackRig.challenge(http, node);
         HttpResponse<String> connect = AttackRig.post(http, node, "/api/v1/connect", "{\"sessionId\":\"" + id
                 + "\",\"challenge\":\"" + challenge + "\",\"signature\":\""
                 + ProofOfPossession.sign(thief, node.gateway().name(), SessionId.hashOf(id), challenge) + "\"}");
         assertThat(connect.statusCode()).as("connect signed with another key").isEqualTo(401);
-    }
-
-    private static String challenge(HttpClient http, GatewayNode node) throws Exception {
-        String body = AttackRig.post(http, node, "/api/v1/challenge", "").body();
-        return body.replaceAll(".*\"value\":\"([^\"]+)\".*", "$1");
     }
 
     @Test

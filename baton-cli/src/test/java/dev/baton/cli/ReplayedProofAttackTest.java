@@ -47,7 +47,7 @@ class ReplayedProofAttackTest {
             String[] agentMade = headers(id, key, "gw-a", ProofOfPossession.agentChallenge("gw-a", clock.instant()));
             assertThat(AttackRig.post(http, a, "/api/v1/access", "", agentMade).statusCode()).isEqualTo(200);
             assertThat(AttackRig.post(http, a, "/api/v1/access", "", agentMade).statusCode()).as("replayed").isEqualTo(401);
-            String issued = AttackRig.post(http, a, "/api/v1/challenge", "").body().replaceAll(".*\"value\":\"([^\"]+)\".*", "$1");
+            String issued = AttackRig.challenge(http, a);
             String[] withIssued = headers(id, key, "gw-a", issued);
             assertThat(AttackRig.post(http, a, "/api/v1/access", "", withIssued).statusCode()).isEqualTo(200);
             assertThat(AttackRig.post(http, a, "/api/v1/access", "", withIssued).statusCode()).as("replayed").isEqualTo(401);
