@@ -1,7 +1,7 @@
 package dev.baton.store;
 
 /** The store contract against the in-memory store. */
-class MemorySessionStoreTest extends SessionStoreContractTest {
+class MemorySessionStoreTest extends CleanupLeaseContractTest {
     private MemorySessionStore current;
 
     @Override

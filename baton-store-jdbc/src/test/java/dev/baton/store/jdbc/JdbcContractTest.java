@@ -2,7 +2,7 @@ package dev.baton.store.jdbc;
 
 import dev.baton.store.CleanupLease;
 import dev.baton.store.SessionStore;
-import dev.baton.store.SessionStoreContractTest;
+import dev.baton.store.CleanupLeaseContractTest;
 import org.junit.jupiter.api.AfterEach;
 
 import java.sql.Connection;
@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * The store contract against one SQL database. Each test gets its own table prefix, so parallel runs on the
  * same database do not clash; the tables are dropped afterwards.
  */
-abstract class JdbcContractTest extends SessionStoreContractTest {
+abstract class JdbcContractTest extends CleanupLeaseContractTest {
     private JdbcStoreConfig config;
 
     /** The database to test, with any prefix (replaced per test). */

@@ -2,7 +2,9 @@ package dev.baton.store.ldap;
 
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.DeleteRequest;
 import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.controls.AssertionRequestControl;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -28,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -147,21 +150,38 @@ public final class LdapSessionStore implements SessionStore {
 
     @Override
     public void store(StoredSession session) {
-        // Adding first: a new session is the common case on sign-in; a known one is replaced in place.
-        try {
-            pool.add(entries.toEntry(session));
-        } catch (LDAPException e) {
-            if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
-                throw LdapFailures.translate("storing session " + session.session().hash().abbreviated(), e);
+        // Adding first: a new session is the common case on sign-in; a known one is replaced in place. Another
+        // gateway may delete the entry between a refused add and the replace, or add it between a replace that found
+        // nothing and the next add: each case goes round again (a few times at most: each turn is someone's write).
+        for (int attempt = 0; ; attempt++) {
+            try {
+                pool.add(entries.toEntry(session));
+                return;
+            } catch (LDAPException e) {
+                if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
+                    throw LdapFailures.translate("storing session " + session.session().hash().abbreviated(), e);
+                }
             }
-            replace(session);
+            if (replace(session)) {
+                return;
+            }
+            if (attempt == 8) {
+                throw new BatonException(dev.baton.core.ResultCode.CONFLICT, "storing session "
+                        + session.session().hash().abbreviated() + " failed: the entry was added and deleted by others"
+                        + " nine times while this write tried");
+            }
         }
     }
 
-    private void replace(StoredSession session) {
+    /** Replaces the entry's attributes; false if the entry is gone. */
+    private boolean replace(StoredSession session) {
         try {
             pool.modify(entries.dnOf(session.session().hash()).toString(), entries.replacements(session));
+            return true;
         } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return false;
+            }
             throw LdapFailures.translate("replacing session " + session.session().hash().abbreviated(), e);
         }
     }
@@ -169,6 +189,26 @@ public final class LdapSessionStore implements SessionStore {
     @Override
     public boolean delete(SessionIdHash hash) {
         return deleteEntry(entries.dnOf(hash).toString());
+    }
+
+    /**
+     * Deletes the session only if {@code owner} owns it, in one operation: the delete carries an LDAP assertion
+     * control (RFC 4528) on the owner attribute, so the directory checks the owner and deletes atomically. A load,
+     * compare and delete would remove a copy another gateway wrote in between (SessionStoreContractTest races it).
+     */
+    @Override
+    public boolean deleteOwned(SessionIdHash hash, String owner) {
+        DeleteRequest request = new DeleteRequest(entries.dnOf(hash).toString());
+        request.addControl(new AssertionRequestControl(Filter.createEqualityFilter(SessionEntries.OWNER, owner)));
+        try {
+            pool.delete(request);
+            return true;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT || e.getResultCode() == ResultCode.ASSERTION_FAILED) {
+                return false; // gone, or owned by another gateway now
+            }
+            throw LdapFailures.translate("deleting session " + hash.abbreviated() + " owned by " + owner, e);
+        }
     }
 
     /** Deletes one entry by DN; false if it was already gone (another purger, a sign-out). */
@@ -211,19 +251,28 @@ public final class LdapSessionStore implements SessionStore {
     }
 
     /**
-     * Deletes sessions whose {@code column} lies in [{@code from}, {@code cutoff}). A directory returns entries
-     * in no particular order, so the batch reports {@code from} as where the next one starts: the range only
-     * shrinks as entries go. Directories are normally cleaned by {@link DirectoryPurgeTask}, not this.
+     * Deletes the oldest {@code batchSize} sessions whose {@code column} lies in [{@code from}, {@code cutoff}), as
+     * the SPI says. A directory returns entries in no particular order (OpenLDAP sorts only with an overlay), so the
+     * range is read whole, page by page, with just the column, and sorted here; each batch costs a scan of what is
+     * left in the range. Directories are cleaned by {@link DirectoryPurgeTask} (S5), which needs no order; this is
+     * for the SPI's other callers.
      */
     @Override
     public ExpiredBatch deleteExpired(TimestampColumn column, Instant from, Instant cutoff, int batchSize) {
+        String attribute = SessionEntries.attributeOf(column);
+        List<Map.Entry<Instant, String>> candidates = new ArrayList<>();
+        forEachEntry(SessionEntries.between(column, from, cutoff), e -> candidates.add(
+                Map.entry(SessionEntries.instant(e.getAttributeValue(attribute)), e.getDN())), attribute);
+        candidates.sort(Map.Entry.comparingByKey());
         int deleted = 0;
-        for (String dn : findExpired(column, cutoff, batchSize, from)) {
-            if (deleteEntry(dn)) {
+        Instant newest = from;
+        for (Map.Entry<Instant, String> c : candidates.subList(0, Math.min(batchSize, candidates.size()))) {
+            if (deleteEntry(c.getValue())) {
                 deleted++;
             }
+            newest = c.getKey();
         }
-        return new ExpiredBatch(deleted, from);
+        return new ExpiredBatch(deleted, newest);
     }
 
     /** Deletes at most {@code batchSize} sessions whose {@code column} is before {@code cutoff}; returns how many. */

@@ -157,4 +157,13 @@ final class SessionEntries {
     static String time(Instant instant) {
         return StaticUtils.encodeGeneralizedTime(Date.from(instant));
     }
+
+    /** The instant of a generalizedTime value as {@link #time} writes it. */
+    static Instant instant(String generalizedTime) {
+        try {
+            return StaticUtils.decodeGeneralizedTime(generalizedTime).toInstant();
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("not a generalizedTime: " + generalizedTime, e);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.baton.store.ldap;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import dev.baton.store.SessionStore;
+import dev.baton.store.SessionStoreContractTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,7 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 /** The whole store contract over StartTLS with sealed attributes, as a production set-up would run. */
-class EncryptedStartTlsLdapSessionStoreTest extends SessionStoreContract {
+class EncryptedStartTlsLdapSessionStoreTest extends SessionStoreContractTest {
+    private LdapStoreSettings settings;
+
     @TempDir
     static Path certificates;
     private static TlsDirectories.Certificate certificate;
@@ -27,9 +30,15 @@ class EncryptedStartTlsLdapSessionStoreTest extends SessionStoreContract {
     }
 
     @Override
-    SessionStore openEmptyStore() {
-        return LdapSessionStore.connect(LdapStoreTesting.settings(server.getListenPort(), LdapStoreTesting.freshBaseDn())
+    protected SessionStore openStore() {
+        settings = LdapStoreTesting.settings(server.getListenPort(), LdapStoreTesting.freshBaseDn())
                 .withTls(LdapTls.startTls(certificate.truststore(), TlsDirectories.PASSWORD))
-                .withEncryptionKey(LdapAttributeEncryptionTest.KEY));
+                .withEncryptionKey(LdapAttributeEncryptionTest.KEY);
+        return LdapSessionStore.connect(settings);
+    }
+
+    @Override
+    protected SessionStore openSecondNode() {
+        return LdapSessionStore.connect(settings); // a second gateway on the same directory
     }
 }

@@ -52,7 +52,7 @@ class InMemoryFailoverTest {
         InMemoryDirectoryServer second = server();
 
         try (LdapSessionStore store = LdapSessionStore.connect(settings(closedPort(), second.getListenPort()))) {
-            StoredSession s = SessionStoreContract.expiringAt(SessionStoreContract.T0.plusSeconds(60));
+            StoredSession s = LdapTestSessions.expiringAt(LdapTestSessions.T0.plusSeconds(60));
             store.store(s);
             assertThat(store.load(s.session().hash())).contains(s);
         }
@@ -64,7 +64,7 @@ class InMemoryFailoverTest {
         InMemoryDirectoryServer first = server();
         InMemoryDirectoryServer second = server();
         try (LdapSessionStore store = LdapSessionStore.connect(settings(first.getListenPort(), second.getListenPort()))) {
-            StoredSession before = SessionStoreContract.expiringAt(SessionStoreContract.T0.plusSeconds(60));
+            StoredSession before = LdapTestSessions.expiringAt(LdapTestSessions.T0.plusSeconds(60));
             store.store(before);
             assertThat(first.countEntriesBelow("ou=sessions," + LdapStoreTesting.SUFFIX)).isEqualTo(2);
 
@@ -72,7 +72,7 @@ class InMemoryFailoverTest {
             second.add("dn: ou=sessions," + LdapStoreTesting.SUFFIX, "objectClass: organizationalUnit", "ou: sessions");
             first.shutDown(true);
 
-            StoredSession after = SessionStoreContract.expiringAt(SessionStoreContract.T0.plusSeconds(60));
+            StoredSession after = LdapTestSessions.expiringAt(LdapTestSessions.T0.plusSeconds(60));
             store.store(after);
             assertThat(store.load(after.session().hash())).contains(after);
             assertThat(second.countEntriesBelow("ou=sessions," + LdapStoreTesting.SUFFIX)).isEqualTo(2);

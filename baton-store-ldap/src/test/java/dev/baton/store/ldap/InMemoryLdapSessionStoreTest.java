@@ -2,11 +2,14 @@ package dev.baton.store.ldap;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import dev.baton.store.SessionStore;
+import dev.baton.store.SessionStoreContractTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The store contract against the UnboundID in-memory directory server. */
-class InMemoryLdapSessionStoreTest extends SessionStoreContract {
+class InMemoryLdapSessionStoreTest extends SessionStoreContractTest {
+    private LdapStoreSettings settings;
+
     private static InMemoryDirectoryServer server;
 
     @BeforeAll
@@ -20,7 +23,13 @@ class InMemoryLdapSessionStoreTest extends SessionStoreContract {
     }
 
     @Override
-    SessionStore openEmptyStore() {
-        return LdapSessionStore.connect(LdapStoreTesting.settings(server.getListenPort(), LdapStoreTesting.freshBaseDn()));
+    protected SessionStore openStore() {
+        settings = LdapStoreTesting.settings(server.getListenPort(), LdapStoreTesting.freshBaseDn());
+        return LdapSessionStore.connect(settings);
+    }
+
+    @Override
+    protected SessionStore openSecondNode() {
+        return LdapSessionStore.connect(settings); // a second gateway on the same directory
     }
 }

@@ -44,7 +44,7 @@ class LdapAttributeEncryptionTest {
     @Test
     void attributesAreSealedInTheDirectoryAndReadBackWithTheKey() throws Exception {
         String baseDn = LdapStoreTesting.freshBaseDn();
-        StoredSession stored = SessionStoreContract.expiringAt(SessionStoreContract.T0.plusSeconds(60));
+        StoredSession stored = LdapTestSessions.expiringAt(LdapTestSessions.T0.plusSeconds(60));
         try (LdapSessionStore store = LdapSessionStore.connect(settings(baseDn, KEY))) {
             store.store(stored);
             assertThat(store.load(stored.session().hash())).contains(stored);
@@ -60,7 +60,7 @@ class LdapAttributeEncryptionTest {
     @Test
     void attributesAreInClearWithoutAKey() throws Exception {
         String baseDn = LdapStoreTesting.freshBaseDn();
-        StoredSession stored = SessionStoreContract.expiringAt(SessionStoreContract.T0.plusSeconds(60));
+        StoredSession stored = LdapTestSessions.expiringAt(LdapTestSessions.T0.plusSeconds(60));
         try (LdapSessionStore store = LdapSessionStore.connect(settings(baseDn, ""))) {
             store.store(stored);
         }
@@ -72,7 +72,7 @@ class LdapAttributeEncryptionTest {
     void aStoreOpenedWithAWrongKeyFailsNamingTheKey() {
         String baseDn = LdapStoreTesting.freshBaseDn();
         try (LdapSessionStore store = LdapSessionStore.connect(settings(baseDn, KEY))) {
-            store.store(SessionStoreContract.expiringAt(SessionStoreContract.T0.plusSeconds(60)));
+            store.store(LdapTestSessions.expiringAt(LdapTestSessions.T0.plusSeconds(60)));
         }
 
         assertThatThrownBy(() -> LdapSessionStore.connect(settings(baseDn, OTHER_KEY)))
@@ -89,12 +89,12 @@ class LdapAttributeEncryptionTest {
         String baseDn = LdapStoreTesting.freshBaseDn();
         try (LdapSessionStore wrong = LdapSessionStore.connect(settings(baseDn, OTHER_KEY)); // empty: nothing to check yet
              LdapSessionStore right = LdapSessionStore.connect(settings(baseDn, KEY))) {
-            StoredSession stored = SessionStoreContract.expiringAt(SessionStoreContract.T0.plusSeconds(60));
+            StoredSession stored = LdapTestSessions.expiringAt(LdapTestSessions.T0.plusSeconds(60));
             right.store(stored);
 
             assertThatThrownBy(() -> wrong.load(stored.session().hash()))
                     .isInstanceOf(BatonException.class).hasMessageContaining("wrong store.encryption.key");
-            assertThatThrownBy(() -> wrong.loadOwnedBy("gw-a", SessionStoreContract.T0, 10))
+            assertThatThrownBy(() -> wrong.loadOwnedBy("gw-a", LdapTestSessions.T0, 10))
                     .isInstanceOf(BatonException.class).hasMessageContaining("wrong store.encryption.key");
         }
     }
@@ -103,11 +103,11 @@ class LdapAttributeEncryptionTest {
     void aKeyThatOpensSomeStoredSessionsIsAccepted() {
         String baseDn = LdapStoreTesting.freshBaseDn();
         try (LdapSessionStore before = LdapSessionStore.connect(settings(baseDn, ""))) {
-            before.store(SessionStoreContract.expiringAt(SessionStoreContract.T0.plusSeconds(60)));
+            before.store(LdapTestSessions.expiringAt(LdapTestSessions.T0.plusSeconds(60)));
         }
         // Turning encryption on for a directory with sessions in clear: they stay readable.
         try (LdapSessionStore after = LdapSessionStore.connect(settings(baseDn, KEY))) {
-            assertThat(after.loadOwnedBy("gw-a", SessionStoreContract.T0, 10)).hasSize(1);
+            assertThat(after.loadOwnedBy("gw-a", LdapTestSessions.T0, 10)).hasSize(1);
         }
     }
 

@@ -69,7 +69,7 @@ class LdapSessionStoreSetupTest {
         server.add("dn: " + LdapStoreTesting.SUFFIX, "objectClass: dcObject", "objectClass: organization", "o: b", "dc: baton");
         server.startListening();
         try (LdapSessionStore store = LdapSessionStore.connect(LdapStoreTesting.settings(server.getListenPort(), LdapStoreTesting.freshBaseDn()))) {
-            assertThatThrownBy(() -> store.store(SessionStoreContract.expiringAt(SessionStoreContract.T0)))
+            assertThatThrownBy(() -> store.store(LdapTestSessions.expiringAt(LdapTestSessions.T0)))
                     .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.CONFIGURATION))
                     .hasMessageContaining("Baton schema");
         } finally {

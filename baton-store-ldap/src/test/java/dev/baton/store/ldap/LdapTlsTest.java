@@ -65,7 +65,7 @@ class LdapTlsTest {
 
     private static void storesAndLoadsASession(LdapStoreSettings settings) {
         try (LdapSessionStore store = LdapSessionStore.connect(settings)) {
-            StoredSession s = SessionStoreContract.expiringAt(SessionStoreContract.T0.plusSeconds(60));
+            StoredSession s = LdapTestSessions.expiringAt(LdapTestSessions.T0.plusSeconds(60));
             store.store(s);
             assertThat(store.load(s.session().hash())).contains(s);
         }

@@ -86,7 +86,7 @@ class SlapdDirectoryPurgeTest {
     private List<StoredSession> storeExpiredAt(Instant expiry, int n) {
         List<StoredSession> stored = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            StoredSession s = SessionStoreContract.expiringAt(expiry);
+            StoredSession s = LdapTestSessions.expiringAt(expiry);
             store.store(s);
             stored.add(s);
         }
@@ -100,8 +100,8 @@ class SlapdDirectoryPurgeTest {
     @ParameterizedTest
     @EnumSource(TimestampColumn.class)
     void removesOnlySessionsWhoseColumnIsOlderThanNowMinusTheExpirationOffset(TimestampColumn column) {
-        StoredSession elevenMinutesAgo = SessionStoreContract.withColumn(column, NOW.minus(Duration.ofMinutes(11)));
-        StoredSession nineMinutesAgo = SessionStoreContract.withColumn(column, NOW.minus(Duration.ofMinutes(9)));
+        StoredSession elevenMinutesAgo = LdapTestSessions.withColumn(column, NOW.minus(Duration.ofMinutes(11)));
+        StoredSession nineMinutesAgo = LdapTestSessions.withColumn(column, NOW.minus(Duration.ofMinutes(9)));
         store.store(elevenMinutesAgo);
         store.store(nineMinutesAgo);
         PurgeSettings s = settings("n1", 1);

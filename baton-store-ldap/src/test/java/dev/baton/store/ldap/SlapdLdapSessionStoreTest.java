@@ -1,12 +1,15 @@
 package dev.baton.store.ldap;
 
 import dev.baton.store.SessionStore;
+import dev.baton.store.SessionStoreContractTest;
 import dev.baton.store.ldap.bench.ThrowawaySlapd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The store contract against a real OpenLDAP slapd started for this class. */
-class SlapdLdapSessionStoreTest extends SessionStoreContract {
+class SlapdLdapSessionStoreTest extends SessionStoreContractTest {
+    private LdapStoreSettings settings;
+
     private static ThrowawaySlapd slapd;
 
     @BeforeAll
@@ -22,7 +25,13 @@ class SlapdLdapSessionStoreTest extends SessionStoreContract {
     }
 
     @Override
-    SessionStore openEmptyStore() {
-        return LdapSessionStore.connect(LdapStoreTesting.settings(slapd.port(), LdapStoreTesting.freshBaseDn()));
+    protected SessionStore openStore() {
+        settings = LdapStoreTesting.settings(slapd.port(), LdapStoreTesting.freshBaseDn());
+        return LdapSessionStore.connect(settings);
+    }
+
+    @Override
+    protected SessionStore openSecondNode() {
+        return LdapSessionStore.connect(settings); // a second gateway on the same directory
     }
 }

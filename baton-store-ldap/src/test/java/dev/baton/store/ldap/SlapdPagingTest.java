@@ -37,14 +37,14 @@ class SlapdPagingTest {
         try (LdapSessionStore store = LdapSessionStore.connect(settings, 3)) {
             List<StoredSession> sessions = new ArrayList<>();
             for (int i = 0; i < 11; i++) {
-                StoredSession s = SessionStoreContract.expiringAt(SessionStoreContract.T0.plusSeconds(i + 1));
+                StoredSession s = LdapTestSessions.expiringAt(LdapTestSessions.T0.plusSeconds(i + 1));
                 store.store(s);
                 sessions.add(s);
             }
             // several searches in a row, so pages would land on different connections if not pinned
             for (int round = 0; round < 3; round++) {
-                assertThat(store.countExpired(TimestampColumn.EXPIRY_TIME, SessionStoreContract.T0.plusSeconds(100))).isEqualTo(11);
-                assertThat(store.loadOwnedBy("gw-a", SessionStoreContract.T0, 100)).hasSize(11);
+                assertThat(store.countExpired(TimestampColumn.EXPIRY_TIME, LdapTestSessions.T0.plusSeconds(100))).isEqualTo(11);
+                assertThat(store.loadOwnedBy("gw-a", LdapTestSessions.T0, 100)).hasSize(11);
             }
         }
     }

@@ -129,10 +129,10 @@ class SlapdSchemaLoadingTest {
             c.add("dn: " + ThrowawaySlapd.SUFFIX, "objectClass: dcObject", "objectClass: organization", "o: b", "dc: baton");
         }
         try (LdapSessionStore store = LdapSessionStore.connect(LdapStoreTesting.settings(port, LdapStoreTesting.freshBaseDn()))) {
-            StoredSession s = SessionStoreContract.expiringAt(SessionStoreContract.T0);
+            StoredSession s = LdapTestSessions.expiringAt(LdapTestSessions.T0);
             store.store(s);
             assertThat(store.load(s.session().hash())).contains(s);
-            assertThat(store.deleteExpired(TimestampColumn.EXPIRY_TIME, SessionStoreContract.T0.plusSeconds(1), 10)).isEqualTo(1);
+            assertThat(store.deleteExpired(TimestampColumn.EXPIRY_TIME, LdapTestSessions.T0.plusSeconds(1), 10)).isEqualTo(1);
         }
     }
 
