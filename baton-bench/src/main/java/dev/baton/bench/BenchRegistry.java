@@ -40,7 +40,7 @@ public final class BenchRegistry {
                         })
                 .register("purge", "LDAP: session writes into slapd, purge with 1/2/4 threads, throttle accuracy",
                         () -> (mode, results) -> {
-                            dev.baton.store.ldap.bench.PurgeBenchmark.main(mode == RunMode.QUICK ? new String[] {"--quick"} : new String[0]);
+                            dev.baton.bench.purge.PurgeBenchmark.main(mode == RunMode.QUICK ? new String[] {"--quick"} : new String[0]);
                             return true;
                         });
     }

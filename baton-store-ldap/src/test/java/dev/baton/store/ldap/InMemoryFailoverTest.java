@@ -4,7 +4,7 @@ import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 import dev.baton.store.StoredSession;
-import dev.baton.store.ldap.bench.ThrowawaySlapd;
+import dev.baton.testing.ThrowawaySlapd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.sdk.schema.Schema;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
-import dev.baton.store.ldap.bench.ThrowawaySlapd;
+import dev.baton.testing.ThrowawaySlapd;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

@@ -6,7 +6,7 @@ import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.schema.Schema;
 import com.unboundid.ldif.LDIFException;
-import dev.baton.store.ldap.bench.ThrowawaySlapd;
+import dev.baton.testing.ThrowawaySlapd;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -29,7 +29,7 @@ final class LdapStoreTesting {
      */
     static ThrowawaySlapd startSlapd() {
         requireSlapdBinary();
-        return ThrowawaySlapd.start();
+        return ThrowawaySlapd.start(LdapSessionStore.class.getResource("/dev/baton/store/ldap/baton.schema"));
     }
 
     /** Fails (or, with {@code -Dbaton.allowSkip=true}, skips) when slapd is not installed. */

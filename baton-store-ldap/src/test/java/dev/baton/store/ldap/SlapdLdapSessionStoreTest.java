@@ -2,7 +2,7 @@ package dev.baton.store.ldap;
 
 import dev.baton.store.SessionStore;
 import dev.baton.store.SessionStoreContractTest;
-import dev.baton.store.ldap.bench.ThrowawaySlapd;
+import dev.baton.testing.ThrowawaySlapd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

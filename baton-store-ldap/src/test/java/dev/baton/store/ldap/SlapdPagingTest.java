@@ -2,7 +2,7 @@ package dev.baton.store.ldap;
 
 import dev.baton.store.StoredSession;
 import dev.baton.store.TimestampColumn;
-import dev.baton.store.ldap.bench.ThrowawaySlapd;
+import dev.baton.testing.ThrowawaySlapd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.baton.store.ldap.bench;
+package dev.baton.testing;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -66,16 +66,18 @@ public final class ThrowawaySlapd implements AutoCloseable {
     /**
      * Starts a slapd with the Baton schema on a free port of 127.0.0.1 and creates the suffix entry.
      *
+     * @param batonSchema the Baton schema file (baton-store-ldap's {@code /dev/baton/store/ldap/baton.schema}
+     *                    resource); given by the caller so this module does not depend on the store's
      * @throws IllegalStateException if slapd is not installed or does not start
      */
-    public static ThrowawaySlapd start() {
+    public static ThrowawaySlapd start(java.net.URL batonSchema) {
         Path binary = findBinary().orElseThrow(() -> new IllegalStateException(
                 "slapd is not installed; run scripts/slapd.sh install (Debian packages slapd and ldap-utils)"));
         try {
             Path dir = Files.createTempDirectory("baton-slapd-");
             Files.createDirectories(dir.resolve("data"));
             Path schema = dir.resolve("baton.schema");
-            try (InputStream in = ThrowawaySlapd.class.getResourceAsStream("/dev/baton/store/ldap/baton.schema")) {
+            try (InputStream in = batonSchema.openStream()) {
                 Files.copy(in, schema);
             }
             Path conf = dir.resolve("slapd.conf");

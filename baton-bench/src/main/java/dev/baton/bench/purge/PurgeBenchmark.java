@@ -1,4 +1,6 @@
-package dev.baton.store.ldap.bench;
+package dev.baton.bench.purge;
+
+import dev.baton.testing.ThrowawaySlapd;
 
 import dev.baton.core.AuthGroup;
 import dev.baton.core.AuthServerKind;
@@ -64,7 +66,7 @@ public final class PurgeBenchmark {
     }
 
     private void run() throws InterruptedException {
-        try (ThrowawaySlapd slapd = ThrowawaySlapd.start()) {
+        try (ThrowawaySlapd slapd = ThrowawaySlapd.start(LdapSessionStore.class.getResource("/dev/baton/store/ldap/baton.schema"))) {
             result("ldap.slapd.pid", slapd.pid());
             measureWrites(slapd);
             for (int threads : new int[]{1, 2, 4}) {
