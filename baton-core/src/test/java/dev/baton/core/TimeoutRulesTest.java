@@ -1,5 +1,6 @@
 package dev.baton.core;
 
+import dev.baton.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -58,7 +59,7 @@ class TimeoutRulesTest {
     @Test
     void rebootedEndpointResumesWithinTheWindowAndNotAfter() {
         Session s = Sessions.of("alice", AuthServerKind.LOCAL, "corp", T0);
-        MutableClock clock = new MutableClock(T0);
+        ManualClock clock = new ManualClock(T0);
         clock.advance(Duration.ofMinutes(9));
         assertThat(TimeoutRules.mayResume(s, OPTIONS, GatewayKind.POLICY, clock)).isTrue();
         assertThat(TimeoutRules.mayResume(s, OPTIONS, GatewayKind.REMOTE_ACCESS, clock)).isTrue();
@@ -82,23 +83,5 @@ class TimeoutRulesTest {
         assertThat(SessionOptions.merge(java.util.List.of(a, b)))
                 .isEqualTo(new SessionOptions(Duration.ofHours(4), Duration.ofMinutes(50), Duration.ofMinutes(15), false));
         assertThat(SessionOptions.merge(java.util.List.of())).isEqualTo(SessionOptions.DEFAULTS);
-    }
-
-    /** A clock moved by hand. */
-    static final class MutableClock implements InstantSource {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.baton.store;
 
+import dev.baton.testing.ManualClock;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.baton.store;
 
+import dev.baton.testing.ManualClock;
 import dev.baton.core.AuthServerKind;
 import dev.baton.core.Session;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,5 +1,6 @@
 package dev.baton.store;
 
+import dev.baton.testing.ManualClock;
 import dev.baton.core.SessionIdHash;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.baton.ifmap.server;
 
+import dev.baton.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class MapServiceTest {
     private static final String NS = " xmlns:meta=\"http://www.trustedcomputinggroup.org/2010/IFMAP-METADATA/2\""
             + " xmlns:baton=\"urn:dev.baton:ifmap:1\"";
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final MapService service = new MapService(clock, Duration.ofMinutes(3), Duration.ofMillis(10), 100_000,
             u -> u.startsWith("gw-") ? PublisherRights.GATEWAY : PublisherRights.PUBLISHER, MetadataStore.none());
     private final RequestParser parser = new RequestParser(XmlLimits.DEFAULTS, 65_536);

@@ -1,5 +1,6 @@
 package dev.baton.ifmap.server;
 
+import dev.baton.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,7 +17,7 @@ class SessionTimeoutTest {
 
     @Test
     void idleSessionTimesOutAndItsSessionMetadataDisappearsButForeverMetadataStays() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (IfmapServer server = TestServers.builder(dir).inMemoryOnly().clock(clock)
                 .sessionTimeout(Duration.ofSeconds(60)).build().start()) {
             RawSoap carol = new RawSoap(server, "carol");

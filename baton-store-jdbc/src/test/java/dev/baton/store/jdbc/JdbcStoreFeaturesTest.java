@@ -2,7 +2,7 @@ package dev.baton.store.jdbc;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
-import dev.baton.store.ManualClock;
+import dev.baton.testing.ManualClock;
 import dev.baton.store.StoredSession;
 import dev.baton.store.TestSessions;
 import dev.baton.store.TieredSessionStore;

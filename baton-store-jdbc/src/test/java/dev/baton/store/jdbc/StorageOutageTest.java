@@ -4,7 +4,7 @@ import dev.baton.store.StoredSession;
 import dev.baton.store.TestSessions;
 import dev.baton.store.TieredSessionStore;
 import dev.baton.store.TieredStoreSettings;
-import dev.baton.store.ManualClock;
+import dev.baton.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.baton.store.ldap;
 
+import dev.baton.testing.ManualClock;
 import dev.baton.core.Durations;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

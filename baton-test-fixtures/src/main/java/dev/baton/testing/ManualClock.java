@@ -1,11 +1,14 @@
-package dev.baton.store;
+package dev.baton.testing;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** An {@link InstantSource} that only moves when a test advances it. Thread-safe. */
+/**
+ * An {@link InstantSource} that only moves when a test moves it: Baton's session logic takes its time from an
+ * injected {@code InstantSource}, so tests move time by hand instead of sleeping. Thread-safe.
+ */
 public final class ManualClock implements InstantSource {
     private final AtomicReference<Instant> now;
 
@@ -24,8 +27,13 @@ public final class ManualClock implements InstantSource {
         return now.get();
     }
 
-    /** Moves time forward. */
+    /** Moves time forward by {@code d}. */
     public void advance(Duration d) {
         now.updateAndGet(i -> i.plus(d));
+    }
+
+    /** Sets the time to {@code instant}. */
+    public void set(Instant instant) {
+        now.set(instant);
     }
 }
