@@ -1,83 +1,98 @@
 package dev.baton.cli;
 
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
 import dev.baton.ifmap.FederationServerMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code baton federation}: runs an IF-MAP 2.x federation server until the process is stopped. */
+/**
+ * {@code baton federation}: runs an IF-MAP 2.x federation server until the process is stopped. The one parser of
+ * the server's options: picocli reads them into typed fields, and {@link FederationServerMain#configure} checks what
+ * goes together and builds the server.
+ */
 @Command(name = "federation", mixinStandardHelpOptions = true,
         description = "Run the IF-MAP 2.x federation server (SOAP over HTTPS) that gateways and any IF-MAP client use.")
 final class FederationCommand implements Callable<Integer> {
-    @Option(names = "--listen", defaultValue = "127.0.0.1:8443", description = "HOST:PORT to listen on, HTTPS (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--listen", defaultValue = "127.0.0.1:8443", paramLabel = "HOST:PORT",
+            description = "Address to listen on, HTTPS (default: ${DEFAULT-VALUE}).")
     String listen;
 
-    @Option(names = "--basic-auth-users", required = true, description = "File of user:password lines; each user is its own publisher.")
-    String users;
+    @Option(names = "--basic-auth-users", required = true, paramLabel = "FILE",
+            description = "File of user:password lines; each user is its own publisher.")
+    Path users;
 
-    @Option(names = "--data-dir", description = "Generated TLS keystore and the H2 database of forever metadata (default ./federation-data).")
-    String dataDir;
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "Federation policy (YAML): each client's role (gateway, publisher, reader, auditor, admin, none) and quotas."
+                    + " Without it no client is a gateway (docs/security.md).")
+    Path policy;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Generated TLS keystore and the H2 database of forever metadata (default ./federation-data).")
+    Path dataDir;
 
     @Option(names = "--keystore", paramLabel = "FILE.p12",
             description = "PKCS#12 keystore with the server's TLS key and certificate, instead of the generated self-signed one.")
-    String keystore;
+    Path keystore;
 
     @Option(names = "--keystore-password-file", paramLabel = "FILE",
             description = "File whose first line is the --keystore password (kept off the command line, which every local user can read).")
-    String keystorePasswordFile;
+    Path keystorePasswordFile;
 
     @Option(names = "--jdbc-url", description = "Keep forever metadata in this database (PostgreSQL) instead of H2.")
     String jdbcUrl;
 
-    @Option(names = "--jdbc-user", description = "Database user.")
+    @Option(names = "--jdbc-user", description = "Database user (default postgres).")
     String jdbcUser;
 
-    @Option(names = "--jdbc-password", description = "Database password.")
+    @Option(names = "--jdbc-password", description = "Database password (default empty).")
     String jdbcPassword;
 
-    @Option(names = "--replicas", description = "With --jdbc-url (PostgreSQL): be a replica of every server started with this name.")
+    @Option(names = "--replicas", paramLabel = "NAME",
+            description = "With --jdbc-url (PostgreSQL): be a replica of every server started with this name.")
     String replicas;
 
-    @Option(names = "--compaction-interval", description = "With --replicas: seconds between attempts to compact the shared log (default 300).")
-    String compactionInterval;
+    @Option(names = "--compaction-interval", paramLabel = "SECONDS",
+            description = "With --replicas: seconds between attempts to compact the shared log (default 300).")
+    Long compactionInterval;
 
-    @Option(names = "--policy", description = "Federation policy (YAML): each client's role (gateway, publisher, reader, auditor, admin, none) and quotas. Without it no client is a gateway (docs/security.md).")
-    String policy;
+    @Option(names = "--max-search-depth", paramLabel = "N",
+            description = "Largest max-depth a search or subscription is served with (default 10).")
+    Integer maxSearchDepth;
 
-    @Option(names = "--max-search-depth", description = "Largest max-depth a search or subscription is served with (default 10).")
-    String maxSearchDepth;
-
-    @Option(names = "--max-search-size", description = "Largest max-size in bytes a search or subscription is served with (default 10000000).")
-    String maxSearchSize;
+    @Option(names = "--max-search-size", paramLabel = "BYTES",
+            description = "Largest max-size in bytes a search or subscription is served with (default 10000000).")
+    Integer maxSearchSize;
 
     /** Counted down to stop the server; a process stops through FederationServerMain's shutdown hook instead. */
     final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
     public Integer call() {
-        List<String> args = new ArrayList<>(List.of("--listen", listen, "--basic-auth-users", users));
-        add(args, "--data-dir", dataDir);
-        add(args, "--keystore", keystore);
-        add(args, "--keystore-password-file", keystorePasswordFile);
-        add(args, "--jdbc-url", jdbcUrl);
-        add(args, "--jdbc-user", jdbcUser);
-        add(args, "--jdbc-password", jdbcPassword);
-        add(args, "--replicas", replicas);
-        add(args, "--compaction-interval", compactionInterval);
-        add(args, "--policy", policy);
-        add(args, "--max-search-depth", maxSearchDepth);
-        add(args, "--max-search-size", maxSearchSize);
-        return new FederationServerMain(System.out, System.err).run(args.toArray(String[]::new), stop);
+        return new FederationServerMain(System.out, System.err).run(options(), stop);
     }
 
-    private static void add(List<String> args, String flag, String value) {
-        if (value != null) {
-            args.add(flag);
-            args.add(value);
+    /** The typed options; {@code --listen} is split here, the one option picocli cannot type. */
+    FederationServerMain.Options options() {
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new BatonException(ResultCode.CONFIGURATION, "--listen must be HOST:PORT, got " + listen);
         }
+        String host = listen.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new BatonException(ResultCode.CONFIGURATION, "--listen port must be a number, got " + listen);
+        }
+        return new FederationServerMain.Options(host, port, users, dataDir, keystore, keystorePasswordFile, jdbcUrl, jdbcUser,
+                jdbcPassword, replicas, compactionInterval, policy, maxSearchDepth, maxSearchSize);
     }
 }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** {@code baton federation --keystore FILE --keystore-password-file FILE}: the operator's certificate is the one served. */
@@ -88,5 +89,21 @@ class FederationCommandTest {
                 "federation", "--listen", "127.0.0.1:0", "--basic-auth-users", users.toString(),
                 "--keystore", keystore.toString(), "--keystore-password-file", passwordFile.toString());
         assertThat(status).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
+    }
+
+    @Test
+    void everyOptionIsParsedOnceByPicocliAndReachesTheServersConfiguration() throws Exception {
+        java.nio.file.Path users = java.nio.file.Files.writeString(dir.resolve("users.txt"), "gw-a:pw-a\nsensor:pw-s\n");
+        java.nio.file.Path policy = java.nio.file.Files.writeString(dir.resolve("policy.yaml"), "clients:\n  gw-a: gateway\n");
+        FederationCommand cmd = new FederationCommand();
+        new picocli.CommandLine(cmd).parseArgs("--listen", "[::1]:0", "--basic-auth-users", users.toString(), "--policy",
+                policy.toString(), "--max-search-depth", "3", "--max-search-size", "50000");
+        var config = dev.baton.ifmap.FederationServerMain.configure(cmd.options()).config();
+        assertThat(config.host()).isEqualTo("::1");
+        assertThat(config.searchLimits()).isEqualTo(new dev.baton.ifmap.server.SearchLimits(3, 50_000));
+        assertThat(config.rights().apply("gw-a").publishSessions()).isTrue();
+        assertThat(config.rights().apply("sensor").publishSessions()).isFalse();
+        assertThatThrownBy(() -> new picocli.CommandLine(new FederationCommand()).parseArgs("--basic-auth-users",
+                users.toString(), "--max-search-depth", "deep")).hasMessageContaining("--max-search-depth");
     }
 }

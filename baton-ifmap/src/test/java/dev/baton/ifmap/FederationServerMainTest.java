@@ -37,9 +37,20 @@ class FederationServerMainTest {
     private final FederationServerMain main = new FederationServerMain(new PrintStream(out, true),
             new PrintStream(err, true));
 
+    /** Options as the command line gives them: loopback, any port, {@code users}, nothing else. */
+    private static FederationServerMain.Options options(Path users) {
+        return new FederationServerMain.Options("127.0.0.1", 0, users, null, null, null, null, null, null, null, null,
+                null, null, null);
+    }
+
+    private static FederationServerMain.Options replica(Path users, Long compaction) {
+        return new FederationServerMain.Options("127.0.0.1", 0, users, null, null, null, "jdbc:postgresql://127.0.0.1/x",
+                null, null, "fed", compaction, null, null, null);
+    }
+
     @Test
     void missingUsersFileIsAConfigurationErrorNamingTheOption() {
-        int status = main.run(new String[] {"--listen", "127.0.0.1:0"}, new CountDownLatch(0));
+        int status = main.run(options(null), new CountDownLatch(0));
         assertThat(status).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
         assertThat(err.toString()).contains("--basic-auth-users");
     }
@@ -47,7 +58,7 @@ class FederationServerMainTest {
     @Test
     void badUsersLineIsReportedWithFileAndLine() throws Exception {
         Path users = Files.writeString(dir.resolve("users"), "gw-a:secret\nnonsense\n");
-        int status = main.run(new String[] {"--basic-auth-users", users.toString()}, new CountDownLatch(0));
+        int status = main.run(options(users), new CountDownLatch(0));
         assertThat(status).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
         assertThat(err.toString()).contains("line 2").contains("user:password");
     }
@@ -55,21 +66,16 @@ class FederationServerMainTest {
     @Test
     void compactionIntervalReachesTheReplicaConfigurationAndBadValuesNameTheOption() throws Exception {
         Path users = Files.writeString(dir.resolve("users"), "gw-a:secret\n");
-        String[] replica = {"--basic-auth-users", users.toString(), "--jdbc-url", "jdbc:postgresql://127.0.0.1/x",
-            "--replicas", "fed"};
-        assertThat(FederationServerMain.configure(replica).config().replication().compactionInterval())
+        assertThat(FederationServerMain.configure(replica(users, null)).config().replication().compactionInterval())
                 .isEqualTo(Duration.ofMinutes(5));
-        String[] every60 = java.util.stream.Stream.concat(java.util.Arrays.stream(replica),
-                java.util.stream.Stream.of("--compaction-interval", "60")).toArray(String[]::new);
-        assertThat(FederationServerMain.configure(every60).config().replication().compactionInterval())
+        assertThat(FederationServerMain.configure(replica(users, 60L)).config().replication().compactionInterval())
                 .isEqualTo(Duration.ofSeconds(60));
 
-        String[] bad = every60.clone();
-        bad[bad.length - 1] = "soon";
-        assertThat(main.run(bad, new CountDownLatch(0))).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
+        assertThat(main.run(replica(users, 0L), new CountDownLatch(0))).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
         assertThat(err.toString()).contains("--compaction-interval must be a positive number of seconds");
-        assertThat(main.run(new String[] {"--basic-auth-users", users.toString(), "--compaction-interval", "60"},
-                new CountDownLatch(0))).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
+        FederationServerMain.Options single = new FederationServerMain.Options("127.0.0.1", 0, users, null, null, null,
+                null, null, null, null, 60L, null, null, null);
+        assertThat(main.run(single, new CountDownLatch(0))).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
         assertThat(err.toString()).contains("--compaction-interval needs --replicas");
     }
 
@@ -78,8 +84,9 @@ class FederationServerMainTest {
         Path users = Files.writeString(dir.resolve("users"), "# gateways\ngw-a:secret-a\n");
         CountDownLatch stop = new CountDownLatch(1);
         AtomicInteger status = new AtomicInteger(-1);
-        Thread t = Thread.ofPlatform().start(() -> status.set(main.run(new String[] {"--listen", "127.0.0.1:0",
-                "--basic-auth-users", users.toString(), "--data-dir", dir.resolve("data").toString()}, stop)));
+        FederationServerMain.Options withData = new FederationServerMain.Options("127.0.0.1", 0, users, dir.resolve("data"),
+                null, null, null, null, null, null, null, null, null, null);
+        Thread t = Thread.ofPlatform().start(() -> status.set(main.run(withData, stop)));
         await().atMost(Duration.ofSeconds(60)).until(() -> out.toString().contains("listening on"));
         Matcher m = Pattern.compile("(https://\\S+)").matcher(out.toString());
         assertThat(m.find()).isTrue();
