@@ -49,7 +49,7 @@ public final class IfmapFederation implements Federation, AutoCloseable {
     public IfmapFederation(FederationClient client, String gateway) {
         this.client = client;
         this.gateway = gateway;
-        client.onOwnershipLost(hash -> listeners.forEach(l -> l.ownershipLost(hash, "another gateway")));
+        client.onOwnershipLost((hash, newOwner) -> listeners.forEach(l -> l.ownershipLost(hash, newOwner)));
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class FederationClient implements AutoCloseable {
     private final FederationClientConfig config;
     private final IfmapClient client;
     private final Map<SessionIdHash, Long> owned = new ConcurrentHashMap<>();
-    private final List<Consumer<SessionIdHash>> lostListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<SessionIdHash, String>> lostListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
     private final Object connectLock = new Object();
     /** Subscription changes not sent yet: per session, true to (re)subscribe, false to unsubscribe; latest wins. */
@@ -109,8 +109,8 @@ public final class FederationClient implements AutoCloseable {
         return c;
     }
 
-    /** Calls {@code listener} with the hash of every owned session another gateway takes. */
-    public void onOwnershipLost(Consumer<SessionIdHash> listener) {
+    /** Calls {@code listener} with the hash of every owned session another gateway takes, and that gateway's name. */
+    public void onOwnershipLost(java.util.function.BiConsumer<SessionIdHash, String> listener) {
         lostListeners.add(listener);
     }
 
@@ -450,9 +450,9 @@ public final class FederationClient implements AutoCloseable {
         }
         LOG.info("session {} was taken over by gateway {}", hash.abbreviated(), newOwner);
         unsubscribeQuietly(hash);
-        for (Consumer<SessionIdHash> l : lostListeners) {
+        for (java.util.function.BiConsumer<SessionIdHash, String> l : lostListeners) {
             try {
-                l.accept(hash);
+                l.accept(hash, newOwner);
             } catch (RuntimeException e) {
                 LOG.error("ownership-lost listener failed for {}", hash.abbreviated(), e);
             }

@@ -58,7 +58,7 @@ class AmbiguousClaimTest {
         server = TestServers.builder(dir).store(() -> refusing).build().start();
         gwA = FederationClientTest.client(server, "gw-a");
         gwB = FederationClientTest.client(server, "gw-b");
-        gwA.onOwnershipLost(lostAtA::add);
+        gwA.onOwnershipLost((hash, newOwner) -> lostAtA.add(hash));
     }
 
     @AfterAll

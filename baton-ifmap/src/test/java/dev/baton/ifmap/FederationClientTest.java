@@ -43,6 +43,8 @@ class FederationClientTest {
     static FederationClient gwB;
     static FederationClient gwC;
     static final ConcurrentLinkedQueue<SessionIdHash> lostAtA = new ConcurrentLinkedQueue<>();
+    /** Who took each session gw-a lost, as the loss named it. */
+    static final java.util.Map<SessionIdHash, String> takenFromABy = new java.util.concurrent.ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() {
@@ -50,7 +52,10 @@ class FederationClientTest {
         gwA = client(server, "gw-a");
         gwB = client(server, "gw-b");
         gwC = client(server, "gw-c");
-        gwA.onOwnershipLost(lostAtA::add);
+        gwA.onOwnershipLost((hash, newOwner) -> {
+            takenFromABy.put(hash, newOwner);
+            lostAtA.add(hash);
+        });
     }
 
     @AfterAll
@@ -127,6 +132,7 @@ class FederationClientTest {
         assertThat(gwB.claim(seen, migrated, Set.of())).isTrue();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> lostAtA.contains(hash));
+        assertThat(takenFromABy.get(hash)).as("the loss names the new owner").isEqualTo("gw-b");
         assertThat(gwA.owns(hash)).isFalse();
         assertThat(gwB.owns(hash)).isTrue();
         FederatedSession now = gwC.lookup(hash).orElseThrow();
@@ -220,7 +226,7 @@ class FederationClientTest {
                 .withPollCoalesce(Duration.ofSeconds(1)));
         try {
             ConcurrentLinkedQueue<SessionIdHash> lostAtD = new ConcurrentLinkedQueue<>();
-            gwD.onOwnershipLost(lostAtD::add);
+            gwD.onOwnershipLost((hash, newOwner) -> lostAtD.add(hash));
             List<SessionIdHash> hashes = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 SessionIdHash h = randomHash();
@@ -331,7 +337,7 @@ class FederationClientTest {
     @Test
     void aClaimRightAfterOursIsNoticedWhicheverWayOurBackgroundSubscriptionRaces() throws Exception {
         ConcurrentLinkedQueue<SessionIdHash> lostAtB = new ConcurrentLinkedQueue<>();
-        gwB.onOwnershipLost(lostAtB::add);
+        gwB.onOwnershipLost((hash, newOwner) -> lostAtB.add(hash));
         List<SessionIdHash> hashes = new ArrayList<>();
         for (int round = 0; round < 30; round++) {
             SessionIdHash hash = randomHash();

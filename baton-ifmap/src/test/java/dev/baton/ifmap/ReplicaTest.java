@@ -110,7 +110,7 @@ class ReplicaTest {
         FederationClient gwA = client(r1, "gw-a");
         FederationClient gwB = client(r2, "gw-b");
         ConcurrentLinkedQueue<SessionIdHash> lost = new ConcurrentLinkedQueue<>();
-        gwA.onOwnershipLost(lost::add);
+        gwA.onOwnershipLost((lostHash, newOwner) -> lost.add(lostHash));
 
         SessionIdHash hash = FederationClientTest.randomHash();
         gwA.publishSession(FederationClientTest.session(hash, "gw-a"), Set.of("hc"));
@@ -167,7 +167,7 @@ class ReplicaTest {
         FederationClient gwA = client(r1, "gw-a");
         FederationClient gwB = client(r2, "gw-b");
         ConcurrentLinkedQueue<SessionIdHash> lost = new ConcurrentLinkedQueue<>();
-        gwA.onOwnershipLost(lost::add);
+        gwA.onOwnershipLost((lostHash, newOwner) -> lost.add(lostHash));
         SessionIdHash hash = FederationClientTest.randomHash();
         gwA.publishSession(FederationClientTest.session(hash, "gw-a"), Set.of());
 
@@ -327,7 +327,7 @@ class ReplicaTest {
         FederationClient gwA = client(r1, "gw-a");
         FederationClient gwB = client(r2, "gw-b");
         ConcurrentLinkedQueue<SessionIdHash> lost = new ConcurrentLinkedQueue<>();
-        gwB.onOwnershipLost(lost::add);
+        gwB.onOwnershipLost((lostHash, newOwner) -> lost.add(lostHash));
         SessionIdHash taken = FederationClientTest.randomHash();
         gwB.publishSession(FederationClientTest.session(taken, "gw-b"), Set.of());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TestServers.graph(r1))

@@ -38,7 +38,7 @@ class RestartTest {
         FederationClient gwA = FederationClientTest.client(first, "gw-a");
         FederationClient gwB = null;
         try {
-            gwA.onOwnershipLost(lost::add);
+            gwA.onOwnershipLost((lostHash, newOwner) -> lost.add(lostHash));
             gwA.publishSession(FederationClientTest.session(hash, "gw-a"), Set.of("hc"));
             var certificate = first.certificate();
             first.stop();
