@@ -360,7 +360,7 @@ public final class FederationClient implements AutoCloseable {
                 });
                 return Boolean.TRUE;
             } catch (IfmapException e) {
-                return e.error() == IfmapError.Failure && e.getMessage().startsWith("ownership conflict") ? Boolean.FALSE : e;
+                return e.isOwnershipConflict() ? Boolean.FALSE : e;
             } catch (RuntimeException e) {
                 return e;
             }

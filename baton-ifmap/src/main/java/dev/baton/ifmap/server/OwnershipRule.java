@@ -23,7 +23,7 @@ final class OwnershipRule {
     /** The element the rule applies to, in {@link Xml#BATON_NS}. */
     static final String ELEMENT = "session-owner";
     /** The errorString prefix of a lost race. */
-    static final String CONFLICT = "ownership conflict";
+    static final String CONFLICT = IfmapException.OWNERSHIP_CONFLICT;
 
     private OwnershipRule() {
     }
@@ -76,7 +76,7 @@ final class OwnershipRule {
             }
         }
         if (current != expected) {
-            throw new IfmapException(IfmapError.Failure, CONFLICT + ": session-owner of " + u.item()
+            throw IfmapException.ownershipConflict("session-owner of " + u.item()
                     + " is at generation " + current + ", not " + expected);
         }
     }

@@ -226,7 +226,7 @@ final class PostgresReplication implements AutoCloseable {
                 ps.setLong(2, claim.generation());
                 if (ps.executeUpdate() == 0) {
                     c.rollback();
-                    throw new IfmapException(IfmapError.Failure, OwnershipRule.CONFLICT + ": generation "
+                    throw IfmapException.ownershipConflict("generation "
                             + claim.generation() + " of " + claim.item() + " was already claimed");
                 }
             }
