@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baton.core.BatonException;
-import dev.baton.core.Deadlines;
+import dev.baton.http.Deadlines;
 import dev.baton.core.ResultCode;
 import dev.baton.core.api.AccessResult;
 import dev.baton.core.api.Challenge;
@@ -124,7 +124,7 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
             return EntityUtils.toByteArray(entity);
         }
         try (java.io.InputStream in = entity.getContent()) {
-            return dev.baton.core.Bodies.readDeclared(in, (int) declared);
+            return dev.baton.http.Bodies.readDeclared(in, (int) declared);
         }
     }
 

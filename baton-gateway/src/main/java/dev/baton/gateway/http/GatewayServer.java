@@ -222,7 +222,7 @@ public final class GatewayServer implements AutoCloseable {
             return ctx.bodyAsBytes();
         }
         try {
-            return dev.baton.core.Bodies.readDeclared(ctx.req().getInputStream(), (int) declared);
+            return dev.baton.http.Bodies.readDeclared(ctx.req().getInputStream(), (int) declared);
         } catch (java.io.IOException e) {
             throw new BatonException(ResultCode.INVALID_REQUEST, "cannot read request body: " + e.getMessage(), e);
         }

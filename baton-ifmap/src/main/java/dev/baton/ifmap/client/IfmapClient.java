@@ -1,7 +1,7 @@
 package dev.baton.ifmap.client;
 
 import dev.baton.core.BatonException;
-import dev.baton.core.Deadlines;
+import dev.baton.http.Deadlines;
 import dev.baton.core.ResultCode;
 import dev.baton.ifmap.model.IfmapError;
 import dev.baton.ifmap.model.IfmapException;
@@ -256,7 +256,7 @@ public final class IfmapClient implements AutoCloseable {
             return new byte[0];
         }
         try (java.io.InputStream in = entity.getContent()) {
-            return dev.baton.core.Bodies.readAtMost(in, entity.getContentLength(), ResponseParser.MAX_BYTES);
+            return dev.baton.http.Bodies.readAtMost(in, entity.getContentLength(), ResponseParser.MAX_BYTES);
         }
     }
 

@@ -178,7 +178,7 @@ public final class IfmapServer implements AutoCloseable {
             try (InputStream in = Content.Source.asInputStream(request)) {
                 long declared = request.getLength();
                 // Jetty holds a declared body to its Content-Length.
-                body = dev.baton.core.Bodies.readAtMost(in, declared, config.xmlLimits().maxBytes());
+                body = dev.baton.http.Bodies.readAtMost(in, declared, config.xmlLimits().maxBytes());
                 if (body.length > config.xmlLimits().maxBytes()) {
                     // Let the client finish sending (up to a bound) so it reads the 413 instead of a reset.
                     long rest = Math.min(Math.max(0, request.getLength() - body.length), 4L * config.xmlLimits().maxBytes());

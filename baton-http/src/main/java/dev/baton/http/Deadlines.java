@@ -1,4 +1,4 @@
-package dev.baton.core;
+package dev.baton.http;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -61,8 +61,9 @@ public final class Deadlines {
                     w.fired = true;
                     try {
                         w.abort.run();
-                    } catch (RuntimeException e) {
-                        // Catch everything: this thread serves every request of the process.
+                    } catch (Throwable e) {
+                        // Catch everything, errors too: this one thread keeps the limit of every request of the
+                        // process, and a dead timer would leave them all without one.
                         LOG.warn("aborting an overdue request failed", e);
                     }
                 }

@@ -1,4 +1,4 @@
-package dev.baton.core;
+package dev.baton.http;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.baton.core;
+package dev.baton.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,5 +50,17 @@ class DeadlinesTest {
         CountDownLatch later = new CountDownLatch(1);
         Deadlines.watch(Duration.ofMillis(50), later::countDown);
         assertThat(later.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void anAbortThatThrowsEvenAnErrorLeavesTheTimerKeepingEveryOtherLimit() throws Exception {
+        Deadlines.watch(Duration.ofMillis(1), () -> {
+            throw new StackOverflowError("an abort gone wrong");
+        });
+        Thread.sleep(5 * Deadlines.TICK_MILLIS);
+        CountDownLatch aborted = new CountDownLatch(1);
+        Deadlines.Watch later = Deadlines.watch(Duration.ofMillis(1), aborted::countDown);
+        assertThat(aborted.await(2, TimeUnit.SECONDS)).as("a later request is still aborted on time").isTrue();
+        assertThat(later.fired()).isTrue();
     }
 }
