@@ -79,7 +79,7 @@ final class GatewayNode implements AutoCloseable {
             FederationClient client = FederationClient.connect(FederationClientConfig.of(URI.create(f.url()),
                     f.user().isEmpty() ? name : f.user(), f.password(), trust(f), name).withPollCoalesce(f.pollCoalesce()));
             federation = new IfmapFederation(client, name);
-            Gateway gateway = new Gateway(settings.gateway(), federation, clock, store, TieredStoreSettings.DEFAULTS, registry);
+            Gateway gateway = new Gateway(settings.gateway(), federation, clock, store, settings.storage().tier(), registry);
             ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("gateway-maintenance-" + name).factory());
             gateway.startMaintenance(maintenance);

@@ -176,7 +176,7 @@ public final class GatewayConfigFile {
     }
 
     private static GatewaySettings.Storage storage(ConfigNode n) {
-        n.allowOnly(Set.of("type", "url", "user", "password", "cleanup", "ldap", "purge", "encryption"));
+        n.allowOnly(Set.of("type", "url", "user", "password", "cleanup", "ldap", "purge", "encryption", "tier"));
         String type = n.optionalText("type").orElse("h2");
         if (!Set.of("memory", "h2", "postgresql", "mariadb", "ldap").contains(type)) {
             throw n.error("type", "must be memory, h2, postgresql, mariadb or ldap, got '" + type + "'");
@@ -192,8 +192,18 @@ public final class GatewayConfigFile {
         if (type.equals("ldap") && !n.has("ldap")) {
             throw n.error("ldap", "is required for type ldap (servers, bindDn, password, baseDn)");
         }
+        ConfigNode t = n.get("tier").allowOnly(Set.of("activity-write-interval-ms", "max-queued-writes", "fail-closed",
+                "write-timeout-ms", "write-batch-size", "writer-threads", "retry-backoff-ms", "preload"));
+        java.util.Map<String, String> tierKeys = new java.util.LinkedHashMap<>();
+        t.scalars(Set.of()).forEach((k, v) -> tierKeys.put(dev.baton.store.TieredStoreSettings.PREFIX + k, v));
+        for (String flag : List.of("fail-closed", "preload")) {
+            if (t.has(flag)) {
+                t.bool(flag, false); // refuses anything but true or false, naming the key
+            }
+        }
+        dev.baton.store.TieredStoreSettings tier = wrap(() -> dev.baton.store.TieredStoreSettings.from(tierKeys), t.path());
         return new GatewaySettings.Storage(type, n.optionalText("url").orElse(""), n.optionalText("user").orElse(""),
-                n.optionalText("password").orElse(""), cleanup, directory, encryptionKey(n.get("encryption"), type));
+                n.optionalText("password").orElse(""), cleanup, directory, encryptionKey(n.get("encryption"), type), tier);
     }
 
     /**

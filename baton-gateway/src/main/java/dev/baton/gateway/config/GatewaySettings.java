@@ -81,16 +81,25 @@ public record GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, O
      * @param cleanup  the database cleanup task's settings (S3, S4)
      * @param directory for {@code ldap}: the {@code store.ldap.*} and {@code store.ldap.purge.*} keys (S2, S5)
      * @param encryptionKey base64 AES key sealing session attributes in the store ({@code store.encryption.key}), or empty
+     * @param tier     how the memory tier writes to the store (YAML {@code storage.tier})
      */
     public record Storage(String type, String url, String user, String password, dev.baton.store.CleanupSettings cleanup,
-                          java.util.Map<String, String> directory, String encryptionKey) {
-        /** Storage with the default cleanup settings and attributes in clear. */
+                          java.util.Map<String, String> directory, String encryptionKey,
+                          dev.baton.store.TieredStoreSettings tier) {
+        /** Storage with the default cleanup settings, the default tier and attributes in clear. */
         public Storage(String type, String url, String user, String password) {
             this(type, url, user, password, dev.baton.store.CleanupSettings.DEFAULTS, java.util.Map.of(), "");
         }
 
+        /** Storage with the default tier. */
+        public Storage(String type, String url, String user, String password, dev.baton.store.CleanupSettings cleanup,
+                       java.util.Map<String, String> directory, String encryptionKey) {
+            this(type, url, user, password, cleanup, directory, encryptionKey, dev.baton.store.TieredStoreSettings.DEFAULTS);
+        }
+
         /** Freezes. */
         public Storage {
+            java.util.Objects.requireNonNull(tier, "tier");
             directory = java.util.Map.copyOf(directory);
             encryptionKey = java.util.Objects.requireNonNullElse(encryptionKey, "");
         }

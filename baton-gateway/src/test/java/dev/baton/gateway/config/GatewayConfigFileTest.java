@@ -148,6 +148,23 @@ class GatewayConfigFileTest {
     }
 
     @Test
+    void theMemoryTiersSettingsComeFromTheYamlAndMistakesNameTheKey() {
+        assertThat(new GatewayConfigFile().parse(VALID).storage().tier()).isEqualTo(dev.baton.store.TieredStoreSettings.DEFAULTS);
+        GatewaySettings s = new GatewayConfigFile().parse(VALID.replace("type: h2,",
+                "type: h2, tier: { activity-write-interval-ms: 5000, max-queued-writes: 2000, fail-closed: true, writer-threads: 2 },"));
+        assertThat(s.storage().tier().activityWriteInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(s.storage().tier().maxQueuedWrites()).isEqualTo(2000);
+        assertThat(s.storage().tier().failClosed()).isTrue();
+        assertThat(s.storage().tier().writerThreads()).isEqualTo(2);
+        assertThat(failure(VALID.replace("type: h2,", "type: h2, tier: { writer-threads: 100 },")).getMessage())
+                .contains("writer-threads");
+        assertThat(failure(VALID.replace("type: h2,", "type: h2, tier: { fail-closed: maybe },")).getMessage())
+                .contains("storage.tier.fail-closed");
+        assertThat(failure(VALID.replace("type: h2,", "type: h2, tier: { queue: 5 },")).getMessage())
+                .startsWith("storage.tier.queue: is not a known key here");
+    }
+
+    @Test
     void referencesToUnknownRolesAndPoliciesAreNamed() {
         assertThat(failure(VALID.replace("roles: [staff] }", "roles: [ghost] }")).getMessage())
                 .contains("realm users role mapping names unknown role 'ghost'");
