@@ -82,6 +82,11 @@ public final class IfmapClient implements AutoCloseable {
         var manager = PoolingHttpClientConnectionManagerBuilder.create()
                 .setTlsSocketStrategy(new DefaultClientTlsStrategy(ssl))
                 .setDefaultConnectionConfig(connectionConfig)
+                // A TLS handshake is bounded even so: one to a server that stopped mid-handshake would otherwise block
+                // a poll until its deadline (150 s), deaf to lost sessions. A handshake is once per connection, so
+                // this timer costs nothing per request.
+                .setDefaultTlsConfig(org.apache.hc.client5.http.config.TlsConfig.custom()
+                        .setHandshakeTimeout(Timeout.of(connect)).build())
                 .setMaxConnTotal(connections).setMaxConnPerRoute(connections).build();
         return HttpClients.custom().setConnectionManager(manager)
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.DISABLED).build())
