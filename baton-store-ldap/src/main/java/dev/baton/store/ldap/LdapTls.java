@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * How connections to the session directory are protected. The directory holds every session and sees the
@@ -26,10 +25,6 @@ import java.util.regex.Pattern;
  * @param allowInsecurePlain with {@link Mode#NONE} only: also allow plain LDAP to hosts that are not loopback
  */
 public record LdapTls(Mode mode, Path truststore, String truststorePassword, boolean allowInsecurePlain) {
-
-    /** Literal loopback addresses; host names other than {@code localhost} are never resolved to decide. */
-    private static final Pattern LOOPBACK = Pattern.compile(
-            "(?i)localhost|127(\\.\\d{1,3}){3}|\\[?(::1|0:0:0:0:0:0:0:1)]?");
 
     /** The protection of the connection. */
     public enum Mode {
@@ -121,9 +116,9 @@ public record LdapTls(Mode mode, Path truststore, String truststorePassword, boo
         }
     }
 
-    /** Whether {@code host} is {@code localhost} or a literal loopback address (127.0.0.0/8, ::1). */
+    /** Whether {@code host} is loopback by the one rule all of Baton uses ({@link dev.baton.core.Loopback}). */
     static boolean isLoopback(String host) {
-        return LOOPBACK.matcher(host.strip()).matches();
+        return dev.baton.core.Loopback.isLoopbackHost(host.strip());
     }
 
     /** For the log: the password masked. */
