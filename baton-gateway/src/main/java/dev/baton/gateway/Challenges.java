@@ -85,12 +85,13 @@ final class Challenges {
     }
 
     /**
-     * Checks a challenge without remembering it: well formed, made for or by this gateway, not expired.
+     * Checks a challenge without remembering it: well formed, made for or by this gateway, not expired. The
+     * result is what {@link #consume(Checked)} takes once the signature is verified, so nothing is parsed twice.
      *
      * @throws BatonException {@link ResultCode#STALE_CHALLENGE} naming what is wrong
      */
-    void check(String challenge) {
-        parse(challenge);
+    Checked check(String challenge) {
+        return parse(challenge);
     }
 
     /**
@@ -99,7 +100,16 @@ final class Challenges {
      * @throws BatonException {@link ResultCode#STALE_CHALLENGE} if it fails {@link #check} or was used before
      */
     void consume(String challenge) {
-        Parsed p = parse(challenge);
+        consume(parse(challenge));
+    }
+
+    /**
+     * Accepts a checked challenge once; call it after the signature over it was verified.
+     *
+     * @throws BatonException {@link ResultCode#STALE_CHALLENGE} if it was used before
+     */
+    void consume(Checked checked) {
+        Parsed p = (Parsed) checked;
         ReplayWindow window = p.agentMade ? agentMade : issuedUsed;
         switch (window.firstUse(p.madeAt, p.nonceHigh, p.nonceLow, clock.instant())) {
             case FIRST_USE -> { }
@@ -110,7 +120,10 @@ final class Challenges {
         }
     }
 
-    private record Parsed(boolean agentMade, Instant madeAt, long nonceHigh, long nonceLow) { }
+    /** A challenge that passed {@link #check}: its kind, date and nonce. */
+    sealed interface Checked permits Parsed { }
+
+    private record Parsed(boolean agentMade, Instant madeAt, long nonceHigh, long nonceLow) implements Checked { }
 
     private Parsed parse(String challenge) {
         if (challenge == null || challenge.isEmpty()) {

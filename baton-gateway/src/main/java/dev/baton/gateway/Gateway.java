@@ -187,7 +187,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     @Override
     public AccessResult connect(ConnectRequest request) {
         SessionIdHash hash = SessionId.hashOf(request.sessionId());
-        challenges.check(request.challenge()); // stateless; remembered only once the signature is verified
+        Challenges.Checked checked = challenges.check(request.challenge()); // remembered once the signature is verified
         Optional<Session> published = federation.lookup(hash);
         // Held by another gateway: only a copy in memory can be here (a stale one), so the store is not read,
         // which spares every migration a store round trip. Otherwise this may be a resume after a restart.
@@ -200,7 +200,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
             published = Optional.empty(); // never published: what the federation has under this hash is not ours
         }
         if (local.isPresent() && published.map(p -> p.owner().equals(name())).orElse(true)) {
-            requireProof(local.get(), ProofOfPossession.CONNECT, request.challenge(), request.signature());
+            requireProof(local.get(), ProofOfPossession.CONNECT, request.challenge(), checked, request.signature());
             return describe(live(hash, s -> hostCheck.reevaluate(s.touchedAt(clock.instant()), request.posture())), "resumed");
         }
         if (local.isPresent()) {
@@ -213,7 +213,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         Session arrived;
         try {
             arrived = migration.migrateIn(hash, published, request.posture(),
-                    s -> requireProof(s, ProofOfPossession.CONNECT, request.challenge(), request.signature()));
+                    s -> requireProof(s, ProofOfPossession.CONNECT, request.challenge(), checked, request.signature()));
         } catch (RuntimeException e) {
             hostCheck.forget(hash);
             throw e;
@@ -225,7 +225,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
      * The agent must sign a challenge for {@code operation} with the key the session was bound to at sign-in. The
      * signature is verified before the challenge is remembered as used, so only a key holder can use up memory.
      */
-    private void requireProof(Session s, String operation, String challenge, String signature) {
+    private void requireProof(Session s, String operation, String challenge, Challenges.Checked checked, String signature) {
         if (s.agentKey() == null) {
             throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
                     "session is not bound to an agent key, so it cannot be used with proof of possession; sign in again",
@@ -235,15 +235,15 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
             throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
                     "proof of possession failed: the signature does not match the session's agent key", s.hash(), name(), null);
         }
-        challenges.consume(challenge);
+        challenges.consume(checked);
     }
 
     /** The hash of a session held here whose agent proved, for {@code operation}, that it holds the key. */
     private SessionIdHash proven(SessionProof proof, String operation) {
         SessionIdHash hash = SessionId.hashOf(proof.sessionId());
-        challenges.check(proof.challenge());
+        Challenges.Checked checked = challenges.check(proof.challenge());
         Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
-        requireProof(s, operation, proof.challenge(), proof.signature());
+        requireProof(s, operation, proof.challenge(), checked, proof.signature());
         return hash;
     }
 
