@@ -13,10 +13,23 @@ import java.util.Objects;
  * @param agentKey  the agent's public key (base64 X.509), or {@code null}
  */
 public record SignInRequest(String realm, String username, String password, Map<String, String> posture, String agentKey) {
-    /** Validates and freezes. */
+    /** Longest user name accepted; a sign-in carries it into the throttle's memory and the log. */
+    public static final int MAX_USERNAME = 256;
+    /** Longest password accepted. */
+    public static final int MAX_PASSWORD = 1024;
+
+    /** Validates and freezes; a field over its bound is refused, naming it. */
     public SignInRequest {
         Objects.requireNonNull(realm, "realm");
         Objects.requireNonNull(username, "username");
+        if (username.length() > MAX_USERNAME || realm.length() > MAX_USERNAME) {
+            throw new dev.baton.core.BatonException(dev.baton.core.ResultCode.INVALID_REQUEST, (realm.length() > MAX_USERNAME
+                    ? "realm" : "username") + " is longer than " + MAX_USERNAME + " characters");
+        }
+        if (password != null && password.length() > MAX_PASSWORD) {
+            throw new dev.baton.core.BatonException(dev.baton.core.ResultCode.INVALID_REQUEST, "password is longer than "
+                    + MAX_PASSWORD + " characters");
+        }
         posture = Map.copyOf(posture == null ? Map.of() : posture);
     }
 

@@ -149,6 +149,48 @@ class GatewayServerTest {
     }
 
     @Test
+    void overlongUserNamesAndPasswordsAreRefusedBeforeAnyCheckNamingTheField() throws Exception {
+        String key = ProofOfPossession.encode(KEYS.getPublic());
+        HttpResponse<String> user = post("/api/v1/sign-in", "{\"realm\":\"users\",\"username\":\"" + "a".repeat(10_000)
+                + "\",\"password\":\"x\",\"agentKey\":\"" + key + "\"}", null);
+        assertThat(user.statusCode()).isEqualTo(400);
+        assertThat(json(user).path("message").asText()).contains("username is longer than 256 characters");
+        HttpResponse<String> password = post("/api/v1/sign-in", "{\"realm\":\"users\",\"username\":\"alice\",\"password\":\""
+                + "p".repeat(5_000) + "\",\"agentKey\":\"" + key + "\"}", null);
+        assertThat(password.statusCode()).isEqualTo(400);
+        assertThat(json(password).path("message").asText()).contains("password is longer than 1024 characters");
+    }
+
+    @Test
+    void craftedChallengesAndAProofMadeForAnotherOperationAreRefused() throws Exception {
+        String id = json(post("/api/v1/sign-in", signIn("secret"), null)).path("sessionId").asText();
+        for (String crafted : List.of("g.", "g..", "g.1.2", "g.99999999999999.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA",
+                "agent:1:x:gw-http", "x".repeat(2_000))) {
+            HttpResponse<String> r = postWithProof("/api/v1/access", "", id, crafted, "c2lnbmF0dXJl");
+            assertThat(r.statusCode()).as(crafted).isEqualTo(401);
+            assertThat(json(r).path("code").asText()).isEqualTo("STALE_CHALLENGE");
+        }
+        // A proof the agent made for access, presented for sign-out: the signature covers the operation.
+        JsonNode challenge = json(post("/api/v1/challenge", "", null, null));
+        String c = challenge.path("value").asText();
+        String forAccess = ProofOfPossession.sign(KEYS.getPrivate(), "access", challenge.path("gateway").asText(),
+                SessionId.hashOf(id), c);
+        HttpResponse<String> signOut = postWithProof("/api/v1/sign-out", "", id, c, forAccess);
+        assertThat(signOut.statusCode()).isEqualTo(401);
+        assertThat(json(signOut).path("message").asText()).contains("signature does not match");
+        assertThat(post("/api/v1/access", "", id).statusCode()).as("still signed in").isEqualTo(200);
+    }
+
+    /** POSTs with the session's id and the given proof headers, as a client that makes its own would. */
+    static HttpResponse<String> postWithProof(String path, String body, String session, String challenge, String signature)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Authorization", "Session " + session)
+                .header(GatewayServer.CHALLENGE_HEADER, challenge).header(GatewayServer.SIGNATURE_HEADER, signature).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void aCopiedSessionIdWithoutTheAgentsKeyGetsNothing() throws Exception {
         String id = json(post("/api/v1/sign-in", signIn("secret"), null)).path("sessionId").asText();
         java.security.PrivateKey thief = ProofOfPossession.newKeyPair().getPrivate();

@@ -159,6 +159,48 @@ class FederationAuthorizationTest {
     }
 
     @Test
+    void aNotifyOfSessionDataFromANonGatewayIsRefusedSoNoSubscriberHearsAForgedLoss() throws Exception {
+        RawSoap gwA = new RawSoap(server, "gw-a");
+        assertThat(gwA.request(publish(gwA.newSession(), AR.formatted("bb22"), session("alice"), owner("gw-a", 1))))
+                .contains("publishReceived");
+        RawSoap bob = new RawSoap(server, "bob");
+        String sid = bob.newSession();
+        assertThat(bob.request("<ifmap:publish session-id=\"" + sid + "\"><notify>" + AR.formatted("bb22") + "<metadata>"
+                + owner("bob", 2) + "</metadata></notify></ifmap:publish>")).contains("errorCode=\"AccessDenied\"");
+        assertThat(bob.request("<ifmap:publish session-id=\"" + sid + "\"><notify>" + AR.formatted("bb22") + "<metadata>"
+                + "<meta:role ifmap-cardinality=\"multiValue\"><name>admin</name></meta:role></metadata></notify></ifmap:publish>"))
+                .contains("errorCode=\"AccessDenied\"");
+    }
+
+    @Test
+    void anAdminCleansUpOthersMetadataButCannotTouchBatonSessions() throws Exception {
+        RawSoap gwA = new RawSoap(server, "gw-a");
+        assertThat(gwA.request(publish(gwA.newSession(), AR.formatted("cc33"), session("alice"), owner("gw-a", 1))))
+                .contains("publishReceived");
+        List<String> before = graph();
+        RawSoap admin = new RawSoap(server, "admin");
+        String sid = admin.newSession();
+        assertThat(admin.request("<ifmap:publish session-id=\"" + sid + "\"><delete>" + AR.formatted("cc33")
+                + "</delete></ifmap:publish>")).contains("errorCode=\"AccessDenied\"");
+        assertThat(admin.request(publish(sid, AR.formatted("cc33"), owner("admin", 2)))).contains("errorCode=\"AccessDenied\"");
+        assertThat(graph()).isEqualTo(before);
+    }
+
+    @Test
+    void aReadersSubscriptionDeliversNoBatonVendorMetadataEither() throws Exception {
+        RawSoap reader = new RawSoap(server, "reader");
+        String sid = reader.newSession();
+        assertThat(reader.request("<ifmap:subscribe session-id=\"" + sid + "\"><update name=\"s\" max-depth=\"0\">"
+                + AR.formatted("dd44") + "</update></ifmap:subscribe>")).contains("subscribeReceived");
+        reader.request("<ifmap:poll session-id=\"" + sid + "\"/>"); // the first, empty result
+        RawSoap gwA = new RawSoap(server, "gw-a");
+        assertThat(gwA.request(publish(gwA.newSession(), AR.formatted("dd44"), session("alice"), owner("gw-a", 1),
+                "<meta:role ifmap-cardinality=\"multiValue\"><name>staff</name></meta:role>"))).contains("publishReceived");
+        String polled = reader.request("<ifmap:poll session-id=\"" + sid + "\"/>");
+        assertThat(polled).contains("<name>staff</name>").doesNotContain("session-owner").doesNotContain("<user>alice");
+    }
+
+    @Test
     void quotasBoundSubscriptionsPerSessionAndMetadataPerPublisher() throws Exception {
         RawSoap carol = new RawSoap(server, "carol"); // 2 subscriptions, 3 metadata elements
         String sid = carol.newSession();
