@@ -92,6 +92,26 @@ class GatewayTest {
     }
 
     @Test
+    void aUserNameWithALineBreakCannotForgeALogLine() {
+        String crafted = "eve\n12:00:00.000 INFO  [main] dev.baton.gateway.Gateway - admin signed in";
+        Realm realm = Realm.simple("users", AuthServerKind.LOCAL, "corp", "staff");
+        AccessPolicy access = new AccessPolicy(List.of(new Role("staff", OPTIONS, List.of())), List.of());
+        Gateway g = new Gateway(new GatewayConfig("logs", GatewayKind.REMOTE_ACCESS, true, List.of(new RealmBinding(realm,
+                new LocalAccounts(1024, 1).add(crafted, "pw".toCharArray(), Map.of()))), access), federation, clock);
+        gateways.add(g);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Gateway.class)).addAppender(log);
+        try {
+            g.signIn(new SignInRequest("users", crafted, "pw", Map.of(), KEY));
+        } finally {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Gateway.class)).detachAppender(log);
+        }
+        assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("eve?12:00:00.000 INFO")
+                .contains("signed in at logs").doesNotContain("\n"));
+    }
+
+    @Test
     void wrongPasswordAndUnknownRealmAreRefusedWithReasons() {
         Gateway a = gateway("a", GatewayKind.REMOTE_ACCESS, "corp", true);
         assertThatThrownBy(() -> signIn(a, "alice", "wrong")).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.AUTHENTICATION_FAILED));
