@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 
 /**
  * Starts Baton's own IF-MAP federation server ({@code dev.baton.ifmap.server.IfmapServer} of module
- * {@code baton-ifmap}) in this process, on {@code 127.0.0.1} and a free port, with its generated
+ * {@code baton-federation}) in this process, on {@code 127.0.0.1} and a free port, with its generated
  * self-signed certificate, forever-metadata kept in memory only, and the benchmark's two users.
  *
  */

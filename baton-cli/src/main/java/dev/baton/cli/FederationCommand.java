@@ -2,7 +2,7 @@ package dev.baton.cli;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
-import dev.baton.ifmap.FederationServerMain;
+import dev.baton.ifmap.server.FederationServerMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

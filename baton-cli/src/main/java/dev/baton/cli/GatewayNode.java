@@ -9,7 +9,7 @@ import dev.baton.gateway.config.GatewaySettings;
 import dev.baton.gateway.http.GatewayServer;
 import dev.baton.ifmap.FederationClient;
 import dev.baton.ifmap.FederationClientConfig;
-import dev.baton.ifmap.server.SelfSignedCertificate;
+import dev.baton.http.tls.SelfSignedCertificate;
 import dev.baton.store.CleanupLease;
 import dev.baton.store.CleanupTask;
 import dev.baton.store.MemorySessionStore;

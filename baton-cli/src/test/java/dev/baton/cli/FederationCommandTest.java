@@ -1,7 +1,7 @@
 package dev.baton.cli;
 
 import dev.baton.core.ResultCode;
-import dev.baton.ifmap.server.SelfSignedCertificate;
+import dev.baton.http.tls.SelfSignedCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -98,7 +98,7 @@ class FederationCommandTest {
         FederationCommand cmd = new FederationCommand();
         new picocli.CommandLine(cmd).parseArgs("--listen", "[::1]:0", "--basic-auth-users", users.toString(), "--policy",
                 policy.toString(), "--max-search-depth", "3", "--max-search-size", "50000");
-        var config = dev.baton.ifmap.FederationServerMain.configure(cmd.options()).config();
+        var config = dev.baton.ifmap.server.FederationServerMain.configure(cmd.options()).config();
         assertThat(config.host()).isEqualTo("::1");
         assertThat(config.searchLimits()).isEqualTo(new dev.baton.ifmap.server.SearchLimits(3, 50_000));
         assertThat(config.rights().apply("gw-a").publishSessions()).isTrue();

@@ -18,7 +18,7 @@ import dev.baton.gateway.config.GatewayConfigFile;
 import dev.baton.gateway.config.GatewaySettings;
 import dev.baton.ifmap.server.BasicAuthUsers;
 import dev.baton.ifmap.server.IfmapServer;
-import dev.baton.ifmap.server.SelfSignedCertificate;
+import dev.baton.http.tls.SelfSignedCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

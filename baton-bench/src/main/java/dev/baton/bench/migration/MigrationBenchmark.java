@@ -24,7 +24,7 @@ import dev.baton.ifmap.FederationClient;
 import dev.baton.ifmap.FederationClientConfig;
 import dev.baton.ifmap.server.BasicAuthUsers;
 import dev.baton.ifmap.server.IfmapServer;
-import dev.baton.ifmap.server.SelfSignedCertificate;
+import dev.baton.http.tls.SelfSignedCertificate;
 import dev.baton.store.SessionStore;
 import dev.baton.store.TieredStoreSettings;
 import dev.baton.store.jdbc.JdbcSessionStore;

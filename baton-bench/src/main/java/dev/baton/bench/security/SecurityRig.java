@@ -19,7 +19,7 @@ import dev.baton.ifmap.FederationClient;
 import dev.baton.ifmap.FederationClientConfig;
 import dev.baton.ifmap.server.BasicAuthUsers;
 import dev.baton.ifmap.server.IfmapServer;
-import dev.baton.ifmap.server.SelfSignedCertificate;
+import dev.baton.http.tls.SelfSignedCertificate;
 import dev.baton.store.MemorySessionStore;
 import dev.baton.store.TieredStoreSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

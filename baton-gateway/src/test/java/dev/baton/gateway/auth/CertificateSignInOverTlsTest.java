@@ -10,7 +10,7 @@ import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.InMemoryFederation;
 import dev.baton.gateway.RealmBinding;
 import dev.baton.gateway.http.GatewayServer;
-import dev.baton.ifmap.server.SelfSignedCertificate;
+import dev.baton.http.tls.SelfSignedCertificate;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,0 @@
-package dev.baton.ifmap.client;
-
-import dev.baton.ifmap.model.Item;
-import java.util.List;
-
-/** One resultItem of a search or poll result: an identifier or link and its metadata. */
-public record ResultItem(Item item, List<ReceivedMetadata> metadata) {
-}
