@@ -80,46 +80,55 @@ final class MigrationDemo {
             say("and three gateways, each with an HTTPS agent API and an embedded H2 session store:");
             say("  %s (remote access) and %s (policy) in authentication group 'corp', %s in 'partners'.",
                     "gateway-a " + a.url(), "gateway-b " + b.url(), "gateway-c " + c.url());
-            HttpGatewayEndpoint atA = endpoint(a);
-            HttpGatewayEndpoint atB = endpoint(b);
-            HttpGatewayEndpoint atC = endpoint(c);
             Agent agent = new Agent(dir.resolve("agent.state"), Map.of("antivirus", "running"));
-
-            AccessResult signedIn = agent.signIn(atA, "users", "alice", PASSWORD);
-            SessionIdHash hash = SessionId.hashOf(agent.state().sessionId());
-            say("1. alice signs in at gateway-a with her password; the agent binds the session to a new Ed25519 key.");
-            say("   Session %s: the federation server and the stores see only this SHA-256 hash.", hash.abbreviated());
-            say("   started %s, roles %s, deadline on gateway-a %s.", time(signedIn.startTime()), signedIn.roles(), time(signedIn.deadline()));
-            holders(hash, a, b, c);
-
-            now.set(now.get().plus(Duration.ofHours(2)));
-            AccessResult migrated = agent.connect(atB);
-            say("2. Two hours later the agent connects to gateway-b with the session id and signs gateway-b's challenge");
-            say("   with its key; no password asked: %s. gateway-b claimed the session in the federation server.", migrated.outcome());
-            say("   start time kept: %s; gateway-b's maximum session length (10 h) counts from it and ends %s;",
-                    time(migrated.startTime()), time(migrated.startTime().plus(Duration.ofHours(10))));
-            say("   gateway-b is a policy gateway, so without heartbeats the session ends sooner: %s.", time(migrated.deadline()));
-            boolean aHeld = waitUntilDropped(a, hash);
-            String owner = b.gateway().session(hash).map(s -> s.owner()).orElse("nobody");
-            say("3. gateway-a's poll on the federation server reported that another gateway took the session;");
-            say("   gateway-a dropped its copy and its published data.");
-            holders(hash, a, b, c);
-
-            BatonException oldAtA = attempt(() -> agent.access(atA));
-            say("4. The old session at gateway-a is refused: %s", oldAtA.getMessage());
-
-            BatonException stolenId = attempt(() -> withStolenId(dir, agent.state().sessionId()).connect(atB));
-            say("5. Someone who copied the session id but not the key tries gateway-b: %s", stolenId.getMessage());
-
-            BatonException cross = attempt(() -> agent.connect(atC));
-            say("6. Connecting to gateway-c (group 'partners') is refused: %s", cross.getMessage());
-            say("   gateway-b still holds the session: %s.", b.gateway().session(hash).isPresent() ? "yes" : "no");
-            say("Done: exactly one gateway holds alice's session.");
-            return new Outcome(signedIn, migrated, aHeld, oldAtA, stolenId, cross, hash, owner);
+            Migrated first = signInAndMigrate(agent, a, b, c);
+            return refusals(agent, dir, first, a, b, c);
         } finally {
             federation.stop();
             delete(dir);
         }
+    }
+
+    /** Steps 1 to 3: what the story has shown by the time the session moved. */
+    private record Migrated(AccessResult signedIn, AccessResult migrated, boolean aHeld, SessionIdHash hash,
+                            String owner) {
+    }
+
+    private Migrated signInAndMigrate(Agent agent, GatewayNode a, GatewayNode b, GatewayNode c) {
+        AccessResult signedIn = agent.signIn(endpoint(a), "users", "alice", PASSWORD);
+        SessionIdHash hash = SessionId.hashOf(agent.state().sessionId());
+        say("1. alice signs in at gateway-a with her password; the agent binds the session to a new Ed25519 key.");
+        say("   Session %s: the federation server and the stores see only this SHA-256 hash.", hash.abbreviated());
+        say("   started %s, roles %s, deadline on gateway-a %s.", time(signedIn.startTime()), signedIn.roles(), time(signedIn.deadline()));
+        holders(hash, a, b, c);
+
+        now.set(now.get().plus(Duration.ofHours(2)));
+        AccessResult migrated = agent.connect(endpoint(b));
+        say("2. Two hours later the agent connects to gateway-b with the session id and signs gateway-b's challenge");
+        say("   with its key; no password asked: %s. gateway-b claimed the session in the federation server.", migrated.outcome());
+        say("   start time kept: %s; gateway-b's maximum session length (10 h) counts from it and ends %s;",
+                time(migrated.startTime()), time(migrated.startTime().plus(Duration.ofHours(10))));
+        say("   gateway-b is a policy gateway, so without heartbeats the session ends sooner: %s.", time(migrated.deadline()));
+        boolean aHeld = waitUntilDropped(a, hash);
+        String owner = b.gateway().session(hash).map(s -> s.owner()).orElse("nobody");
+        say("3. gateway-a's poll on the federation server reported that another gateway took the session;");
+        say("   gateway-a dropped its copy and its published data.");
+        holders(hash, a, b, c);
+        return new Migrated(signedIn, migrated, aHeld, hash, owner);
+    }
+
+    private Outcome refusals(Agent agent, Path dir, Migrated m, GatewayNode a, GatewayNode b, GatewayNode c) {
+        BatonException oldAtA = attempt(() -> agent.access(endpoint(a)));
+        say("4. The old session at gateway-a is refused: %s", oldAtA.getMessage());
+
+        BatonException stolenId = attempt(() -> withStolenId(dir, agent.state().sessionId()).connect(endpoint(b)));
+        say("5. Someone who copied the session id but not the key tries gateway-b: %s", stolenId.getMessage());
+
+        BatonException cross = attempt(() -> agent.connect(endpoint(c)));
+        say("6. Connecting to gateway-c (group 'partners') is refused: %s", cross.getMessage());
+        say("   gateway-b still holds the session: %s.", b.gateway().session(m.hash()).isPresent() ? "yes" : "no");
+        say("Done: exactly one gateway holds alice's session.");
+        return new Outcome(m.signedIn(), m.migrated(), m.aHeld(), oldAtA, stolenId, cross, m.hash(), m.owner());
     }
 
     private GatewayNode node(String name, GatewayKind kind, String group, Duration maxLength, IfmapServer federation,

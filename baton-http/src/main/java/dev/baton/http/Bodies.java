@@ -6,9 +6,8 @@ import java.util.Arrays;
 
 /**
  * Reading an HTTP body whose length was declared. {@code InputStream.readAllBytes} and the HTTP libraries'
- * helpers copy through a fresh 4-8 KB buffer and a growing one; on the migration path that was several per cent
- * of all bytes allocated (docs/benchmarks.md), so the servers and clients read a declared length straight into
- * an array of that size. Callers keep their own way for bodies of unknown or excessive length.
+ * helpers copy through a fresh 4-8 KB buffer and a growing one, per request; the servers and clients read a
+ * declared length straight into an array of that size instead, so a body is allocated once. Callers keep their own way for bodies of unknown or excessive length.
  */
 public final class Bodies {
     private Bodies() {

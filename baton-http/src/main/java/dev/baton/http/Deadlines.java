@@ -14,9 +14,8 @@ import org.slf4j.LoggerFactory;
  * instead of a timeout on every socket read.
  *
  * <p>Why: a socket read with a timeout on a virtual thread parks with a timer. The scheduler queues a delayed
- * task to wake the thread, cancels it when the data comes, and wakes its timer thread both times. On the
- * migration path, where every request is a few short reads, that cost 7 % of all CPU (docs/benchmarks.md).
- * A read without a timeout just parks. The limit still holds: this class's thread runs the request's abort
+ * task to wake the thread, cancels it when the data comes, and wakes its timer thread both times, for every
+ * read; a request on the migration path is a few short reads. A read without a timeout just parks. The limit still holds: this class's thread runs the request's abort
  * action (closing its connection) at most {@value #TICK_MILLIS} ms after the limit, and the blocked read fails.
  *
  * <p>Use: {@code try (var w = Deadlines.watch(limit, request::cancel)) { ... } catch (IOException e) {

@@ -83,20 +83,19 @@ public final class MigrationBenchmark implements Benchmark {
         platformThreads = System.getProperty("baton.bench.gatewayThreads", "virtual").equals("platform");
         int agents = Integer.getInteger("baton.bench.agents", mode == RunMode.QUICK ? 16 : 32);
         Duration phase = mode == RunMode.QUICK ? Duration.ofSeconds(6) : Duration.ofSeconds(20);
-        // The JIT needs well over ten thousand migrations before the HTTP, TLS and XML paths are compiled:
-        // measured CPU per migration falls from 35 ms to under 6 ms over the first 20,000 (docs/benchmarks.md).
+        // The JIT needs well over ten thousand migrations before the HTTP, TLS and XML paths are compiled.
         // --quick is too short for that and says so in its figures (cpu_ms_per_migration).
         Duration warmUp = mode == RunMode.QUICK ? Duration.ofSeconds(8) : Duration.ofSeconds(90);
         results.note("migration: gateways on " + (platformThreads ? "platform" : "virtual") + " threads, " + agents
                 + " agents, warm-up " + warmUp.toSeconds() + " s (first configuration), phases of "
                 + phase.toSeconds() + " s, HTTPS on loopback, 2 gateways + federation server in one JVM");
-        // The machine's speed, before and after: runs on different days differ by up to 1.7x in CPU per migration
-        // for the same build, and this pure-computation figure moves with them (docs/benchmarks.md).
+        // The machine's speed, before and after: the same build's CPU per migration differs between days, and
+        // this pure-computation figure moves with it.
         yardstickMicros = MachineSpeed.verifyMicros(5, Duration.ofMillis(mode == RunMode.QUICK ? 100 : 400));
         results.figure("machine.verify_us", yardstickMicros);
         measure("embedded", null, !platformThreads, agents, warmUp, phase, results);
         if (Boolean.getBoolean("baton.bench.threadsAB")) {
-            // A/B of the gateways' request threads in one process: the other model, second (docs/benchmarks.md)
+            // A/B of the gateways' request threads in one process: the other model, second
             measure(platformThreads ? "virtual_threads" : "platform_threads", null, platformThreads, agents,
                     Duration.ofSeconds(mode == RunMode.QUICK ? 3 : 20), phase, results);
         }
@@ -125,73 +124,28 @@ public final class MigrationBenchmark implements Benchmark {
         Map<String, String> users = new HashMap<>();
         users.put("gw-a", SessionId.generate().reveal());
         users.put("gw-b", SessionId.generate().reveal());
-        var builder = IfmapServer.builder().listen("127.0.0.1", 0).users(BasicAuthUsers.of(users))
-                .gateways(users.keySet()).dataDirectory(dir.resolve("federation"));
-        if (Boolean.getBoolean("baton.bench.federationInMemory")) {
-            builder.inMemoryOnly(); // forever data not persisted: isolates the cost of the federation's durable commits
-        }
-        IfmapServer federation = builder.build().start();
+        IfmapServer federation = federation(dir, users);
         String prefix = "bench_" + Long.toHexString(System.nanoTime()) + "_";
         List<AutoCloseable> open = new ArrayList<>();
         List<FederationClient> clients = new ArrayList<>();
         try {
             URI a = gateway("gw-a", federation, users, store(pgUrl, dir, "gw-a", prefix), dir, open, clients, virtualThreads);
             URI b = gateway("gw-b", federation, users, store(pgUrl, dir, "gw-b", prefix), dir, open, clients, virtualThreads);
-            List<Agent> agents = new ArrayList<>();
             HttpGatewayEndpoint atA = endpoint(a);
             HttpGatewayEndpoint atB = endpoint(b);
-            for (int i = 0; i < agentCount; i++) {
-                Agent agent = new Agent(null, Map.of(), STEADY);
-                agent.signIn(atA, "users", "user" + (i % 50), PASSWORD);
-                agents.add(agent);
-            }
+            List<Agent> agents = signIn(agentCount, atA);
             warmUp(agents, atA, atB, warmUp, quick ? warmUp : warmUp.multipliedBy(3), results, label);
-            long subscribesBefore = subscribeRequests(clients);
-            long pollsBefore = clients.stream().mapToLong(FederationClient::pollRequests).sum();
-            long claimsBefore = clients.stream().mapToLong(FederationClient::claimRequests).sum();
-            long lookupsBefore = clients.stream().mapToLong(FederationClient::lookupRequests).sum();
-            long cpuBefore = processCpuNanos();
-            java.util.OptionalLong serverBefore = localPostgresCpuNanos(pgUrl);
+            PhaseCosts before = PhaseCosts.of(clients, pgUrl);
             Phase saturated = run(agents, atA, atB, phase, 0);
-            long cpu = processCpuNanos() - cpuBefore;
-            java.util.OptionalLong serverAfter = localPostgresCpuNanos(pgUrl);
-            long subscribes = subscribeRequests(clients) - subscribesBefore;
-            long polls = clients.stream().mapToLong(FederationClient::pollRequests).sum() - pollsBefore;
-            long claims = clients.stream().mapToLong(FederationClient::claimRequests).sum() - claimsBefore;
-            long lookups = clients.stream().mapToLong(FederationClient::lookupRequests).sum() - lookupsBefore;
+            PhaseCosts used = PhaseCosts.of(clients, pgUrl).minus(before);
             double perSecond = saturated.count / (phase.toNanos() / 1e9);
             Phase half = run(agents, atA, atB, phase, perSecond / 2);
             // The goal's own load point: p99 under 25 ms at 1,000 migrations/s (half of the 2,000/s goal).
             Phase goal = perSecond > GOAL_LOAD ? run(agents, atA, atB, phase, GOAL_LOAD) : null;
             String p = label.equals("embedded") ? "migration." : "migration." + label + ".";
-            results.figure(p + "per_second", perSecond);
-            results.figure(p + "saturated_p50_ms", saturated.samples.percentileMillis(50));
-            results.figure(p + "saturated_p99_ms", saturated.samples.percentileMillis(99));
-            results.figure(p + "half_load_per_second", half.count / (phase.toNanos() / 1e9));
-            results.figure(p + "p50_ms", half.samples.percentileMillis(50));
-            results.figure(p + "p99_ms", half.samples.percentileMillis(99));
-            if (goal != null) {
-                results.figure(p + "at_1000_per_second", goal.count / (phase.toNanos() / 1e9));
-                results.figure(p + "at_1000_p50_ms", goal.samples.percentileMillis(50));
-                results.figure(p + "at_1000_p99_ms", goal.samples.percentileMillis(99));
-            } else {
-                results.note(label + ": saturated below " + (int) GOAL_LOAD + "/s, so the goal's load point was not measured");
-            }
-            results.figure(p + "errors", saturated.errors + half.errors + (goal == null ? 0 : goal.errors));
+            report(p, label, phase, saturated, half, goal, results);
             if (saturated.count > 0) {
-                results.figure(p + "cpu_ms_per_migration", cpu / 1e6 / saturated.count);
-                // The same cost in units of the machine's yardstick (one proof verification on one thread).
-                results.figure(p + "cpu_per_migration_in_verifies", cpu / 1e3 / saturated.count / yardstickMicros);
-                if (serverBefore.isPresent() && serverAfter.isPresent()) {
-                    // PostgreSQL's own CPU, on the same two cores: the JVM's figure above leaves it out.
-                    long server = serverAfter.getAsLong() - serverBefore.getAsLong();
-                    results.figure(p + "server_cpu_ms_per_migration", server / 1e6 / saturated.count);
-                    results.figure(p + "total_cpu_ms_per_migration", (cpu + server) / 1e6 / saturated.count);
-                }
-                results.figure(p + "subscribe_requests_per_migration", (double) subscribes / saturated.count);
-                results.figure(p + "poll_requests_per_migration", (double) polls / saturated.count);
-                results.figure(p + "claim_requests_per_migration", (double) claims / saturated.count);
-                results.figure(p + "lookup_requests_per_migration", (double) lookups / saturated.count);
+                used.report(p, saturated.count, yardstickMicros, results);
             }
         } finally {
             for (int i = open.size() - 1; i >= 0; i--) {
@@ -204,6 +158,44 @@ public final class MigrationBenchmark implements Benchmark {
         }
     }
 
+    private static IfmapServer federation(Path dir, Map<String, String> users) {
+        var builder = IfmapServer.builder().listen("127.0.0.1", 0).users(BasicAuthUsers.of(users))
+                .gateways(users.keySet()).dataDirectory(dir.resolve("federation"));
+        if (Boolean.getBoolean("baton.bench.federationInMemory")) {
+            builder.inMemoryOnly(); // forever data not persisted: isolates the cost of the federation's durable commits
+        }
+        return builder.build().start();
+    }
+
+    private static List<Agent> signIn(int count, HttpGatewayEndpoint gateway) {
+        List<Agent> agents = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Agent agent = new Agent(null, Map.of(), STEADY);
+            agent.signIn(gateway, "users", "user" + (i % 50), PASSWORD);
+            agents.add(agent);
+        }
+        return agents;
+    }
+
+    private static void report(String p, String label, Duration phase, Phase saturated, Phase half, Phase goal,
+                               Results results) {
+        double seconds = phase.toNanos() / 1e9;
+        results.figure(p + "per_second", saturated.count / seconds);
+        results.figure(p + "saturated_p50_ms", saturated.samples.percentileMillis(50));
+        results.figure(p + "saturated_p99_ms", saturated.samples.percentileMillis(99));
+        results.figure(p + "half_load_per_second", half.count / seconds);
+        results.figure(p + "p50_ms", half.samples.percentileMillis(50));
+        results.figure(p + "p99_ms", half.samples.percentileMillis(99));
+        if (goal != null) {
+            results.figure(p + "at_1000_per_second", goal.count / seconds);
+            results.figure(p + "at_1000_p50_ms", goal.samples.percentileMillis(50));
+            results.figure(p + "at_1000_p99_ms", goal.samples.percentileMillis(99));
+        } else {
+            results.note(label + ": saturated below " + (int) GOAL_LOAD + "/s, so the goal's load point was not measured");
+        }
+        results.figure(p + "errors", saturated.errors + half.errors + (goal == null ? 0 : goal.errors));
+    }
+
     private record Phase(long count, long errors, LatencySamples samples) {
     }
 
@@ -212,8 +204,7 @@ public final class MigrationBenchmark implements Benchmark {
      * until the JIT has caught up (its compile time stops growing, five seconds at most), and goes on until a
      * burst compiles for less than 5 % of its length ({@code longest} of load at most). Under saturation the one C2
      * compiler thread is one runnable thread among dozens and gets a matching share of the two cores, so hot
-     * methods wait minutes in its queue while their slow profiled (C1) code runs: measured 18 % of samples in
-     * C1 code and twice the CPU per migration after a 90 s saturated warm-up. The pauses give it the cores.
+     * methods wait minutes in its queue while their slow profiled (C1) code runs. The pauses give it the cores.
      */
     private static void warmUp(List<Agent> agents, HttpGatewayEndpoint a, HttpGatewayEndpoint b, Duration length,
                                Duration longest, Results results, String label) throws Exception {
@@ -243,37 +234,6 @@ public final class MigrationBenchmark implements Benchmark {
                 + (jit.getTotalCompilationTime() - compileBefore) / 1000 + " s, in the last 5 s burst " + compiledInBurst + " ms");
     }
 
-    /** CPU time of this whole process (agents, gateways and federation server alike), in nanoseconds. */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    /**
-     * CPU time of the local PostgreSQL server's processes (postmaster, backends, writers), when {@code pgUrl} names
-     * a server on this machine and the OS tells other processes' CPU time; empty otherwise. A backend that exits
-     * takes its share with it, but the pool's connections live through a phase.
-     */
-    private static java.util.OptionalLong localPostgresCpuNanos(String pgUrl) {
-        if (pgUrl == null || !(pgUrl.contains("//127.0.0.1") || pgUrl.contains("//localhost"))) {
-            return java.util.OptionalLong.empty();
-        }
-        long total = 0;
-        boolean any = false;
-        for (ProcessHandle h : ProcessHandle.allProcesses().toList()) {
-            ProcessHandle.Info info = h.info();
-            if (info.command().map(c -> c.endsWith("/postgres")).orElse(false) && info.totalCpuDuration().isPresent()) {
-                total += info.totalCpuDuration().get().toNanos();
-                any = true;
-            }
-        }
-        return any ? java.util.OptionalLong.of(total) : java.util.OptionalLong.empty();
-    }
-
-    private static long subscribeRequests(List<FederationClient> clients) {
-        return clients.stream().mapToLong(FederationClient::subscribeRequests).sum();
-    }
-
     /**
      * Each agent migrates to the other gateway in turn; {@code rate} > 0 paces all agents together to it, their
      * start times spread evenly over one interval so that arrivals are steady rather than in bursts of every
@@ -293,32 +253,9 @@ public final class MigrationBenchmark implements Benchmark {
                 Agent agent = agents.get(i);
                 LatencySamples samples = new LatencySamples();
                 perAgent.add(samples);
-                long offset = intervalNanos * i / agents.size();
+                long first = begin + intervalNanos * i / agents.size();
                 futures.add(pool.submit(() -> {
-                    long next = begin + offset;
-                    if (offset > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime());
-                    }
-                    while (System.nanoTime() < end) {
-                        HttpGatewayEndpoint target = agent.lastGateway().orElse("gw-a").equals("gw-a") ? b : a;
-                        long start = System.nanoTime();
-                        try {
-                            agent.connect(target);
-                            samples.record(System.nanoTime() - start);
-                            count.incrementAndGet();
-                        } catch (RuntimeException e) {
-                            if (errors.incrementAndGet() <= 3) {
-                                System.out.println("# migration error: " + e);
-                            }
-                        }
-                        if (intervalNanos > 0) {
-                            next += intervalNanos;
-                            long wait = next - System.nanoTime();
-                            if (wait > 0) {
-                                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                            }
-                        }
-                    }
+                    migrateUntil(end, agent, a, b, first, intervalNanos, samples, count, errors);
                     return null;
                 }));
             }
@@ -329,6 +266,33 @@ public final class MigrationBenchmark implements Benchmark {
         LatencySamples all = new LatencySamples();
         perAgent.forEach(all::addAll);
         return new Phase(count.get(), errors.get(), all);
+    }
+
+    /** One agent's part of a phase: migrations back and forth, paced {@code intervalNanos} apart when above 0. */
+    private static void migrateUntil(long end, Agent agent, HttpGatewayEndpoint a, HttpGatewayEndpoint b, long first,
+                                     long intervalNanos, LatencySamples samples, AtomicLong count, AtomicLong errors) {
+        long next = first;
+        java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime());
+        while (System.nanoTime() < end) {
+            HttpGatewayEndpoint target = agent.lastGateway().orElse("gw-a").equals("gw-a") ? b : a;
+            long start = System.nanoTime();
+            try {
+                agent.connect(target);
+                samples.record(System.nanoTime() - start);
+                count.incrementAndGet();
+            } catch (RuntimeException e) {
+                if (errors.incrementAndGet() <= 3) {
+                    System.out.println("# migration error: " + e);
+                }
+            }
+            if (intervalNanos > 0) {
+                next += intervalNanos;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
+        }
     }
 
     private static SessionStore store(String pgUrl, Path dir, String gateway, String prefix) {

@@ -82,32 +82,64 @@ public final class AttackBenchmark implements Benchmark {
         long heapBefore = memory.getHeapMemoryUsage().getUsed();
         AtomicLong peakHeap = new AtomicLong();
         AtomicBoolean flooding = new AtomicBoolean(true);
-        LatencySamples honestLatency = new LatencySamples();
-        AtomicInteger honestFailures = new AtomicInteger();
+        HonestAgent agent = new HonestAgent(alice, honest, flooding);
         Thread sampler = Thread.ofPlatform().daemon().start(() -> {
             while (flooding.get()) {
                 peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
                 sleep(20);
             }
         });
-        Thread agent = Thread.ofPlatform().daemon().start(() -> {
+        Thread agentThread = Thread.ofPlatform().daemon().start(agent);
+        long begin = System.nanoTime();
+        int[] counts = floodSignIns(gateway, rounds, key); // sent, answered, overloaded
+        long seconds = Math.max(1, (System.nanoTime() - begin) / 1_000_000_000);
+        flooding.set(false);
+        sampler.join();
+        agentThread.join();
+        results.figure("attack.signin_flood.heap_mb", peakHeap.get() / 1_048_576.0);
+        results.figure("attack.signin_flood.heap_before_mb", heapBefore / 1_048_576.0);
+        results.figure("attack.signin_flood.honest_p99_ms", agent.latency.percentileMillis(99));
+        results.figure("attack.signin_flood.honest_requests", agent.latency.count());
+        results.figure("attack.signin_flood.honest_failures", agent.failures.get());
+        results.figure("attack.signin_flood.answered_percent", 100.0 * counts[1] / counts[0]);
+        results.figure("attack.signin_flood.overloaded_percent", 100.0 * counts[2] / counts[0]);
+        results.note("sign-in flood: " + counts[0] + " sign-ins in " + seconds + " s (" + rounds + " rounds of 400 at once)");
+    }
+
+    /** An honest agent's session requests every 20 ms while a flood runs, with their latencies and failures. */
+    private static final class HonestAgent implements Runnable {
+        final LatencySamples latency = new LatencySamples();
+        final AtomicInteger failures = new AtomicInteger();
+        private final Agent agent;
+        private final HttpGatewayEndpoint gateway;
+        private final AtomicBoolean flooding;
+
+        HonestAgent(Agent agent, HttpGatewayEndpoint gateway, AtomicBoolean flooding) {
+            this.agent = agent;
+            this.gateway = gateway;
+            this.flooding = flooding;
+        }
+
+        @Override
+        public void run() {
             while (flooding.get()) {
                 long t = System.nanoTime();
                 try {
-                    alice.access(honest);
-                    synchronized (honestLatency) {
-                        honestLatency.record(System.nanoTime() - t);
+                    agent.access(gateway);
+                    synchronized (latency) {
+                        latency.record(System.nanoTime() - t);
                     }
                 } catch (RuntimeException e) {
-                    honestFailures.incrementAndGet();
+                    failures.incrementAndGet();
                 }
                 sleep(20);
             }
-        });
-        int sent = 0;
-        int answered = 0;
-        int overloaded = 0;
-        long begin = System.nanoTime();
+        }
+    }
+
+    /** {@code rounds} rounds of 400 sign-ins at once with wrong passwords; returns {sent, answered, overloaded}. */
+    private static int[] floodSignIns(URI gateway, int rounds, String key) throws Exception {
+        int[] counts = new int[3];
         HttpClient http = attackerClient();
         for (int round = 0; round < rounds; round++) {
             List<Future<Integer>> flood = new ArrayList<>();
@@ -119,24 +151,13 @@ public final class AttackBenchmark implements Benchmark {
                 }
                 for (Future<Integer> f : flood) {
                     int status = f.get();
-                    sent++;
-                    answered += status > 0 ? 1 : 0;
-                    overloaded += status == 503 ? 1 : 0;
+                    counts[0]++;
+                    counts[1] += status > 0 ? 1 : 0;
+                    counts[2] += status == 503 ? 1 : 0;
                 }
             }
         }
-        long seconds = Math.max(1, (System.nanoTime() - begin) / 1_000_000_000);
-        flooding.set(false);
-        sampler.join();
-        agent.join();
-        results.figure("attack.signin_flood.heap_mb", peakHeap.get() / 1_048_576.0);
-        results.figure("attack.signin_flood.heap_before_mb", heapBefore / 1_048_576.0);
-        results.figure("attack.signin_flood.honest_p99_ms", honestLatency.percentileMillis(99));
-        results.figure("attack.signin_flood.honest_requests", honestLatency.count());
-        results.figure("attack.signin_flood.honest_failures", honestFailures.get());
-        results.figure("attack.signin_flood.answered_percent", 100.0 * answered / sent);
-        results.figure("attack.signin_flood.overloaded_percent", 100.0 * overloaded / sent);
-        results.note("sign-in flood: " + sent + " sign-ins in " + seconds + " s (" + rounds + " rounds of 400 at once)");
+        return counts;
     }
 
     private static void challengeFlood(URI a, URI b, Duration length, Results results) throws Exception {

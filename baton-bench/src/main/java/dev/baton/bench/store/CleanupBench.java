@@ -92,26 +92,17 @@ final class CleanupBench {
         try (Connection c = DriverManager.getConnection(url)) {
             PGConnection pg = c.unwrap(PGConnection.class);
             StringBuilder chunk = new StringBuilder();
-            int liveMade = 0;
             // one encoded expired session, re-used with a fresh hash per row (a random id per row is not the point here)
             StoredSession template = BatonSubject.newSession("expired-user", "bench-gw", now.minus(Duration.ofDays(2)));
-            String templateHash = template.session().hash().hex();
             String templateJson = codec.encode(template);
-            Duration spread = Duration.ofHours(24);
+            int liveMade = 0;
             for (int i = 0; i < total; i++) {
                 boolean isLive = liveMade < live && (i % every == 0 || total - i <= live - liveMade);
                 if (isLive) {
-                    StoredSession s = BatonSubject.newSession("user" + (i % 50_000), "bench-gw", now.minus(Duration.ofMinutes(5)));
-                    s = new StoredSession(s.session(), now.plus(Duration.ofHours(1)));
-                    liveSessions.add(s);
+                    liveSessions.add(liveRow(chunk, codec, now, i));
                     liveMade++;
-                    row(chunk, s.session().hash().hex(), s.session().user(), s.session().startTime().toEpochMilli(),
-                            s.expiryTime().toEpochMilli(), codec.encode(s));
                 } else {
-                    // the table filled over a day: rows inserted earlier expired earlier, as in a real sessions table
-                    long expiry = now.minus(Duration.ofHours(2)).minus(spread.multipliedBy(total - i).dividedBy(total)).toEpochMilli();
-                    String hex = randomHex();
-                    row(chunk, hex, "user" + (i % 50_000), expiry - 3_600_000, expiry, templateJson.replace(templateHash, hex));
+                    expiredRow(chunk, now, i, total, template.session().hash().hex(), templateJson);
                 }
                 if (chunk.length() > 8 << 20) {
                     pg.getCopyAPI().copyIn(copy, new StringReader(chunk.toString()));
@@ -124,6 +115,23 @@ final class CleanupBench {
             }
         }
         return liveSessions;
+    }
+
+    private static StoredSession liveRow(StringBuilder chunk, SessionCodec codec, Instant now, int i) {
+        StoredSession s = BatonSubject.newSession("user" + (i % 50_000), "bench-gw", now.minus(Duration.ofMinutes(5)));
+        s = new StoredSession(s.session(), now.plus(Duration.ofHours(1)));
+        row(chunk, s.session().hash().hex(), s.session().user(), s.session().startTime().toEpochMilli(),
+                s.expiryTime().toEpochMilli(), codec.encode(s));
+        return s;
+    }
+
+    /** The table filled over a day: rows inserted earlier expired earlier, as in a real sessions table. */
+    private static void expiredRow(StringBuilder chunk, Instant now, int i, int total, String templateHash,
+                                   String templateJson) {
+        Duration spread = Duration.ofHours(24);
+        long expiry = now.minus(Duration.ofHours(2)).minus(spread.multipliedBy(total - i).dividedBy(total)).toEpochMilli();
+        String hex = randomHex();
+        row(chunk, hex, "user" + (i % 50_000), expiry - 3_600_000, expiry, templateJson.replace(templateHash, hex));
     }
 
     private static void row(StringBuilder sb, String hash, String user, long start, long expiry, String json) {

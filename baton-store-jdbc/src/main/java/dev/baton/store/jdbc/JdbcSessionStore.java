@@ -132,32 +132,37 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
      *
      * <p>Rows are written in the order of their id hash, whatever their kind, so that the row locks of two
      * such transactions (two gateways sharing the table, one taking a session in while the other drops it)
-     * are always taken in the same order and cannot deadlock. Writing all upserts and then all deletes did:
-     * PostgreSQL found a deadlock about once per thousand migrations and broke it after its
-     * {@code deadlock_timeout} of one second (docs/benchmarks.md). Runs of one kind go as one JDBC batch.
+     * are always taken in the same order and cannot deadlock, as writing all upserts and then all deletes
+     * could. Runs of one kind go as one JDBC batch.
      */
     @Override
     public void writeAll(List<StoredSession> stores, List<SessionIdHash> deletes, String owner) {
-        record Op(SessionIdHash hash, StoredSession store) {
-        }
         List<Op> ops = new ArrayList<>(stores.size() + deletes.size());
         stores.forEach(s -> ops.add(new Op(s.session().hash(), s)));
         deletes.forEach(h -> ops.add(new Op(h, null)));
-        if (ops.isEmpty()) {
-            return;
-        }
         if (ops.size() == 1) {
             // One statement is atomic on its own: in auto-commit it is one round trip, where BEGIN, the
-            // statement and COMMIT took two (most groups under load are single writes; docs/benchmarks.md).
-            Op op = ops.get(0);
-            if (op.store() != null) {
-                update("write", upsert, ps -> bind(ps, op.store()));
-            } else {
-                update("write", deleteSql(owner), ps -> bindDelete(ps, op.hash(), owner));
-            }
-            return;
+            // statement and COMMIT take two, and most groups under load are single writes.
+            writeOne(ops.get(0), owner);
+        } else if (!ops.isEmpty()) {
+            ops.sort(java.util.Comparator.comparing(op -> op.hash().hex()));
+            writeInOneTransaction(ops, owner);
         }
-        ops.sort(java.util.Comparator.comparing(op -> op.hash().hex()));
+    }
+
+    /** One write: a store when {@code store} is set, else a delete. */
+    private record Op(SessionIdHash hash, StoredSession store) {
+    }
+
+    private void writeOne(Op op, String owner) {
+        if (op.store() != null) {
+            update("write", upsert, ps -> bind(ps, op.store()));
+        } else {
+            update("write", deleteSql(owner), ps -> bindDelete(ps, op.hash(), owner));
+        }
+    }
+
+    private void writeInOneTransaction(List<Op> ops, String owner) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false); // HikariCP restores auto-commit when the connection goes back to the pool
             // Each statement is prepared once per transaction, however many runs alternate between them.
