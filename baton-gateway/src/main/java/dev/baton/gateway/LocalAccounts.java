@@ -2,13 +2,8 @@ package dev.baton.gateway;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
+import dev.baton.core.Argon2id;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * 4 lanes by default), compared in constant time. Thread-safe.
  */
 public final class LocalAccounts implements Authenticator {
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getDecoder();
-
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
     private final int memoryKib;
     private final int iterations;
@@ -58,7 +49,7 @@ public final class LocalAccounts implements Authenticator {
      * @throws BatonException with {@link ResultCode#CONFIGURATION} if the hash is not in that form
      */
     public LocalAccounts addHashed(String username, String phcHash, Map<String, List<String>> attributes) {
-        if (phcHash == null || !phcHash.matches("\\$argon2id\\$v=19\\$m=\\d+,t=\\d+,p=1\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+")) {
+        if (!Argon2id.isHash(phcHash)) {
             throw new BatonException(ResultCode.CONFIGURATION, "password-hash of local account " + username
                     + " must be an Argon2id PHC string as written by 'baton hash-password'");
         }
@@ -68,10 +59,7 @@ public final class LocalAccounts implements Authenticator {
 
     /** Hashes a password with this instance's cost, in PHC form, for configuration files. */
     public String hash(char[] password) {
-        byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
-        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + B64.encodeToString(salt)
-                + "$" + B64.encodeToString(argon2(password, salt, memoryKib, iterations));
+        return Argon2id.hash(password, memoryKib, iterations);
     }
 
     @Override
@@ -81,10 +69,10 @@ public final class LocalAccounts implements Authenticator {
         }
         Account a = accounts.get(username);
         if (a == null) {
-            argon2(password, new byte[16], memoryKib, iterations); // same cost whether or not the user exists
+            Argon2id.burn(password, memoryKib, iterations); // same cost whether or not the user exists
             return Optional.empty();
         }
-        return verify(a.hash, password) ? Optional.of(new Entry(username, a.attributes)) : Optional.empty();
+        return Argon2id.verify(a.hash, password) ? Optional.of(new Entry(username, a.attributes)) : Optional.empty();
     }
 
     @Override
@@ -96,24 +84,5 @@ public final class LocalAccounts implements Authenticator {
     /** The stored (PHC-format) hash of an account, for tests that check no password is kept. */
     Optional<String> storedHash(String username) {
         return Optional.ofNullable(accounts.get(username)).map(Account::hash);
-    }
-
-    static boolean verify(String phc, char[] password) {
-        String[] parts = phc.split("\\$");
-        String[] params = parts[3].split(",");
-        int m = Integer.parseInt(params[0].substring(2));
-        int t = Integer.parseInt(params[1].substring(2));
-        byte[] salt = B64D.decode(parts[4]);
-        byte[] expected = B64D.decode(parts[5]);
-        return MessageDigest.isEqual(expected, argon2(password, salt, m, t));
-    }
-
-    private static byte[] argon2(char[] password, byte[] salt, int memoryKib, int iterations) {
-        Argon2BytesGenerator gen = new Argon2BytesGenerator();
-        gen.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withSalt(salt).withMemoryAsKB(memoryKib).withIterations(iterations).withParallelism(1).build());
-        byte[] out = new byte[32];
-        gen.generateBytes(new String(password).getBytes(StandardCharsets.UTF_8), out);
-        return out;
     }
 }
