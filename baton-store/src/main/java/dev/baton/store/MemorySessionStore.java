@@ -67,6 +67,21 @@ public final class MemorySessionStore implements SessionStore, CleanupLease {
     }
 
     @Override
+    public SessionPage find(SessionFilter filter, Instant now, Optional<SessionPage.Cursor> after, int limit) {
+        open();
+        List<StoredSession> all = sessions.values().stream()
+                .filter(s -> s.expiryTime().isAfter(now) && filter.matches(s) && after.map(c -> c.isBefore(s)).orElse(true))
+                .sorted(SessionPage.ORDER).limit(limit + 1L).toList();
+        return SessionPage.of(all, Optional.empty(), limit);
+    }
+
+    @Override
+    public long count(SessionFilter filter, Instant now) {
+        open();
+        return sessions.values().stream().filter(s -> s.expiryTime().isAfter(now) && filter.matches(s)).count();
+    }
+
+    @Override
     public ExpiredBatch deleteExpired(TimestampColumn column, Instant from, Instant cutoff, int batchSize) {
         open();
         List<StoredSession> oldest = sessions.values().stream()

@@ -1,8 +1,11 @@
 package dev.baton.store;
 
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
 import dev.baton.core.SessionIdHash;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -66,6 +69,36 @@ public interface SessionStore extends AutoCloseable {
      * @param limit at most this many
      */
     List<StoredSession> loadByUser(String user, Instant now, int limit);
+
+    /**
+     * One page of the live sessions (expiry after {@code now}) that {@code filter} selects, in
+     * {@link SessionPage#ORDER}, starting after {@code after}: what the admin API lists. The default loads
+     * every session of the filter's user or owner, so backends that hold many sessions should do better.
+     *
+     * @param limit at most this many, from 1 to 1,000
+     */
+    default SessionPage find(SessionFilter filter, Instant now, Optional<SessionPage.Cursor> after, int limit) {
+        List<StoredSession> all = new ArrayList<>(filter.user().isPresent()
+                ? loadByUser(filter.user().get(), now, 100_000)
+                : loadOwnedBy(filter.owner().orElseThrow(() -> new BatonException(ResultCode.INVALID_REQUEST,
+                        "this session store lists sessions by user or by gateway only")), now, 100_000));
+        all.removeIf(s -> !filter.matches(s));
+        all.sort(SessionPage.ORDER);
+        return SessionPage.of(all, after, limit);
+    }
+
+    /** How many live sessions (expiry after {@code now}) {@code filter} selects. */
+    default long count(SessionFilter filter, Instant now) {
+        long n = 0;
+        for (Optional<SessionPage.Cursor> at = Optional.empty(); ; ) {
+            SessionPage page = find(filter, now, at, 1_000);
+            n += page.sessions().size();
+            if (page.next().isEmpty()) {
+                return n;
+            }
+            at = page.next();
+        }
+    }
 
     /**
      * Deletes at most {@code batchSize} sessions whose {@code column} is at or after {@code from} and before

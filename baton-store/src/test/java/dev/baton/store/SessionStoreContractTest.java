@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static dev.baton.store.TestSessions.session;
@@ -273,4 +274,43 @@ public abstract class SessionStoreContractTest {
         }
     }
 
+    @Test
+    void findPagesLiveSessionsByFilterLatestExpiryFirstAndCountsThem() {
+        Instant now = clock.instant();
+        List<StoredSession> alice = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            alice.add(session("alice", "gw-a", now, HOUR.multipliedBy(i)));
+        }
+        alice.add(session("alice", "gw-b", now, HOUR.multipliedBy(4)));
+        StoredSession bob = session("bob", "gw-a", now, HOUR);
+        StoredSession expired = session("alice", "gw-a", now.minus(HOUR.multipliedBy(3)), HOUR);
+        List<StoredSession> all = new ArrayList<>(alice);
+        all.add(bob);
+        all.add(expired);
+        store.writeAll(all, List.of());
+
+        SessionFilter byAlice = SessionFilter.ALL.withUser("alice");
+        SessionPage first = store.find(byAlice, now, Optional.empty(), 3);
+        assertThat(hashes(first.sessions())).containsExactly(hash(alice.get(3)), hash(alice.get(2)), hash(alice.get(1)));
+        assertThat(first.next()).isPresent();
+        SessionPage second = store.find(byAlice, now, first.next(), 3);
+        assertThat(hashes(second.sessions())).containsExactly(hash(alice.get(0)));
+        assertThat(second.next()).isEmpty();
+
+        assertThat(hashes(store.find(byAlice.withOwner("gw-b"), now, Optional.empty(), 10).sessions()))
+                .containsExactly(hash(alice.get(3)));
+        assertThat(store.count(byAlice, now)).isEqualTo(4);
+        assertThat(store.count(SessionFilter.ALL.withOwner("gw-a"), now)).isEqualTo(4);
+        SessionFilter olderThanNow = new SessionFilter(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of("gw-a"), Optional.empty(), Optional.of(now.minusSeconds(1)));
+        assertThat(store.count(olderThanNow, now)).isZero();
+    }
+
+    private static String hash(StoredSession s) {
+        return s.session().hash().hex();
+    }
+
+    private static List<String> hashes(List<StoredSession> sessions) {
+        return sessions.stream().map(SessionStoreContractTest::hash).toList();
+    }
 }

@@ -1,6 +1,5 @@
 package dev.baton.store.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
@@ -10,6 +9,8 @@ import dev.baton.store.AttributeCipher;
 import dev.baton.store.CleanupLease;
 import dev.baton.store.ExpiredBatch;
 import dev.baton.store.SessionCodec;
+import dev.baton.store.SessionFilter;
+import dev.baton.store.SessionPage;
 import dev.baton.store.SessionStore;
 import dev.baton.store.StoredSession;
 import dev.baton.store.TimestampColumn;
@@ -50,6 +51,7 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
     private final String sessions;
     private final String lease;
     private final String upsert;
+    private final SessionSearch search;
 
     private JdbcSessionStore(HikariDataSource pool, Dialect dialect, String prefix, SessionCodec codec) {
         this.pool = pool;
@@ -58,6 +60,7 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
         this.sessions = prefix + "sessions";
         this.lease = prefix + "lease";
         this.upsert = dialect.upsert(sessions);
+        this.search = new SessionSearch(pool, sessions, codec);
     }
 
     /**
@@ -68,7 +71,7 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
      */
     public static JdbcSessionStore open(JdbcStoreConfig config) {
         LOG.info("opening session store {}", config);
-        HikariDataSource pool = new HikariDataSource(hikari(config));
+        HikariDataSource pool = new HikariDataSource(Pools.hikari(config));
         try {
             Flyway.configure().dataSource(pool).locations(config.dialect().migrations())
                     .table(config.tablePrefix() + "schema_history").placeholders(Map.of("prefix", config.tablePrefix()))
@@ -81,24 +84,6 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
         SessionCodec codec = config.encryptionKey().isEmpty() ? SessionCodec.plain()
                 : SessionCodec.encrypting(AttributeCipher.fromBase64Key(config.encryptionKey()));
         return new JdbcSessionStore(pool, config.dialect(), config.tablePrefix(), codec);
-    }
-
-    private static HikariConfig hikari(JdbcStoreConfig config) {
-        HikariConfig h = new HikariConfig();
-        h.setJdbcUrl(config.url());
-        h.setUsername(config.user());
-        h.setPassword(config.password());
-        h.setMaximumPoolSize(config.poolSize());
-        h.setConnectionTimeout(config.connectionTimeout().toMillis());
-        h.setValidationTimeout(Math.min(config.connectionTimeout().toMillis(), 1000));
-        // start even when the database is down: the tiered store serves from memory until it returns
-        h.setInitializationFailTimeout(-1);
-        h.setPoolName("baton-store");
-        if (config.dialect() == Dialect.POSTGRESQL) {
-            h.addDataSourceProperty("reWriteBatchedInserts", "true");
-            h.addDataSourceProperty("logServerErrorDetail", "false"); // keeps row values out of error messages
-        }
-        return h;
     }
 
     @Override
@@ -262,6 +247,16 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
                     ps.setString(1, user);
                     ps.setLong(2, now.toEpochMilli());
                 });
+    }
+
+    @Override
+    public SessionPage find(SessionFilter filter, Instant now, Optional<SessionPage.Cursor> after, int limit) {
+        return search.find(filter, now, after, limit);
+    }
+
+    @Override
+    public long count(SessionFilter filter, Instant now) {
+        return search.count(filter, now);
     }
 
     @Override
