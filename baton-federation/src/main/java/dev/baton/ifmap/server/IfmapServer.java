@@ -270,7 +270,7 @@ public final class IfmapServer implements AutoCloseable {
     }
 
     /** Compacts the replicas' shared log now (see {@link PostgresReplication#compact}); for tests. */
-    synchronized PostgresReplication.Compaction compactReplicaLog() {
+    synchronized ReplicationCompactor.Compaction compactReplicaLog() {
         if (replication == null) {
             throw new IllegalStateException("not a replica");
         }
