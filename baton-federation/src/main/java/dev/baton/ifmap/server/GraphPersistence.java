@@ -51,7 +51,7 @@ interface GraphPersistence extends AutoCloseable {
     /** Called before a search reads the graph, without the lock: a search sees what was committed before it began. */
     void beforeRead();
 
-    /** Finishes what is still pending; later changes fail. */
+    /** Called when the service stops: what is still queued is written; what is given later need not be. */
     @Override
     void close();
 }

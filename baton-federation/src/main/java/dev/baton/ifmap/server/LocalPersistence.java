@@ -69,9 +69,4 @@ final class LocalPersistence implements GraphPersistence {
     public void close() {
         writer.close();
     }
-
-    @Override
-    public String toString() {
-        return "forever metadata in " + store;
-    }
 }
