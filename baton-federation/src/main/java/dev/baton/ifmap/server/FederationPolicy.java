@@ -95,24 +95,7 @@ public final class FederationPolicy {
         }
         String where = "federation policy " + file + ": ";
         allowOnly(root, KEYS, where, "");
-        Map<String, PublisherRights> roles = new LinkedHashMap<>();
-        for (String name : new String[] {"gateway", "publisher", "reader", "auditor", "admin", "none"}) {
-            roles.put(name, PublisherRights.role(name).orElseThrow());
-        }
-        JsonNode quotas = root.path("quotas");
-        if (!quotas.isMissingNode()) {
-            requireObject(quotas, where + "quotas");
-            for (Iterator<String> it = quotas.fieldNames(); it.hasNext(); ) {
-                String role = it.next();
-                PublisherRights base = roleNamed(roles, role, where + "quotas." + role);
-                JsonNode q = quotas.get(role);
-                requireObject(q, where + "quotas." + role);
-                allowOnly(q, QUOTA_KEYS, where, "quotas." + role + ".");
-                roles.put(role, base.withQuotas((int) count(q, "max-subscriptions", base.maxSubscriptions(),
-                        Integer.MAX_VALUE, where + "quotas." + role), count(q, "max-metadata", base.maxMetadata(),
-                        Long.MAX_VALUE, where + "quotas." + role)));
-            }
-        }
+        Map<String, PublisherRights> roles = roles(root.path("quotas"), where);
         PublisherRights defaultRights = root.has("default-role")
                 ? roleNamed(roles, text(root.get("default-role"), where + "default-role"), where + "default-role")
                 : roles.get("publisher");
@@ -120,21 +103,49 @@ public final class FederationPolicy {
             throw new BatonException(ResultCode.CONFIGURATION, where
                     + "default-role must not be gateway: name each gateway under clients");
         }
-        Map<String, PublisherRights> clients = new LinkedHashMap<>();
-        JsonNode list = root.path("clients");
-        if (!list.isMissingNode() && !list.isNull()) {
-            requireObject(list, where + "clients");
-            for (Iterator<Map.Entry<String, JsonNode>> it = list.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String key = where + "clients." + e.getKey();
-                if (!e.getKey().matches("[\\w.@-]{1,128}")) {
-                    throw new BatonException(ResultCode.CONFIGURATION, key
-                            + ": a client name is 1-128 letters, digits, '.', '@', '_' or '-'");
-                }
-                clients.put(e.getKey(), roleNamed(roles, text(e.getValue(), key), key));
-            }
+        return new FederationPolicy(clients(root.path("clients"), roles, where), defaultRights);
+    }
+
+    /** Every role by name, with the quotas {@code quotas} sets for it. */
+    private static Map<String, PublisherRights> roles(JsonNode quotas, String where) {
+        Map<String, PublisherRights> roles = new LinkedHashMap<>();
+        for (String name : new String[] {"gateway", "publisher", "reader", "auditor", "admin", "none"}) {
+            roles.put(name, PublisherRights.role(name).orElseThrow());
         }
-        return new FederationPolicy(clients, defaultRights);
+        if (quotas.isMissingNode()) {
+            return roles;
+        }
+        requireObject(quotas, where + "quotas");
+        for (Iterator<String> it = quotas.fieldNames(); it.hasNext(); ) {
+            String role = it.next();
+            PublisherRights base = roleNamed(roles, role, where + "quotas." + role);
+            JsonNode q = quotas.get(role);
+            requireObject(q, where + "quotas." + role);
+            allowOnly(q, QUOTA_KEYS, where, "quotas." + role + ".");
+            roles.put(role, base.withQuotas((int) count(q, "max-subscriptions", base.maxSubscriptions(),
+                    Integer.MAX_VALUE, where + "quotas." + role), count(q, "max-metadata", base.maxMetadata(),
+                    Long.MAX_VALUE, where + "quotas." + role)));
+        }
+        return roles;
+    }
+
+    /** The clients {@code list} names, with their roles. */
+    private static Map<String, PublisherRights> clients(JsonNode list, Map<String, PublisherRights> roles, String where) {
+        Map<String, PublisherRights> clients = new LinkedHashMap<>();
+        if (list.isMissingNode() || list.isNull()) {
+            return clients;
+        }
+        requireObject(list, where + "clients");
+        for (Iterator<Map.Entry<String, JsonNode>> it = list.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = where + "clients." + e.getKey();
+            if (!e.getKey().matches("[\\w.@-]{1,128}")) {
+                throw new BatonException(ResultCode.CONFIGURATION, key
+                        + ": a client name is 1-128 letters, digits, '.', '@', '_' or '-'");
+            }
+            clients.put(e.getKey(), roleNamed(roles, text(e.getValue(), key), key));
+        }
+        return clients;
     }
 
     private static PublisherRights roleNamed(Map<String, PublisherRights> roles, String name, String key) {

@@ -97,15 +97,27 @@ public final class FederationServerMain {
         BasicAuthUsers userList = BasicAuthUsers.read(o.users());
         b.users(userList);
         if (o.policy() != null) {
-            FederationPolicy p = FederationPolicy.read(o.policy());
-            for (String gateway : p.clientsWithRole("gateway")) {
-                if (!userList.names().contains(gateway)) {
-                    throw new BatonException(ResultCode.CONFIGURATION, "federation policy " + o.policy() + " names gateway '"
-                            + gateway + "', which is not a user of " + o.users());
-                }
-            }
-            b.policy(p);
+            b.policy(policy(o, userList));
         }
+        keyStore(o, b);
+        storage(o, b);
+        return b;
+    }
+
+    /** The policy file of {@code o}, every gateway it names being a user. */
+    private static FederationPolicy policy(Options o, BasicAuthUsers userList) {
+        FederationPolicy p = FederationPolicy.read(o.policy());
+        for (String gateway : p.clientsWithRole("gateway")) {
+            if (!userList.names().contains(gateway)) {
+                throw new BatonException(ResultCode.CONFIGURATION, "federation policy " + o.policy() + " names gateway '"
+                        + gateway + "', which is not a user of " + o.users());
+            }
+        }
+        return p;
+    }
+
+    /** An operator's keystore, when {@code o} names one with its password file. */
+    private static void keyStore(Options o, IfmapServerConfig.Builder b) {
         if (o.keystore() == null && o.keystorePasswordFile() != null) {
             throw new BatonException(ResultCode.CONFIGURATION, "--keystore-password-file needs --keystore FILE.p12");
         }
@@ -116,6 +128,10 @@ public final class FederationServerMain {
             char[] password = readPassword(o.keystorePasswordFile());
             b.keyStore(loadKeyStore(o.keystore(), password), password);
         }
+    }
+
+    /** Replicas through PostgreSQL, forever metadata at a JDBC URL, or the default (H2 in the data directory). */
+    private static void storage(Options o, IfmapServerConfig.Builder b) {
         String jdbcUser = o.jdbcUser() == null ? "postgres" : o.jdbcUser();
         String jdbcPassword = o.jdbcPassword() == null ? "" : o.jdbcPassword();
         if (o.replicas() != null) {
@@ -136,7 +152,6 @@ public final class FederationServerMain {
             String url = o.jdbcUrl();
             b.store(() -> JdbcMetadataStore.open(url, jdbcUser, jdbcPassword, url));
         }
-        return b;
     }
 
     private static java.security.KeyStore loadKeyStore(Path file, char[] password) {

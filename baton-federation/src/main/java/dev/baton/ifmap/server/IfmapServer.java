@@ -74,13 +74,9 @@ public final class IfmapServer implements AutoCloseable {
         keyStore = tls.keyStore();
         keyStorePassword = tls.password();
         store = config.storeFactory().get();
-        if (config.replication() != null) {
-            var r = config.replication();
-            replication = new PostgresReplication(r.jdbcUrl(), r.user(), r.password(), r.name(),
-                    r.compactionInterval(), r.livenessWindow());
-        }
+        GraphPersistence persistence = persistence();
         service = new MapService(config.clock(), config.sessionTimeout(), config.pollWait(),
-                config.maxPollResultSize(), config.rights(), store, replication, config.searchLimits());
+                config.maxPollResultSize(), config.rights(), persistence, config.searchLimits());
         if (replication != null) {
             replication.start(service);
         }
@@ -109,6 +105,20 @@ public final class IfmapServer implements AutoCloseable {
                 config.replication() != null ? "replica through " + config.replication().jdbcUrl().replaceAll("\\?.*", "?…") + " as '"
                         + config.replication().name() + "'" : "forever metadata in " + store);
         return this;
+    }
+
+    /**
+     * How the graph's changes last, chosen once: a replica's shared log when replication is configured
+     * (the replication is started once the service exists), else the forever-metadata store.
+     */
+    private GraphPersistence persistence() {
+        var r = config.replication();
+        if (r == null) {
+            return new LocalPersistence(store);
+        }
+        replication = new PostgresReplication(r.jdbcUrl(), r.user(), r.password(), r.name(),
+                r.compactionInterval(), r.livenessWindow());
+        return new ReplicatedPersistence(replication, store);
     }
 
     private void sweep() {
@@ -270,7 +280,7 @@ public final class IfmapServer implements AutoCloseable {
     }
 
     /** Compacts the replicas' shared log now (see {@link PostgresReplication#compact}); for tests. */
-    synchronized PostgresReplication.Compaction compactReplicaLog() {
+    synchronized ReplicationCompactor.Compaction compactReplicaLog() {
         if (replication == null) {
             throw new IllegalStateException("not a replica");
         }

@@ -14,8 +14,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Forever metadata in one SQL table, on embedded H2 (the default) or PostgreSQL. One connection, used by
@@ -89,13 +91,14 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
+    /**
+     * Net effect first: metadata ids are never reused, so an element added and removed within one group is
+     * neither inserted nor deleted, and every other delete and insert touch different rows. That makes the
+     * group one DELETE batch and one INSERT batch, however many elements a change replaces.
+     */
     @Override
     public void apply(List<Change> changes) {
-        // Net effect first: metadata ids are never reused, so an element added and removed within one group
-        // is neither inserted nor deleted, and every other delete and insert touch different rows. That makes
-        // the group one DELETE batch and one INSERT batch (a claim replaces a dozen elements: it used to run a
-        // batch per removed element).
-        java.util.Set<Long> removed = new java.util.HashSet<>();
+        Set<Long> removed = new HashSet<>();
         for (Change c : changes) {
             if (!c.added()) {
                 removed.add(c.metadata().id());
@@ -107,17 +110,8 @@ public final class JdbcMetadataStore implements MetadataStore {
              PreparedStatement del = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id = ?")) {
             boolean inserts = false;
             for (Change c : changes) {
-                Metadata m = c.metadata();
-                if (c.added() && !removed.remove(m.id())) {
-                    ins.setLong(1, m.id());
-                    ins.setString(2, c.item().first().toXml());
-                    ins.setString(3, c.item().isLink() ? c.item().second().toXml() : null);
-                    ins.setString(4, m.namespace());
-                    ins.setString(5, m.localName());
-                    ins.setString(6, m.cardinality().name());
-                    ins.setString(7, m.publisherId());
-                    ins.setString(8, m.xml());
-                    ins.addBatch();
+                if (c.added() && !removed.remove(c.metadata().id())) {
+                    addInsert(ins, c);
                     inserts = true;
                 }
             }
@@ -134,12 +128,29 @@ public final class JdbcMetadataStore implements MetadataStore {
             }
             connection.commit();
         } catch (SQLException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            rollback(e);
             throw fail("cannot store " + changes.size() + " forever-metadata changes", e);
+        }
+    }
+
+    private static void addInsert(PreparedStatement ins, Change c) throws SQLException {
+        Metadata m = c.metadata();
+        ins.setLong(1, m.id());
+        ins.setString(2, c.item().first().toXml());
+        ins.setString(3, c.item().isLink() ? c.item().second().toXml() : null);
+        ins.setString(4, m.namespace());
+        ins.setString(5, m.localName());
+        ins.setString(6, m.cardinality().name());
+        ins.setString(7, m.publisherId());
+        ins.setString(8, m.xml());
+        ins.addBatch();
+    }
+
+    private void rollback(SQLException failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException suppressed) {
+            failure.addSuppressed(suppressed);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.baton.ifmap.server;
 
-import dev.baton.core.BatonException;
 import dev.baton.ifmap.model.IfmapError;
 import dev.baton.ifmap.model.IfmapException;
 import dev.baton.ifmap.model.Item;
@@ -18,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -28,12 +24,12 @@ import java.util.function.Predicate;
 
 /**
  * The federation server's MAP, independent of any transport: client sessions, the graph, subscriptions and
- * the persistence of forever metadata.
+ * how changes are made to last ({@link GraphPersistence}: a single server's store, or a replica's shared log).
  *
  * <p>Design: one lock guards the graph and every subscription, so a publish is atomic and subscribers see
  * changes in one order. Nothing under the lock does I/O or blocks: parsing happens before it, polls wait on
- * their own session's queue after it, and forever-metadata writes are queued under it and awaited after it
- * ({@link PersistenceWriter}). A search and a publish therefore cost CPU time under the lock only.
+ * their own session's queue after it, and a change is made under it and awaited after it
+ * ({@link GraphPersistence.Pending}). A search and a publish therefore cost CPU time under the lock only.
  * Thread-safe.
  */
 final class MapService implements AutoCloseable {
@@ -46,12 +42,12 @@ final class MapService implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final MapGraph graph = new MapGraph();
     private final Subscriptions subscriptions = new Subscriptions(graph);
+    private final GraphApplier applier = new GraphApplier(graph, subscriptions);
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, ClientSession> sessionByUser = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
-    private final PersistenceWriter writer;
-    private final PostgresReplication replication;
+    private final GraphPersistence persistence;
 
     /**
      * A service over {@code store}, loading the forever metadata it holds.
@@ -63,16 +59,16 @@ final class MapService implements AutoCloseable {
      */
     MapService(InstantSource clock, Duration sessionTimeout, Duration pollWait, long maxPollResultSize,
                       Function<String, PublisherRights> rights, MetadataStore store) {
-        this(clock, sessionTimeout, pollWait, maxPollResultSize, rights, store, null, SearchLimits.DEFAULTS);
+        this(clock, sessionTimeout, pollWait, maxPollResultSize, rights, new LocalPersistence(store),
+                SearchLimits.DEFAULTS);
     }
 
     /**
-     * A replica whose graph follows {@code replication}'s shared log; {@code store} is then normally
-     * {@link MetadataStore#none()}, the log being the authority. Call {@link PostgresReplication#start} after this.
+     * A service whose changes last through {@code persistence}, starting with the metadata it loads. For a
+     * replica ({@link ReplicatedPersistence}) call {@link PostgresReplication#start} after this.
      */
     MapService(InstantSource clock, Duration sessionTimeout, Duration pollWait, long maxPollResultSize,
-               Function<String, PublisherRights> rights, MetadataStore store, PostgresReplication replication,
-               SearchLimits searchLimits) {
+               Function<String, PublisherRights> rights, GraphPersistence persistence, SearchLimits searchLimits) {
         this.clock = clock;
         this.searchLimits = searchLimits;
         this.sessionTimeout = sessionTimeout;
@@ -80,13 +76,12 @@ final class MapService implements AutoCloseable {
         this.maxPollResultSize = maxPollResultSize;
         this.rights = rights;
         long maxId = 0;
-        for (MetadataStore.Stored s : store.load()) {
+        for (MetadataStore.Stored s : persistence.load()) {
             graph.add(s.item(), s.metadata());
             maxId = Math.max(maxId, s.metadata().id());
         }
         ids.set(maxId);
-        this.writer = new PersistenceWriter(store);
-        this.replication = replication;
+        this.persistence = persistence;
     }
 
     /**
@@ -121,7 +116,8 @@ final class MapService implements AutoCloseable {
 
     /** Ends {@code s}: its subscriptions and session-lifetime metadata go, a waiting poll is answered. */
     public void end(ClientSession s, String reason) {
-        GraphOp purge = new GraphOp.Purge(s.publisherId, true);
+        GraphOp.Purge purge = new GraphOp.Purge(s.publisherId, true);
+        GraphPersistence.Pending pending;
         lock.lock();
         try {
             if (s.ended) {
@@ -131,46 +127,29 @@ final class MapService implements AutoCloseable {
             sessions.remove(s.id);
             sessionByUser.remove(s.user, s);
             subscriptions.removeAll(s);
-            if (replication == null) {
-                apply(List.of(purge), new ArrayList<>()); // session metadata is never persisted
-            }
+            pending = persistence.endSession(purge, applier::apply);
         } finally {
             lock.unlock();
         }
         s.queue.close("session ended: " + reason);
-        if (replication != null) {
-            replication.append(List.of(purge), List.of());
-        }
+        pending.await();
     }
 
     /** Applies {@code ops} atomically and returns once forever metadata among them is durable. */
     public void publish(ClientSession s, List<Request.PublishOp> ops) {
         require(rights(s).publish(), s, "publish");
         List<GraphOp> graphOps = stamp(s, ops, clock.instant()); // outside the lock: stamping builds strings
-        if (replication != null) {
-            lock.lock();
-            try {
-                // Authorization against this replica's graph; the shared log re-decides only ownership claims.
-                graphOps = PublishRules.unscope(graphOps, PublishRules.check(graph, s.publisherId, rights(s), ops));
-                OwnershipRule.check(graph, ops); // fails fast; the shared log decides for good
-            } finally {
-                lock.unlock();
-            }
-            replication.append(graphOps, OwnershipRule.claims(ops));
-            return;
-        }
-        List<MetadataStore.Change> changes = new ArrayList<>();
-        java.util.concurrent.CompletableFuture<Void> durable;
+        GraphPersistence.Pending pending;
         lock.lock();
         try {
+            // Authorization against this server's graph; a replica's shared log re-decides only ownership claims.
             List<GraphOp> authorized = PublishRules.unscope(graphOps, PublishRules.check(graph, s.publisherId, rights(s), ops));
-            OwnershipRule.check(graph, ops);
-            apply(authorized, changes);
-            durable = writer.submit(changes); // under the lock: the store sees changes in the graph's order
+            OwnershipRule.check(graph, ops); // on a replica this fails fast; the shared log decides for good
+            pending = persistence.change(authorized, () -> OwnershipRule.claims(ops), applier::apply);
         } finally {
             lock.unlock();
         }
-        awaitDurable(durable);
+        pending.await();
     }
 
     /** The graph operations of a publish request, stamped with the publisher and {@code now}. */
@@ -203,7 +182,7 @@ final class MapService implements AutoCloseable {
     void applyReplicated(List<GraphOp> ops) {
         lock.lock();
         try {
-            apply(ops, new ArrayList<>());
+            applier.apply(ops);
         } finally {
             lock.unlock();
         }
@@ -234,60 +213,9 @@ final class MapService implements AutoCloseable {
     void replaceGraph(List<MetadataStore.Stored> items) {
         lock.lock();
         try {
-            Set<Item> touched = new LinkedHashSet<>();
-            graph.forEach((item, list) -> touched.add(item));
-            graph.clear();
-            for (MetadataStore.Stored s : items) {
-                graph.add(s.item(), s.metadata());
-                touched.add(s.item());
-            }
-            subscriptions.changed(touched);
+            applier.replace(items);
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Applies {@code ops} in order and re-runs the subscriptions that see a change. Holds the lock. */
-    private void apply(List<GraphOp> ops, List<MetadataStore.Change> changes) {
-        Set<Item> touched = new LinkedHashSet<>();
-        for (GraphOp op : ops) {
-            switch (op) {
-                case GraphOp.Put p -> put(p, touched, changes);
-                case GraphOp.Remove r -> {
-                    if (!remove(r.item(), r::removes, changes).isEmpty()) {
-                        touched.add(r.item());
-                    }
-                }
-                case GraphOp.Tell t -> tell(t);
-                case GraphOp.Purge p -> touched.addAll(purgeItems(p, changes));
-            }
-        }
-        subscriptions.changed(touched);
-    }
-
-    private void put(GraphOp.Put p, Set<Item> touched, List<MetadataStore.Change> changes) {
-        for (Metadata m : p.metadata()) {
-            if (m.cardinality() == Metadata.Cardinality.singleValue) {
-                remove(p.item(), m::sameTypeAs, changes);
-            }
-            graph.add(p.item(), m);
-            if (m.lifetime() == Metadata.Lifetime.forever) {
-                changes.add(new MetadataStore.Change(p.item(), m, true));
-            }
-        }
-        touched.add(p.item());
-    }
-
-    private void tell(GraphOp.Tell t) {
-        for (Subscription sub : subscriptions.watching(List.of(t.item()))) {
-            if (t.item().isLink() && sub.spec.matchLinks() != null
-                    && t.metadata().stream().noneMatch(sub.spec.matchLinks()::matches)) {
-                continue;
-            }
-            List<Metadata> kept = Searcher.filter(t.metadata(), sub.spec.resultFilter(), sub.hideVendor);
-            if (!kept.isEmpty()) {
-                subscriptions.notify(sub, t.item(), kept);
-            }
         }
     }
 
@@ -295,9 +223,7 @@ final class MapService implements AutoCloseable {
     public SearchResult search(ClientSession s, Request.SearchSpec spec) {
         require(rights(s).search(), s, "search");
         Request.SearchSpec bounded = searchLimits.bound(spec);
-        if (replication != null) {
-            replication.catchUp(); // a search sees everything committed on any replica before it began
-        }
+        persistence.beforeRead(); // a replica's search sees everything committed on any replica before it began
         lock.lock();
         try {
             return Searcher.search(graph, bounded, !rights(s).readSessions());
@@ -351,21 +277,14 @@ final class MapService implements AutoCloseable {
         String target = publisherId.isEmpty() ? s.publisherId : publisherId;
         PublisherRights r = rights(s);
         require(target.equals(s.publisherId) ? r.purgeOwn() : r.purgeOthers(), s, "purge " + target);
-        GraphOp purge = new GraphOp.Purge(target, false);
-        if (replication != null) {
-            replication.append(List.of(purge), List.of());
-            return;
-        }
-        List<MetadataStore.Change> changes = new ArrayList<>();
-        java.util.concurrent.CompletableFuture<Void> durable;
+        GraphPersistence.Pending pending;
         lock.lock();
         try {
-            apply(List.of(purge), changes);
-            durable = writer.submit(changes);
+            pending = persistence.change(List.of(new GraphOp.Purge(target, false)), List::of, applier::apply);
         } finally {
             lock.unlock();
         }
-        awaitDurable(durable);
+        pending.await();
     }
 
     /** Ends every session idle past the timeout that has no poll waiting; returns how many ended. */
@@ -386,28 +305,6 @@ final class MapService implements AutoCloseable {
         return sessions.size();
     }
 
-    private Set<Item> purgeItems(GraphOp.Purge p, List<MetadataStore.Change> changes) {
-        Set<Item> touched = new LinkedHashSet<>();
-        for (Item item : graph.itemsOf(p.publisherId())) {
-            if (!remove(item, m -> m.publisherId().equals(p.publisherId())
-                    && (!p.sessionOnly() || m.lifetime() == Metadata.Lifetime.session), changes).isEmpty()) {
-                touched.add(item);
-            }
-        }
-        graph.forgetPublisherIfEmpty(p.publisherId());
-        return touched;
-    }
-
-    private List<Metadata> remove(Item item, Predicate<Metadata> which, List<MetadataStore.Change> changes) {
-        List<Metadata> removed = graph.remove(item, which);
-        for (Metadata m : removed) {
-            if (m.lifetime() == Metadata.Lifetime.forever) {
-                changes.add(new MetadataStore.Change(item, m, false));
-            }
-        }
-        return removed;
-    }
-
     private static PublisherRights rights(ClientSession s) {
         return s.rights;
     }
@@ -418,27 +315,11 @@ final class MapService implements AutoCloseable {
         }
     }
 
-    /** Returns once the changes queued as {@code done} are durable, writing them itself if no one else is. No lock held. */
-    private void awaitDurable(java.util.concurrent.CompletableFuture<Void> done) {
-        writer.persist();
-        try {
-            done.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IfmapException(IfmapError.SystemError, "forever metadata could not be stored: "
-                    + (e.getCause() instanceof BatonException b ? b.getMessage() : String.valueOf(e.getCause())));
-        } catch (TimeoutException e) {
-            throw new IfmapException(IfmapError.SystemError, "forever metadata store did not answer in 30 s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IfmapException(IfmapError.SystemError, "interrupted while storing forever metadata");
-        }
-    }
-
     @Override
     public void close() {
         for (ClientSession s : List.copyOf(sessions.values())) {
             s.queue.close("federation server is stopping");
         }
-        writer.close();
+        persistence.close();
     }
 }

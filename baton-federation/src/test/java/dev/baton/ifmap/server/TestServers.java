@@ -35,7 +35,7 @@ public final class TestServers {
      * rows were deleted, or -1 when another replica held the compaction lock.
      */
     public static long compactReplicaLog(IfmapServer replica) {
-        PostgresReplication.Compaction c = replica.compactReplicaLog();
+        ReplicationCompactor.Compaction c = replica.compactReplicaLog();
         return c.ran() ? c.truncatedThrough() : -1;
     }
 
