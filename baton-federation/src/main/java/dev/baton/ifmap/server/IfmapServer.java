@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An IF-MAP 2.x federation server over SOAP/HTTPS: one Jetty 12 handler (no servlet or web-framework layer:
- * the server has one endpoint, and measured per-request CPU fell by a fifth without them) on a pool of
+ * the server has one endpoint, so such a layer would only add work to every request) on a pool of
  * platform threads, one POST
  * endpoint at {@code /} (and {@code /ifmap}), HTTP basic auth or TLS client certificates. Build it with
  * {@link #builder()}, {@link #start()} it, {@link #stop()} it; usable in-process by tests and by the CLI.
@@ -130,7 +130,7 @@ public final class IfmapServer implements AutoCloseable {
         }
     }
 
-    /** Platform threads: measured to answer polls sooner than virtual threads (see IfmapServerConfig). */
+    /** Platform threads: a waiting poll is woken without a hand-off to the virtual-thread scheduler. */
     private static QueuedThreadPool threadPool(int max) {
         var pool = new QueuedThreadPool(max, Math.min(8, max), 60_000);
         pool.setName("ifmap");

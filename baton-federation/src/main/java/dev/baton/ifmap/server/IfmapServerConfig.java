@@ -41,8 +41,8 @@ import java.util.function.Supplier;
  *                          single node
  * @param searchLimits      the server's caps on a search's or subscription's depth and size
  * @param maxThreads        request threads (default 256). Requests run on platform threads, which answer a
- *                          poll sooner than virtual threads did (publish-to-poll median 0.37 ms against
- *                          0.6 ms, docs/benchmarks.md); each waiting poll holds one, so this must exceed the
+ *                          poll sooner than virtual threads, with no hand-off to a scheduler; each waiting
+ *                          poll holds one, so this must exceed the
  *                          number of connected clients plus the requests served at once
  */
 public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Function<String, PublisherRights> rights,

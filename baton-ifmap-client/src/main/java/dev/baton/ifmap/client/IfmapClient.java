@@ -254,8 +254,8 @@ public final class IfmapClient implements AutoCloseable {
 
     /**
      * The answer's body. One of declared length within {@link ResponseParser#MAX_BYTES} is read into an array
-     * of exactly that size ({@code EntityUtils.toByteArray} copied it through a 4 KB buffer and a growing one:
-     * 3.4 % of all bytes allocated on the migration path); otherwise up to one byte past the limit, which the
+     * of exactly that size ({@code EntityUtils.toByteArray} would copy it through a 4 KB buffer and a growing
+     * one); otherwise up to one byte past the limit, which the
      * parser then refuses.
      */
     private static byte[] body(org.apache.hc.core5.http.HttpEntity entity) throws IOException {

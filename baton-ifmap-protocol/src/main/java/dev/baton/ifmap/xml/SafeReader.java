@@ -17,8 +17,7 @@ import org.codehaus.stax2.io.Stax2ByteArraySource;
  * declarations in scope, which IF-MAP filters need (their prefixes come from the request's xmlns
  * declarations). Not thread-safe; one per document. Close it when done: Woodstox then merges the names
  * this document added into the factory's shared symbol table. A reader left open before the document's
- * end never merges, so every later parse interned the same names again ({@code String.intern} was 1.4 % of
- * the migration path's CPU).
+ * end never merges, so every later parse would intern the same names again.
  */
 public final class SafeReader implements AutoCloseable {
     private static final XMLInputFactory2 FACTORY = newFactory();
@@ -42,8 +41,7 @@ public final class SafeReader implements AutoCloseable {
         }
         try {
             // A byte-array source: Woodstox parses the array in place instead of copying it into a fresh buffer
-            // (its buffer recycling is per thread, so on virtual threads every parse allocated new buffers:
-            // 8 % of all bytes allocated on the migration path).
+            // (its buffer recycling is per thread, so on virtual threads every parse would allocate new buffers).
             return new SafeReader(FACTORY.createXMLStreamReader(new Stax2ByteArraySource(body, 0, body.length)), limits);
         } catch (XMLStreamException e) {
             throw new MalformedRequestException("request is not XML: " + e.getMessage(), e);
@@ -71,7 +69,7 @@ public final class SafeReader implements AutoCloseable {
         f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_MAX_ENTITY_COUNT, 1L);
         // Decode in 1 KB steps instead of 4,000 characters: most documents here (metadata fragments, search
         // and publish answers) are a few hundred bytes, and the buffer is new for every parse on a virtual
-        // thread; the default was 16 % of all bytes allocated on the migration path.
+        // thread.
         f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_INPUT_BUFFER_LENGTH, 1024);
         return f;
     }
