@@ -19,6 +19,8 @@ import dev.baton.core.api.SessionProof;
 import dev.baton.core.api.SignInRequest;
 import dev.baton.core.api.SignInResult;
 import dev.baton.store.MemorySessionStore;
+import dev.baton.store.SessionFilter;
+import dev.baton.store.SessionPage;
 import dev.baton.store.SessionStore;
 import dev.baton.store.StoredSession;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +62,8 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private final HostCheck hostCheck;
     private final AdmissionControl admission;
     private final AutoCloseable subscription;
+    private final SessionStore store;
+    private final GatewayMetrics metrics;
 
     /** A gateway whose sessions live in memory only (no external storage), for tests and the demo. */
     public Gateway(GatewayConfig config, Federation federation, InstantSource clock) {
@@ -86,9 +90,13 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.migration = new Migration(config, federation, table, clock);
         this.challenges = new Challenges(config.name(), clock, Duration.ofMinutes(1), Duration.ofSeconds(30), 200_000);
         this.admission = new AdmissionControl(config.name(), config.admission(), clock, registry);
+        this.store = store;
+        this.metrics = new GatewayMetrics(registry, config.realms().stream().map(r -> r.realm().name())
+                .collect(java.util.stream.Collectors.toSet()), clock, table::size);
         this.subscription = federation.subscribe(config.name(), (hash, newOwner) -> {
             migration.ownershipLost(hash, newOwner);
             hostCheck.forget(hash);
+            metrics.migration("out", null);
         });
     }
 
@@ -129,6 +137,17 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
      * @param source             the client's address, for the per-address throttle of failed sign-ins
      */
     public SignInResult signIn(SignInRequest request, List<X509Certificate> clientCertificates, String source) {
+        try {
+            SignInResult result = signInAt(request, clientCertificates, source);
+            metrics.signIn(request.realm(), null);
+            return result;
+        } catch (BatonException e) {
+            metrics.signIn(request.realm(), e.code());
+            throw e;
+        }
+    }
+
+    private SignInResult signInAt(SignInRequest request, List<X509Certificate> clientCertificates, String source) {
         RealmBinding binding = config.realm(request.realm()).orElseThrow(() -> new BatonException(
                 ResultCode.INVALID_REQUEST, "gateway " + name() + " has no realm named '" + request.realm() + "'"));
         if (request.agentKey() == null || request.agentKey().isBlank()) {
@@ -138,7 +157,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         }
         ProofOfPossession.publicKey(request.agentKey()); // INVALID_REQUEST naming the problem if unreadable
         UserDirectory.Entry user = admission.signIn(request.realm(), request.username(), source,
-                () -> authenticate(binding, request, clientCertificates));
+                () -> binding.authenticate(request, clientCertificates));
         // A certificate names its user, and an anonymous realm its one configured name; other servers confirm the
         // name typed (a directory's entry name is a DN).
         String username = binding.server() instanceof CertificateAuthenticator
@@ -159,24 +178,9 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         return new SignInResult(id.reveal(), describe(session, "signed-in"));
     }
 
-    private static UserDirectory.Entry authenticate(RealmBinding binding, SignInRequest request, List<X509Certificate> chain) {
-        if (binding.server() instanceof CertificateAuthenticator certificates) {
-            if (chain.isEmpty()) {
-                throw new BatonException(ResultCode.AUTHENTICATION_FAILED, "realm " + request.realm()
-                        + " signs in with a TLS client certificate, and none was presented");
-            }
-            return certificates.authenticate(chain).orElseThrow(() -> new BatonException(ResultCode.AUTHENTICATION_FAILED,
-                    "the client certificate is not trusted by realm " + request.realm()));
-        }
-        char[] password = request.password() == null ? new char[0] : request.password().toCharArray();
-        return binding.server().authenticate(request.username(), password).orElseThrow(() ->
-                new BatonException(ResultCode.AUTHENTICATION_FAILED, "wrong username or password for realm " + request.realm()));
-    }
-
     /** The CAs of this gateway's certificate realms, whose certificates its TLS asks clients for. */
     public List<X509Certificate> clientCertificateAuthorities() {
-        return config.realms().stream().map(RealmBinding::server).filter(s -> s instanceof CertificateAuthenticator)
-                .flatMap(s -> ((CertificateAuthenticator) s).trustedCas().stream()).toList();
+        return config.clientCertificateAuthorities();
     }
 
     @Override
@@ -186,6 +190,22 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
 
     @Override
     public AccessResult connect(ConnectRequest request) {
+        long start = System.nanoTime();
+        try {
+            AccessResult result = connectChecked(request);
+            boolean migrated = result.outcome().equals("migrated");
+            metrics.migration(migrated ? "in" : "resumed", null);
+            if (migrated) {
+                metrics.migrationTook(System.nanoTime() - start);
+            }
+            return result;
+        } catch (BatonException e) {
+            metrics.migration("in", e.code());
+            throw e;
+        }
+    }
+
+    private AccessResult connectChecked(ConnectRequest request) {
         SessionIdHash hash = SessionId.hashOf(request.sessionId());
         Challenges.Checked checked = challenges.check(request.challenge()); // remembered once the signature is verified
         Optional<Session> published = federation.lookup(hash);
@@ -300,7 +320,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
 
     /** Ends a session here: out of the table, out of the federation. */
     private void end(SessionIdHash hash) {
-        table.remove(hash);
+        table.remove(hash).ifPresent(metrics::ended);
         hostCheck.forget(hash);
         federation.withdraw(hash, name());
     }
@@ -321,9 +341,31 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
 
     /** A session reached its deadline in memory: withdraw it from the federation too. */
     private void expired(StoredSession s) {
+        metrics.ended(s.session());
         hostCheck.forget(s.session().hash());
         federation.withdraw(s.session().hash(), name());
         log.info("session {} of {} expired on {}", s.session().hash().abbreviated(), LogSafe.name(s.session().user()), name());
+    }
+
+    /** Ends a session held here on an operator's order, here, in storage and in the federation; false if not held. */
+    public boolean revoke(SessionIdHash hash) {
+        Optional<Session> s = table.get(hash);
+        if (s.isEmpty()) {
+            return false;
+        }
+        end(hash);
+        log.info("session {} of {} revoked on {}", hash.abbreviated(), LogSafe.name(s.get().user()), name());
+        return true;
+    }
+
+    /** A page of the live sessions held here that {@code filter} selects, from storage (see {@link SessionStore#find}). */
+    public SessionPage sessions(SessionFilter filter, Optional<SessionPage.Cursor> after, int limit) {
+        return store.find(filter.withOwner(name()), clock.instant(), after, limit);
+    }
+
+    /** How many live sessions held here {@code filter} selects. */
+    public long countSessions(SessionFilter filter) {
+        return store.count(filter.withOwner(name()), clock.instant());
     }
 
     /** Evicts sessions that reached their deadline now (normally done by {@link #startMaintenance}). */

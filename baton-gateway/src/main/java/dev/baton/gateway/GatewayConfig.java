@@ -69,4 +69,11 @@ public record GatewayConfig(String name, GatewayKind kind, boolean migrationEnab
     public Optional<RealmBinding> realm(String realmName) {
         return realms.stream().filter(b -> b.realm().name().equals(realmName)).findFirst();
     }
+
+    /** The CAs of the certificate realms, whose certificates a gateway's TLS asks clients for. */
+    public List<java.security.cert.X509Certificate> clientCertificateAuthorities() {
+        return realms.stream().map(RealmBinding::server)
+                .filter(s -> s instanceof dev.baton.gateway.auth.CertificateAuthenticator)
+                .flatMap(s -> ((dev.baton.gateway.auth.CertificateAuthenticator) s).trustedCas().stream()).toList();
+    }
 }
