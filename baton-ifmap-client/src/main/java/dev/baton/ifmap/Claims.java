@@ -36,9 +36,12 @@ final class Claims {
         return own(s, 1, null, capabilities);
     }
 
-    /** Claims {@code seen} as {@code migrated}; false if another gateway claimed that generation first. */
-    boolean claim(FederatedSession seen, Session migrated, Set<String> capabilities) {
-        return own(migrated, seen.generation() + 1, seen.owner(), capabilities);
+    /**
+     * Claims {@code migrated}, seen owned by {@code seenOwner} at {@code seenGeneration}; false if another gateway
+     * claimed that generation first.
+     */
+    boolean claim(String seenOwner, long seenGeneration, Session migrated, Set<String> capabilities) {
+        return own(migrated, seenGeneration + 1, seenOwner, capabilities);
     }
 
     private boolean own(Session s, long generation, String previousOwner, Set<String> capabilities) {

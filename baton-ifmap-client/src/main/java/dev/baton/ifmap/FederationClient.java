@@ -88,10 +88,19 @@ public final class FederationClient implements AutoCloseable {
      * number of gateways claiming the same generation at once, exactly one gets {@code true}.
      */
     public boolean claim(FederatedSession seen, Session migrated, Set<String> capabilities) {
-        if (!migrated.hash().equals(seen.hash())) {
+        return claim(seen.hash(), seen.owner(), seen.generation(), migrated, capabilities);
+    }
+
+    /**
+     * {@link #claim(FederatedSession, Session, Set)} for a caller that kept only what a look-up saw of ownership:
+     * the session {@code hash}, owned by {@code seenOwner} at {@code seenGeneration}.
+     */
+    public boolean claim(SessionIdHash hash, String seenOwner, long seenGeneration, Session migrated,
+                         Set<String> capabilities) {
+        if (!migrated.hash().equals(hash)) {
             throw new BatonException(ResultCode.INVALID_REQUEST, "claimed session does not match the one looked up");
         }
-        return claims.claim(seen, migrated, capabilities);
+        return claims.claim(seenOwner, seenGeneration, migrated, capabilities);
     }
 
     /** Republishes what changed of an owned session (roles, activity); ownership stays. */
