@@ -23,17 +23,19 @@ public interface Federation {
      */
     void publish(Session session, Set<String> capabilities);
 
-    /** The published session with that hash, if any (F3). */
-    Optional<Session> lookup(SessionIdHash hash);
+    /** The published session with that hash, if any, and the ownership generation a claim of it names (F3). */
+    Optional<Published> lookup(SessionIdHash hash);
 
     /**
-     * Takes ownership: publishes {@code claimed} only if the session is still owned by {@code expectedOwner}.
-     * Of two gateways racing for one session exactly one succeeds (F4).
+     * Takes ownership: publishes {@code claimed} only if the session is still at the generation {@code seen} was
+     * looked up at, so of two gateways racing for one session exactly one succeeds (F4).
      *
+     * @param seen what {@link #lookup} returned, naming the owner and generation to take over
      * @throws dev.baton.core.BatonException with {@link dev.baton.core.ResultCode#CONFLICT} if another
-     *         gateway took it first, or {@link dev.baton.core.ResultCode#UNKNOWN_SESSION} if it is gone
+     *         gateway took it first (or, where the federation cannot tell the difference, it is gone), or
+     *         {@link dev.baton.core.ResultCode#UNKNOWN_SESSION} if it is gone
      */
-    void claim(SessionIdHash hash, String expectedOwner, Session claimed, Set<String> capabilities);
+    void claim(Published seen, Session claimed, Set<String> capabilities);
 
     /**
      * Whether {@code gateway} owns the session as far as this federation view knows. Ownership is forgotten
@@ -47,6 +49,25 @@ public interface Federation {
 
     /** Registers {@code gateway} to hear when another gateway takes one of its sessions. */
     AutoCloseable subscribe(String gateway, OwnershipListener listener);
+
+    /**
+     * A session as a look-up saw it: its data, owned by {@code session.owner()}, at an ownership generation that
+     * every claim moves forward. A claim hands it back, so the look-up it follows says what it expects.
+     *
+     * @param session    the published session
+     * @param generation the ownership generation at the look-up
+     */
+    record Published(Session session, long generation) {
+        /** The session's hash. */
+        public SessionIdHash hash() {
+            return session.hash();
+        }
+
+        /** The gateway that owned the session at the look-up. */
+        public String owner() {
+            return session.owner();
+        }
+    }
 
     /** Told that another gateway took a session. */
     @FunctionalInterface

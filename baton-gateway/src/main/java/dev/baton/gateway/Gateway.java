@@ -208,7 +208,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private AccessResult connectChecked(ConnectRequest request) {
         SessionIdHash hash = SessionId.hashOf(request.sessionId());
         Challenges.Checked checked = challenges.check(request.challenge()); // remembered once the signature is verified
-        Optional<Session> published = federation.lookup(hash);
+        Optional<Federation.Published> published = federation.lookup(hash);
         // Held by another gateway: only a copy in memory can be here (a stale one), so the store is not read,
         // which spares every migration a store round trip. Otherwise this may be a resume after a restart.
         boolean elsewhere = published.isPresent() && !published.get().owner().equals(name());

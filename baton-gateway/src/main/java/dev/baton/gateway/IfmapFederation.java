@@ -35,16 +35,6 @@ public final class IfmapFederation implements Federation, AutoCloseable {
     private final FederationClient client;
     private final String gateway;
     private final List<OwnershipListener> listeners = new CopyOnWriteArrayList<>();
-    /**
-     * The generation last looked up per session, so a claim right after a look-up needs no second search.
-     * Bounded and short-lived: look-ups that no claim follows (resumes, refused migrations) must not pile up;
-     * a miss only costs the claim a fresh look-up.
-     */
-    private final Map<SessionIdHash, FederatedSession> seen = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-            .maximumSize(10_000).expireAfterWrite(java.time.Duration.ofSeconds(30))
-            .executor(Runnable::run) // maintenance in the caller: handing it to the common pool woke a thread per migration
-            .<SessionIdHash, FederatedSession>build().asMap();
-
     /** Wraps a connected client of gateway {@code gateway}. */
     public IfmapFederation(FederationClient client, String gateway) {
         this.client = client;
@@ -63,23 +53,20 @@ public final class IfmapFederation implements Federation, AutoCloseable {
     }
 
     @Override
-    public Optional<Session> lookup(SessionIdHash hash) {
-        Optional<FederatedSession> found = client.lookup(hash);
-        found.ifPresentOrElse(f -> seen.put(hash, f), () -> seen.remove(hash));
-        return found.map(IfmapFederation::imported);
+    public Optional<Published> lookup(SessionIdHash hash) {
+        return client.lookup(hash).map(f -> new Published(imported(f), f.generation()));
     }
 
+    /**
+     * {@inheritDoc} The server's compare-and-set on the generation makes a stale look-up lose, never win twice;
+     * a session withdrawn since the look-up loses the same way, as a conflict.
+     */
     @Override
-    public void claim(SessionIdHash hash, String expectedOwner, Session claimed, Set<String> capabilities) {
+    public void claim(Published seen, Session claimed, Set<String> capabilities) {
         requireMine(claimed);
-        FederatedSession last = seen.remove(hash);
-        if (last == null || !last.owner().equals(expectedOwner)) {
-            last = client.lookup(hash).orElseThrow(() -> new BatonException(ResultCode.UNKNOWN_SESSION,
-                    "session is no longer published", hash, gateway, null));
-        }
-        // The server's compare-and-set on the generation makes a stale look-up lose, never win twice.
-        if (!last.owner().equals(expectedOwner) || !client.claim(last, claimed, capabilities)) {
-            throw new BatonException(ResultCode.CONFLICT, "another gateway took the session first", hash, gateway, null);
+        if (!client.claim(seen.hash(), seen.owner(), seen.generation(), claimed, capabilities)) {
+            throw new BatonException(ResultCode.CONFLICT, "another gateway took the session first", seen.hash(),
+                    gateway, null);
         }
     }
 

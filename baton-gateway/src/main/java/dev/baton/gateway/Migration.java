@@ -49,16 +49,17 @@ final class Migration {
     /**
      * B's half: takes the session here without credentials, or refuses with a reason.
      *
-     * @param lookedUp what the federation holds under {@code hash}, looked up by the caller
+     * @param lookedUp what the federation holds under {@code hash}, looked up by the caller; the claim names it
      */
-    Session migrateIn(SessionIdHash hash, java.util.Optional<Session> lookedUp, Map<String, String> posture,
+    Session migrateIn(SessionIdHash hash, java.util.Optional<Federation.Published> lookedUp, Map<String, String> posture,
                       Consumer<Session> proofOfPossession) {
         if (!config.migrationEnabled()) {
             throw refuse(ResultCode.MIGRATION_REFUSED, "session migration is switched off on gateway " + config.name()
                     + "; sign in again", hash);
         }
-        Session published = lookedUp.orElseThrow(() -> refuse(ResultCode.UNKNOWN_SESSION,
+        Federation.Published seen = lookedUp.orElseThrow(() -> refuse(ResultCode.UNKNOWN_SESSION,
                 "no gateway of the federation holds this session", hash));
+        Session published = seen.session();
         if (published.owner().equals(config.name())) {
             federation.withdraw(hash, config.name());
             throw refuse(ResultCode.SESSION_EXPIRED, "session ended on this gateway; sign in again", hash);
@@ -69,7 +70,7 @@ final class Migration {
         AccessPolicy.Decision roles = config.access().decide(realm.realm(), RoleMappingRule.UserFacts.of(published.user(), attributes), posture);
         Session arrived = published.migratedTo(config.name(), realm.realm().name(), roles.roles(), roles.remediation(), clock.instant());
         requireWithinMaximumLength(arrived);
-        federation.claim(hash, published.owner(), arrived, config.access().passedPolicies(posture));
+        federation.claim(seen, arrived, config.access().passedPolicies(posture));
         table.put(arrived);
         // A third gateway may have taken it between our claim and our put; its notification then found no
         // copy to drop. The federation forgets our ownership before it notifies, so checking after the put

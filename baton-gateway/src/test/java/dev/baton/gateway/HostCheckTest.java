@@ -82,7 +82,7 @@ class HostCheckTest {
         AccessResult awake = heartbeat(g, HEALTHY);
         assertThat(awake.roles()).containsExactly("staff");
         assertThat(awake.remediation()).isFalse();
-        assertThat(federation.lookup(dev.baton.core.SessionId.hashOf(id)).orElseThrow().roles()).containsExactly("staff");
+        assertThat(federation.lookup(dev.baton.core.SessionId.hashOf(id)).orElseThrow().session().roles()).containsExactly("staff");
     }
 
     @Test

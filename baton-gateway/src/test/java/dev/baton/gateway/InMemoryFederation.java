@@ -18,11 +18,11 @@ import java.util.concurrent.Executor;
  * different processes cannot share it.
  *
  * <p>Ownership moves with {@link ConcurrentHashMap#compute}, so a claim is an atomic compare-and-set on the
- * owner. Notifications are delivered through the given executor, as a real federation server's poll
+ * generation its look-up saw, as on the federation server. Notifications are delivered through the given executor, as a real federation server's poll
  * results arrive on the poll connection after the publish that caused them.
  */
 public final class InMemoryFederation implements Federation {
-    private final Map<SessionIdHash, Session> published = new ConcurrentHashMap<>();
+    private final Map<SessionIdHash, Published> published = new ConcurrentHashMap<>();
     private final Map<String, CopyOnWriteArrayList<OwnershipListener>> listeners = new ConcurrentHashMap<>();
     private final Executor notifier;
 
@@ -35,33 +35,34 @@ public final class InMemoryFederation implements Federation {
 
     @Override
     public void publish(Session session, Set<String> capabilities) {
-        published.merge(session.hash(), session, (old, neu) -> {
+        published.merge(session.hash(), new Published(session, 1), (old, neu) -> {
             if (!old.owner().equals(neu.owner())) {
                 throw new BatonException(ResultCode.CONFLICT, "session is owned by " + old.owner()
                         + ", not " + neu.owner(), neu.hash(), neu.owner(), null);
             }
-            return neu;
+            return new Published(session, old.generation());
         });
     }
 
     @Override
-    public Optional<Session> lookup(SessionIdHash hash) {
+    public Optional<Published> lookup(SessionIdHash hash) {
         return Optional.ofNullable(published.get(hash));
     }
 
     @Override
-    public void claim(SessionIdHash hash, String expectedOwner, Session claimed, Set<String> capabilities) {
-        Session[] previous = new Session[1];
+    public void claim(Published seen, Session claimed, Set<String> capabilities) {
+        SessionIdHash hash = seen.hash();
+        Published[] previous = new Published[1];
         published.compute(hash, (h, current) -> {
             if (current == null) {
                 throw new BatonException(ResultCode.UNKNOWN_SESSION, "session is no longer published", h, claimed.owner(), null);
             }
-            if (!current.owner().equals(expectedOwner)) {
+            if (current.generation() != seen.generation()) {
                 throw new BatonException(ResultCode.CONFLICT, "gateway " + current.owner() + " took the session first",
                         h, claimed.owner(), null);
             }
             previous[0] = current;
-            return claimed;
+            return new Published(claimed, current.generation() + 1);
         });
         String loser = previous[0].owner();
         for (OwnershipListener l : listeners.getOrDefault(loser, new CopyOnWriteArrayList<>())) {
@@ -71,8 +72,8 @@ public final class InMemoryFederation implements Federation {
 
     @Override
     public boolean owns(SessionIdHash hash, String gateway) {
-        Session s = published.get(hash);
-        return s != null && s.owner().equals(gateway);
+        Published p = published.get(hash);
+        return p != null && p.owner().equals(gateway);
     }
 
     @Override

@@ -40,13 +40,14 @@ class InMemoryFederationTest {
             for (int round = 0; round < 100; round++) {
                 Session s = session("a");
                 federation.publish(s, Set.of());
+                Federation.Published seen = federation.lookup(s.hash()).orElseThrow();
                 CyclicBarrier barrier = new CyclicBarrier(4);
                 List<Future<Boolean>> claims = new ArrayList<>();
                 for (String g : List.of("b", "c", "d", "e")) {
                     claims.add(pool.submit(() -> {
                         barrier.await();
                         try {
-                            federation.claim(s.hash(), "a", s.migratedTo(g, "users", Set.of("staff"), false, T0), Set.of());
+                            federation.claim(seen, s.migratedTo(g, "users", Set.of("staff"), false, T0), Set.of());
                             return true;
                         } catch (BatonException e) {
                             return e.code() == ResultCode.CONFLICT ? false : null;
@@ -66,6 +67,23 @@ class InMemoryFederationTest {
     }
 
     @Test
+    void aClaimNamesTheGenerationItsLookUpSawSoALookUpOlderThanARoundTripLoses() {
+        InMemoryFederation federation = new InMemoryFederation(Runnable::run);
+        Session s = session("a");
+        federation.publish(s, Set.of());
+        Federation.Published stale = federation.lookup(s.hash()).orElseThrow();
+        federation.claim(stale, s.migratedTo("b", "users", Set.of(), false, T0), Set.of());
+        Federation.Published atB = federation.lookup(s.hash()).orElseThrow();
+        federation.claim(atB, s.migratedTo("a", "users", Set.of(), false, T0), Set.of());
+        assertThat(federation.lookup(s.hash()).orElseThrow().owner()).isEqualTo("a");
+
+        assertThat(stale.owner()).as("same owner as now, older generation").isEqualTo("a");
+        assertThatThrownBy(() -> federation.claim(stale, s.migratedTo("c", "users", Set.of(), false, T0), Set.of()))
+                .satisfies(e -> assertThat(((BatonException) e).code()).isEqualTo(ResultCode.CONFLICT));
+        assertThat(federation.lookup(s.hash()).orElseThrow().generation()).isEqualTo(stale.generation() + 2);
+    }
+
+    @Test
     void onlyTheOwnerMayRepublishOrWithdraw() {
         InMemoryFederation federation = new InMemoryFederation(Runnable::run);
         Session s = session("a");
@@ -73,9 +91,9 @@ class InMemoryFederationTest {
         assertThatThrownBy(() -> federation.publish(s.migratedTo("b", "users", Set.of(), false, T0), Set.of()))
                 .hasMessageContaining("owned by a, not b");
         federation.withdraw(s.hash(), "b");
-        assertThat(federation.lookup(s.hash())).isPresent();
+        Federation.Published seen = federation.lookup(s.hash()).orElseThrow();
         federation.withdraw(s.hash(), "a");
         assertThat(federation.lookup(s.hash())).isEmpty();
-        assertThatThrownBy(() -> federation.claim(s.hash(), "a", s, Set.of())).hasMessageContaining("no longer published");
+        assertThatThrownBy(() -> federation.claim(seen, s, Set.of())).hasMessageContaining("no longer published");
     }
 }

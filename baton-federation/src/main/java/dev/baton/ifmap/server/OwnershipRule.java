@@ -14,16 +14,14 @@ import java.util.List;
  * last singleValue update win, so two gateways racing to take one session would both believe they won.
  * Here an update of {@code session-owner} must say which {@code generation} it replaces
  * ({@code expected-generation}) and carry {@code generation = expected + 1}; if the item's current owner
- * metadata is at another generation, the whole publish request fails with an errorResult {@code Failure}
- * whose errorString starts with {@value #CONFLICT}. The check and the update happen under the service
+ * metadata is at another generation, the whole publish request fails with
+ * {@link IfmapException#ownershipConflict}. The check and the update happen under the service
  * lock, so of any number of racing claims for one generation exactly one succeeds. Standard clients never
  * send this element and are not affected.
  */
 final class OwnershipRule {
     /** The element the rule applies to, in {@link Xml#BATON_NS}. */
     static final String ELEMENT = "session-owner";
-    /** The errorString prefix of a lost race. */
-    static final String CONFLICT = IfmapException.OWNERSHIP_CONFLICT;
 
     private OwnershipRule() {
     }

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  *
  * <p>Ownership claims are compare-and-set in the database: a claim of generation g on an item inserts
  * (item, g) into a claims table, and a second claim of the same generation finds the row and fails the
- * whole publish with the same "ownership conflict" errorResult as a single server. A delete without filter
+ * whole publish with the same ownership conflict ({@link IfmapException#ownershipConflict}) as a single server. A delete without filter
  * of an item releases its claims.
  *
  * <p>Retention and compaction: every replica records in {@code NAME_replicas} how far it has applied the
@@ -101,7 +101,7 @@ final class PostgresReplication implements AutoCloseable {
      * Appends {@code ops} as one change, claiming {@code claimed} generations first, and returns once this
      * replica has applied it.
      *
-     * @throws IfmapException {@code Failure} "ownership conflict" when a claim was taken, {@code SystemError}
+     * @throws IfmapException an {@link IfmapException#ownershipConflict} when a claim was taken, {@code SystemError}
      *                        when the database cannot be reached
      */
     void append(List<GraphOp> ops, List<OwnershipRule.Claim> claimed) {

@@ -29,8 +29,12 @@ final class ResponseWriter {
     }
 
     static String error(IfmapError code, String message) {
+        return error(new IfmapException(code, message));
+    }
+
+    static String error(IfmapException e) {
         StringBuilder out = new StringBuilder(HEAD);
-        errorResult(out, code, message, null);
+        errorResult(out, e.error(), e.getMessage(), null, e.isOwnershipConflict());
         return out.append(TAIL).toString();
     }
 
@@ -56,7 +60,7 @@ final class ResponseWriter {
                 result(out, "searchResult", Integer.toString(i), sr.items());
             } else {
                 IfmapException e = (IfmapException) results.get(i);
-                errorResult(out, e.error(), e.getMessage(), Integer.toString(i));
+                errorResult(out, e.error(), e.getMessage(), Integer.toString(i), e.isOwnershipConflict());
             }
         }
         return out.append("</baton:searchBatchResult>").append(TAIL).toString();
@@ -71,7 +75,7 @@ final class ResponseWriter {
                 .append("<pollResult>");
         for (PollEntry e : entries) {
             if (e.kind() == PollEntry.Kind.errorResult) {
-                errorResult(out, e.error(), e.detail(), e.name());
+                errorResult(out, e.error(), e.detail(), e.name(), false);
             } else {
                 result(out, e.kind().name(), e.name(), e.items());
             }
@@ -116,11 +120,17 @@ final class ResponseWriter {
 
     /**
      * Every errorResult leaves through here. {@code NotAuthorized} is not a code of the IF-MAP 2.x base schema
-     * and standard clients (ifmapj) cannot parse it, so it goes out as {@code AccessDenied}.
+     * and standard clients (ifmapj) cannot parse it, so it goes out as {@code AccessDenied}. A lost session-owner
+     * claim, which IF-MAP has no code for, is a {@code Failure} marked with {@code baton:conflict}; only clients
+     * that claim, Baton's, ever get one.
      */
-    private static void errorResult(StringBuilder out, IfmapError code, String message, String name) {
+    private static void errorResult(StringBuilder out, IfmapError code, String message, String name,
+                                    boolean ownershipConflict) {
         IfmapError sent = code == IfmapError.NotAuthorized ? IfmapError.AccessDenied : code;
         out.append("<errorResult errorCode=\"").append(sent.name()).append('"');
+        if (ownershipConflict) {
+            out.append(" xmlns:baton=\"").append(Xml.BATON_NS).append("\" baton:conflict=\"session-owner\"");
+        }
         if (name != null) {
             out.append(" name=\"");
             Xml.escape(out, name, true);

@@ -37,7 +37,7 @@ final class SoapEndpoint {
         } catch (MalformedRequestException e) {
             return new Answer(400, ResponseWriter.fault(e.getMessage(), true));
         } catch (IfmapException e) {
-            return new Answer(200, ResponseWriter.error(e.error(), e.getMessage()));
+            return new Answer(200, ResponseWriter.error(e));
         } catch (RuntimeException | StackOverflowError e) {
             LOG.error("request of {} failed unexpectedly", user, e);
             return new Answer(200, ResponseWriter.error(IfmapError.SystemError, "internal error: " + e));

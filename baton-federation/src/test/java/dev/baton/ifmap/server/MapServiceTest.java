@@ -108,7 +108,8 @@ class MapServiceTest {
                 + "</metadata></update><update><access-request name=\"s1\" administrative-domain=\"baton\"/><metadata>" + owner(2, "gw-c")
                 + "</metadata></update>")).isInstanceOfSatisfying(IfmapException.class, e -> {
                     assertThat(e.error()).isEqualTo(IfmapError.Failure);
-                    assertThat(e.getMessage()).startsWith("ownership conflict").contains("generation 2, not 1");
+                    assertThat(e.isOwnershipConflict()).isTrue();
+                    assertThat(e.getMessage()).contains("generation 2, not 1");
                 });
         Request.Search q = (Request.Search) parse("<ifmap:search IFNS session-id=\"x\"><access-request name=\"s1\" administrative-domain=\"baton\"/></ifmap:search>");
         assertThat(service.search(a, q.spec()).items().values().iterator().next()).singleElement()

@@ -133,12 +133,12 @@ class UnreachableServersTest {
         }
 
         @Override
-        public Optional<Session> lookup(SessionIdHash hash) {
+        public Optional<Published> lookup(SessionIdHash hash) {
             throw down();
         }
 
         @Override
-        public void claim(SessionIdHash hash, String expectedOwner, Session claimed, Set<String> capabilities) {
+        public void claim(Published seen, Session claimed, Set<String> capabilities) {
             throw down();
         }
 

@@ -11,23 +11,31 @@ public final class IfmapException extends BatonException {
     private static final long serialVersionUID = 1L;
 
     private final IfmapError error;
+    private final boolean ownershipConflict;
 
     /** A failure answered with {@code error} and {@code message}. */
     public IfmapException(IfmapError error, String message) {
+        this(error, message, false);
+    }
+
+    private IfmapException(IfmapError error, String message, boolean ownershipConflict) {
         super(codeOf(error), message);
         this.error = error;
+        this.ownershipConflict = ownershipConflict;
     }
 
     /**
-     * The errorString with which an errorResult {@code Failure} says that a {@code baton:session-owner} claim lost its
-     * compare-and-set (Baton's one extension to IF-MAP, which has no error code of its own for it): defined once
-     * here for the server that writes it and the client that reads it.
+     * The failure of a claim that lost its compare-and-set on {@code baton:session-owner}; {@code detail} says at
+     * which generations. IF-MAP has no error code for it, so it is an errorResult {@code Failure} that the server
+     * marks with the attribute {@code baton:conflict="session-owner"}; the text is for people only.
      */
-    public static final String OWNERSHIP_CONFLICT = "ownership conflict";
-
-    /** The failure of a claim that lost its compare-and-set; {@code detail} says at which generations. */
     public static IfmapException ownershipConflict(String detail) {
-        return new IfmapException(IfmapError.Failure, OWNERSHIP_CONFLICT + ": " + detail);
+        return new IfmapException(IfmapError.Failure, "ownership conflict: " + detail, true);
+    }
+
+    /** An ownership conflict as a client received it, with the server's {@code errorString}. */
+    public static IfmapException receivedOwnershipConflict(String errorString) {
+        return new IfmapException(IfmapError.Failure, errorString, true);
     }
 
     /** The IF-MAP error code. */
@@ -35,9 +43,9 @@ public final class IfmapException extends BatonException {
         return error;
     }
 
-    /** Whether this is a lost compare-and-set of a session-owner claim ({@link #ownershipConflict}), as received. */
+    /** Whether this is a lost compare-and-set of a session-owner claim ({@link #ownershipConflict}). */
     public boolean isOwnershipConflict() {
-        return error == IfmapError.Failure && getMessage() != null && getMessage().startsWith(OWNERSHIP_CONFLICT);
+        return ownershipConflict;
     }
 
     private static ResultCode codeOf(IfmapError error) {

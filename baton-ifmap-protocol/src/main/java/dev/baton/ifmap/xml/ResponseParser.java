@@ -7,6 +7,7 @@ import dev.baton.ifmap.model.Identifier;
 import dev.baton.ifmap.model.IfmapError;
 import dev.baton.ifmap.model.IfmapException;
 import dev.baton.ifmap.model.Item;
+import dev.baton.ifmap.model.Xml;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,8 @@ public final class ResponseParser {
 
     private static IfmapException error(SafeReader in, Map<String, String> attributes) {
         String code = attributes.getOrDefault("errorCode", "SystemError");
+        boolean ownershipConflict = code.equals(IfmapError.Failure.name())
+                && "session-owner".equals(in.raw().getAttributeValue(Xml.BATON_NS, "conflict"));
         String text = "";
         while (in.nextTag() == XMLStreamConstants.START_ELEMENT) {
             if (in.localName().equals("errorString")) {
@@ -125,7 +128,8 @@ public final class ResponseParser {
         } catch (IllegalArgumentException e) {
             error = IfmapError.SystemError;
         }
-        return new IfmapException(error, text.isEmpty() ? code : text);
+        String message = text.isEmpty() ? code : text;
+        return ownershipConflict ? IfmapException.receivedOwnershipConflict(message) : new IfmapException(error, message);
     }
 
     private static String faultText(SafeReader in) {

@@ -1,5 +1,7 @@
 package dev.baton.ifmap.xml;
 
+import dev.baton.ifmap.model.IfmapError;
+import dev.baton.ifmap.model.IfmapException;
 import dev.baton.ifmap.model.ReceivedMetadata;
 import dev.baton.ifmap.model.ResultItem;
 import dev.baton.ifmap.model.Xml;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class ResponseParserTest {
     private static final String HEAD = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><env:Envelope xmlns:env=\"" + Xml.SOAP_NS
@@ -60,5 +63,23 @@ class ResponseParserTest {
                 + "</metadata></resultItem></searchResult>" + TAIL;
         ResultItem again = ResponseParser.parse(wrapped.getBytes(StandardCharsets.UTF_8)).items().get(0);
         assertThat(again.metadata().get(0).children()).isEqualTo(session.children());
+    }
+
+    @Test
+    void anOwnershipConflictIsTheMarkedFailureNotAnyFailureWhoseTextSaysSo() {
+        String marked = HEAD + "<errorResult errorCode=\"Failure\" xmlns:baton=\"" + Xml.BATON_NS
+                + "\" baton:conflict=\"session-owner\"><errorString>generation 2, not 1</errorString></errorResult>" + TAIL;
+        String worded = HEAD + "<errorResult errorCode=\"Failure\"><errorString>ownership conflict: generation 2, not 1"
+                + "</errorString></errorResult>" + TAIL;
+
+        IfmapException conflict = catchThrowableOfType(IfmapException.class,
+                () -> ResponseParser.parse(marked.getBytes(StandardCharsets.UTF_8)));
+        IfmapException failure = catchThrowableOfType(IfmapException.class,
+                () -> ResponseParser.parse(worded.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(conflict.isOwnershipConflict()).isTrue();
+        assertThat(conflict.error()).isEqualTo(IfmapError.Failure);
+        assertThat(conflict.getMessage()).isEqualTo("generation 2, not 1");
+        assertThat(failure.isOwnershipConflict()).isFalse();
     }
 }
