@@ -35,8 +35,9 @@ import java.util.function.ToIntFunction;
  * <p>A group is committed by the {@link Committer}, which settles each entry ({@link Entry#complete} or
  * {@link Entry#fail}). If it throws, the entries it had not settled fail with what it threw, and the leader goes
  * on. It may instead return entries it cannot commit for now (their resource is down): those are held, go first
- * at the next {@link #drain}, and until then no caller leads and {@link #await} returns false; holding needs a
- * single leader. Entries neither settled nor returned fail as a defect, so no waiter sleeps for ever.
+ * at the next {@link #drain} (settled ones too: the committer decides what to do with them), and until then no
+ * caller leads and {@link #await} returns false; holding needs a single leader. Entries neither settled nor
+ * returned fail as a defect, so no waiter sleeps for ever.
  *
  * <p>Order: with one leader, groups are committed one at a time in queue order, entries in a group in queue
  * order, and held entries before any entry queued after them. With two, groups may be committed at once.
@@ -260,13 +261,13 @@ public final class GroupCommit<E extends GroupCommit.Entry> {
         return keep;
     }
 
-    /** The unsettled of {@code left}; with more than one leader none: they fail, as holding would break order. */
+    /** {@code left}; with more than one leader none: those fail, as holding them would break the order. */
     private List<E> holdable(List<E> left) {
         if (leaders > 1) {
             left.forEach(e -> e.fail(new IllegalStateException("holding entries needs a single leader")));
             return List.of();
         }
-        return left.stream().filter(e -> !e.isDone()).toList();
+        return List.copyOf(left);
     }
 
     /**
