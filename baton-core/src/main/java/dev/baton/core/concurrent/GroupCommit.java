@@ -272,7 +272,8 @@ public final class GroupCommit<E extends GroupCommit.Entry> {
 
     /**
      * An entry of a group commit and its outcome: a value or a failure, set once. Subclasses carry what is to be
-     * committed. Thread-safe.
+     * committed. Only the committer settles an entry, and only one of the group it was given: one settled while
+     * still queued would be committed again. Thread-safe.
      */
     public abstract static class Entry {
         private static final Object NULL = new Object();

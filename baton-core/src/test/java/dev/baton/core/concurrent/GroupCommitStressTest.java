@@ -164,20 +164,22 @@ class GroupCommitStressTest {
                 .noneMatch(Thread::isAlive);
         assertThat(commits.size()).as("entries left queued once every caller returned").isZero();
         assertThat(broken).isEmpty();
-        int failed = 0;
-        for (Item item : items) {
-            assertThat(item.isDone()).as("entry %d settled", item.id).isTrue();
-            if (item.failure() != null) {
-                failed++;
-                assertThat(item.failure()).isInstanceOf(Boom.class);
-                assertThat(recorder.commits.get(item.id)).as("commits of failed entry %d", item.id).isZero();
-            } else {
-                assertThat(item.value()).isEqualTo(item.id);
-                assertThat(recorder.commits.get(item.id)).as("commits of entry %d", item.id).isOne();
-            }
-        }
+        long failed = items.stream().filter(item -> settledOnce(item, recorder)).count();
         assertThat(failed).as("entries failed by a throwing committer").isPositive();
         assertThat(recorder.largest.get()).as("largest group").isGreaterThan(1);
+    }
+
+    /** Asserts {@code item} was committed exactly once, or failed with the committer's exception; true if failed. */
+    private static boolean settledOnce(Item item, Recorder recorder) {
+        assertThat(item.isDone()).as("entry %d settled", item.id).isTrue();
+        if (item.failure() != null) {
+            assertThat(item.failure()).isInstanceOf(Boom.class);
+            assertThat(recorder.commits.get(item.id)).as("commits of failed entry %d", item.id).isZero();
+            return true;
+        }
+        assertThat(item.value()).isEqualTo(item.id);
+        assertThat(recorder.commits.get(item.id)).as("commits of entry %d", item.id).isOne();
+        return false;
     }
 
     /**
