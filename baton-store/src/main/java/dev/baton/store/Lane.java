@@ -1,16 +1,16 @@
 package dev.baton.store;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.baton.core.concurrent.GroupCommit;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One ordered queue of {@link WriteQueue}, its lock, and its background thread. Whoever holds the lock drains;
- * a batch the store could not take because it is down is parked in {@code stuck} and must go first, so while
- * one is parked only the background thread (which retries it with back-off) drains.
+ * One ordered, bounded queue of {@link WriteQueue} and its background thread. A {@link GroupCommit} with a single
+ * leader does the grouping: a caller waiting for its write commits batches in its own thread when no one else
+ * is, and holds a batch the store could not take because it is down; a held batch goes first, and while one is
+ * held only the background thread (which retries it with back-off) commits. The background thread also commits
+ * the writes nobody waits for. Thread-safe.
  */
 final class Lane {
     /** How long the background thread waits for more writes nobody waits for, so several share one wake-up. */
@@ -19,21 +19,30 @@ final class Lane {
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final WriteQueue owner;
-    private final LinkedBlockingQueue<WriteQueue.Write> queue;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final GroupCommit<WriteQueue.Write> commits;
     private final Thread background;
-    private volatile List<WriteQueue.Write> stuck; // guarded by lock for writes
     /** The background thread is parked with an empty queue and must be woken for a write nobody waits for. */
     private volatile boolean idle;
 
     Lane(WriteQueue owner, int capacity, String threadName) {
         this.owner = owner;
-        this.queue = new LinkedBlockingQueue<>(capacity);
+        this.commits = new GroupCommit<>(new LinkedBlockingQueue<>(capacity), 1, owner.settings().writeBatchSize(),
+                w -> 1, owner::commit);
         this.background = Thread.ofPlatform().daemon().name(threadName).start(this::runBackground);
     }
 
+    /** Queues {@code w}; false if the lane is full. */
     boolean offer(WriteQueue.Write w) {
-        return queue.offer(w);
+        return commits.offer(w);
+    }
+
+    /**
+     * Waits for {@code w} to be committed, committing batches in this thread when no one else is.
+     *
+     * @return false if the time is up, the thread is interrupted or the store is down (a batch is held)
+     */
+    boolean await(WriteQueue.Write w, long timeoutNanos) {
+        return commits.await(w, timeoutNanos);
     }
 
     /** Wakes the background thread if it sleeps idle: a write nobody waits for was queued. */
@@ -44,54 +53,15 @@ final class Lane {
     }
 
     int size() {
-        List<WriteQueue.Write> s = stuck;
-        return queue.size() + (s == null ? 0 : s.size());
-    }
-
-    /**
-     * Leads if the lock is free and nothing is parked: commits batches until {@code mine} is done or the queue
-     * is empty.
-     *
-     * @return whether this thread led (false: someone else is committing, or the store is down)
-     */
-    boolean leadUntil(WriteQueue.Write mine) {
-        if (stuck != null || !lock.tryLock()) {
-            return false;
-        }
-        try {
-            while (stuck == null && !mine.done.isDone() && drainOnce()) {
-                // keep going: more batches queued behind ours
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Commits one batch from the queue; returns false if the queue was empty or the store is down. Holds lock. */
-    private boolean drainOnce() {
-        WriteQueue.Write first = queue.poll();
-        if (first == null) {
-            return false;
-        }
-        List<WriteQueue.Write> batch = new ArrayList<>();
-        batch.add(first);
-        queue.drainTo(batch, owner.settings().writeBatchSize() - 1);
-        List<WriteQueue.Write> left = owner.commit(batch);
-        if (!left.isEmpty()) {
-            stuck = left;
-            return false;
-        }
-        return true;
+        return commits.size();
     }
 
     private void runBackground() {
         while (owner.running() || size() > 0) {
             if (size() == 0) {
-                // Callers usually commit their own writes (leader/follower); this thread takes the writes nobody
-                // waits for. It lingers first, so that those queued close together share one wake-up, then
-                // sleeps until such a write wakes it (wakeIfIdle). No polling: eight idle lanes polling every
-                // 2 ms cost 3 % of a migration's CPU.
+                // Callers usually commit their own writes; this thread takes the writes nobody waits for. It
+                // lingers first, so that those queued close together share one wake-up, then sleeps until such a
+                // write wakes it (wakeIfIdle) rather than polling.
                 LockSupport.parkNanos(LINGER_NANOS);
                 if (size() == 0 && owner.running()) {
                     idle = true;
@@ -102,39 +72,13 @@ final class Lane {
                 }
                 continue;
             }
-            lock.lock();
-            boolean down;
-            try {
-                down = retryStuck() || drainAll();
-            } finally {
-                lock.unlock();
-            }
-            if (down) {
+            if (commits.drain()) { // held: the store is still down
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
                 LockSupport.parkNanos(owner.settings().retryBackoff().toNanos());
             }
         }
-    }
-
-    /** Returns true if the parked batch is still not through (store down). Holds lock. */
-    private boolean retryStuck() {
-        List<WriteQueue.Write> s = stuck;
-        if (s == null) {
-            return false;
-        }
-        List<WriteQueue.Write> left = owner.commit(s);
-        stuck = left.isEmpty() ? null : left;
-        return stuck != null;
-    }
-
-    /** Returns true if the store went down while draining. Holds lock. */
-    private boolean drainAll() {
-        while (drainOnce()) {
-            // drain until empty
-        }
-        return stuck != null;
     }
 
     void stop(long waitMillis) {

@@ -3,6 +3,7 @@ package dev.baton.store;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 import dev.baton.core.SessionIdHash;
+import dev.baton.core.concurrent.GroupCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -25,14 +25,14 @@ import java.util.concurrent.locks.LockSupport;
  * The ordered, bounded queues between the memory tier and the external store.
  *
  * <p>Writes go into one of {@code store.writer-threads} lanes by session hash, so the writes of one session
- * stay in order. Whoever holds a lane's lock drains it: many queued writes become one
+ * stay in order. Each lane is a {@link GroupCommit} with a single leader: many queued writes become one
  * {@link SessionStore#writeAll} transaction (group commit), and the last write per session in a batch wins,
- * which is that order's net effect. A caller waiting for its own write tries to take the lock and commit in
- * its own thread (leader/follower), so the usual write-through costs no hand-off to another thread; callers
- * that find the lock taken wait for the leader, whose batch carries their writes too. Each lane also has a
+ * which is that order's net effect. A caller waiting for its own write commits in its own thread when no one else
+ * is (leader/follower), so the usual write-through costs no hand-off to another thread; callers that find a
+ * commit under way wait for it, as its batch usually carries their writes too. Each lane also has a
  * background thread for writes nobody waits for (activity flushes, writes queued while the store is down).
  *
- * <p>A batch that fails because the store is unreachable is parked on its lane and retried by the background
+ * <p>A batch that fails because the store is unreachable is held on its lane and retried by the background
  * thread, first, until it succeeds, so nothing queued is lost or reordered. A batch the store refuses for
  * another reason (a value too long for its column, say) is retried write by write and only the refused write
  * is dropped: its caller gets the error, and one bad session cannot hold up every other.
@@ -43,37 +43,16 @@ import java.util.concurrent.locks.LockSupport;
 final class WriteQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteQueue.class);
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    private static final long FOLLOWER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /** One queued write; {@code session == null} means delete. */
-    static final class Write {
+    /** One queued write; {@code session == null} means delete. Settled with null, or the store's refusal. */
+    static final class Write extends GroupCommit.Entry {
         final SessionIdHash hash;
         final StoredSession session;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
         volatile boolean applied;
-        /** The caller waiting for this write, woken when it settles. */
-        volatile Thread waiter;
 
         Write(SessionIdHash hash, StoredSession session) {
             this.hash = hash;
             this.session = session;
-        }
-
-        void complete() {
-            done.complete(null); // no effect on a write already failed one by one
-            wake();
-        }
-
-        void fail(Throwable cause) {
-            done.completeExceptionally(cause);
-            wake();
-        }
-
-        private void wake() {
-            Thread t = waiter;
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
         }
     }
 
@@ -143,25 +122,14 @@ final class WriteQueue implements AutoCloseable {
      * @throws BatonException if the store refused it (not an outage)
      */
     boolean await(Write write, Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        Lane lane = laneOf(write.hash);
-        write.waiter = Thread.currentThread();
-        while (!write.done.isDone() && available && System.nanoTime() < end) {
-            if (!lane.leadUntil(write)) {
-                // The leader's batch likely carries this write; it wakes us when the write settles. After a
-                // millisecond, try to lead again: the leader stops once its own write is through. (Parking
-                // instead of a timed Future.get: a TimeoutException per wait cost 5% of a migration's CPU.)
-                LockSupport.parkNanos(this, FOLLOWER_WAIT_NANOS);
-                if (Thread.currentThread().isInterrupted()) {
-                    return false;
-                }
-            }
+        if (available) {
+            laneOf(write.hash).await(write, timeout.toNanos()); // returns early if the store goes down
         }
-        if (write.done.isCompletedExceptionally()) {
-            Throwable cause = write.done.exceptionNow();
+        Throwable cause = write.failure();
+        if (cause != null) {
             throw new BatonException(ResultCode.INTERNAL, "session write failed: " + cause.getMessage(), cause);
         }
-        return write.done.isDone();
+        return write.isDone();
     }
 
     /** The newest write for {@code hash} not yet committed, if any. */
@@ -263,7 +231,7 @@ final class WriteQueue implements AutoCloseable {
     private void finish(Write w) {
         w.applied = true;
         pending.remove(w.hash, w);
-        w.complete();
+        w.complete(null); // no effect on a write already failed one by one
     }
 
     private static boolean isUnavailable(RuntimeException e) {
