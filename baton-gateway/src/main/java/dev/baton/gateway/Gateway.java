@@ -18,6 +18,7 @@ import dev.baton.core.api.GatewayEndpoint;
 import dev.baton.core.api.SessionProof;
 import dev.baton.core.api.SignInRequest;
 import dev.baton.core.api.SignInResult;
+import dev.baton.admin.AuditLog;
 import dev.baton.store.MemorySessionStore;
 import dev.baton.store.SessionFilter;
 import dev.baton.store.SessionPage;
@@ -63,7 +64,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private final AdmissionControl admission;
     private final AutoCloseable subscription;
     private final SessionStore store;
-    private final GatewayMetrics metrics;
+    private final GatewayEvents events;
 
     /** A gateway whose sessions live in memory only (no external storage), for tests and the demo. */
     public Gateway(GatewayConfig config, Federation federation, InstantSource clock) {
@@ -81,6 +82,12 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
      */
     public Gateway(GatewayConfig config, Federation federation, InstantSource clock, SessionStore store,
                    TieredStoreSettings settings, MeterRegistry registry) {
+        this(config, federation, clock, store, settings, registry, new AuditLog(config.name(), clock));
+    }
+
+    /** As above, with the audit events going to {@code audit}. */
+    public Gateway(GatewayConfig config, Federation federation, InstantSource clock, SessionStore store,
+                   TieredStoreSettings settings, MeterRegistry registry, AuditLog audit) {
         this.config = config;
         this.federation = federation;
         this.clock = clock;
@@ -91,12 +98,12 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.challenges = new Challenges(config.name(), clock, Duration.ofMinutes(1), Duration.ofSeconds(30), 200_000);
         this.admission = new AdmissionControl(config.name(), config.admission(), clock, registry);
         this.store = store;
-        this.metrics = new GatewayMetrics(registry, config.realms().stream().map(r -> r.realm().name())
+        this.events = new GatewayEvents(registry, audit, config.realms().stream().map(r -> r.realm().name())
                 .collect(java.util.stream.Collectors.toSet()), clock, table::size);
         this.subscription = federation.subscribe(config.name(), (hash, newOwner) -> {
             migration.ownershipLost(hash, newOwner);
             hostCheck.forget(hash);
-            metrics.migration("out", null);
+            events.migratedOut(hash, newOwner);
         });
     }
 
@@ -138,11 +145,9 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
      */
     public SignInResult signIn(SignInRequest request, List<X509Certificate> clientCertificates, String source) {
         try {
-            SignInResult result = signInAt(request, clientCertificates, source);
-            metrics.signIn(request.realm(), null);
-            return result;
+            return signInAt(request, clientCertificates, source);
         } catch (BatonException e) {
-            metrics.signIn(request.realm(), e.code());
+            events.signInFailed(request.realm(), request.username(), e, source);
             throw e;
         }
     }
@@ -175,6 +180,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         }
         log.info("{} signed in at {} (realm {}, session {}, roles {})", LogSafe.name(session.user()), name(), session.realm(),
                 session.hash().abbreviated(), session.roles());
+        events.signedIn(session, source);
         return new SignInResult(id.reveal(), describe(session, "signed-in"));
     }
 
@@ -191,22 +197,19 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     @Override
     public AccessResult connect(ConnectRequest request) {
         long start = System.nanoTime();
+        SessionIdHash hash = null;
         try {
-            AccessResult result = connectChecked(request);
-            boolean migrated = result.outcome().equals("migrated");
-            metrics.migration(migrated ? "in" : "resumed", null);
-            if (migrated) {
-                metrics.migrationTook(System.nanoTime() - start);
-            }
+            hash = SessionId.hashOf(request.sessionId());
+            AccessResult result = connectChecked(hash, request);
+            events.connected(hash, result, System.nanoTime() - start);
             return result;
         } catch (BatonException e) {
-            metrics.migration("in", e.code());
+            events.connectRefused(hash, e);
             throw e;
         }
     }
 
-    private AccessResult connectChecked(ConnectRequest request) {
-        SessionIdHash hash = SessionId.hashOf(request.sessionId());
+    private AccessResult connectChecked(SessionIdHash hash, ConnectRequest request) {
         Challenges.Checked checked = challenges.check(request.challenge()); // remembered once the signature is verified
         Optional<Federation.Published> published = federation.lookup(hash);
         // Held by another gateway: only a copy in memory can be here (a stale one), so the store is not read,
@@ -282,7 +285,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     public void signOut(SessionProof proof) {
         SessionIdHash hash = proven(proof, SIGN_OUT);
         Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
-        end(hash);
+        end(hash, "signed-out");
         log.info("{} signed out of {} (session {})", LogSafe.name(s.user()), name(), hash.abbreviated());
     }
 
@@ -296,7 +299,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         Session s = endOnFailure(hash, () -> hostCheck.applyTimeout(before));
         TimeoutRules.Verdict verdict = TimeoutRules.verdict(s, options(s), config.kind(), clock);
         if (verdict != TimeoutRules.Verdict.ALIVE) {
-            end(hash);
+            end(hash, verdict.reason());
             throw new BatonException(ResultCode.SESSION_EXPIRED, "session ended: " + verdict.reason(), hash, name(), null);
         }
         Session after = endOnFailure(hash, () -> table.update(hash, cur -> change.apply(hostCheck.applyTimeout(cur)))
@@ -312,15 +315,15 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
             return step.get();
         } catch (BatonException e) {
             if (e.code() == ResultCode.HOST_CHECK_FAILED) {
-                end(hash);
+                end(hash, "host-check-failed");
             }
             throw e.at(name(), hash);
         }
     }
 
-    /** Ends a session here: out of the table, out of the federation. */
-    private void end(SessionIdHash hash) {
-        table.remove(hash).ifPresent(metrics::ended);
+    /** Ends a session here: out of the table, out of the federation; {@code why} goes to the audit event. */
+    private void end(SessionIdHash hash, String why) {
+        table.remove(hash).ifPresent(s -> events.ended(s, why));
         hostCheck.forget(hash);
         federation.withdraw(hash, name());
     }
@@ -341,7 +344,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
 
     /** A session reached its deadline in memory: withdraw it from the federation too. */
     private void expired(StoredSession s) {
-        metrics.ended(s.session());
+        events.ended(s.session(), "expired");
         hostCheck.forget(s.session().hash());
         federation.withdraw(s.session().hash(), name());
         log.info("session {} of {} expired on {}", s.session().hash().abbreviated(), LogSafe.name(s.session().user()), name());
@@ -353,7 +356,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         if (s.isEmpty()) {
             return false;
         }
-        end(hash);
+        end(hash, "revoked");
         log.info("session {} of {} revoked on {}", hash.abbreviated(), LogSafe.name(s.get().user()), name());
         return true;
     }

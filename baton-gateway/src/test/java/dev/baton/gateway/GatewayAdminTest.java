@@ -59,7 +59,7 @@ class GatewayAdminTest {
         AccessPolicy access = new AccessPolicy(List.of(new Role("staff", GatewayTest.OPTIONS, List.of())), List.of());
         Gateway g = new Gateway(new GatewayConfig(name, GatewayKind.REMOTE_ACCESS, true,
                 List.of(new RealmBinding(realm, ACCOUNTS)), access), federation, clock, new MemorySessionStore(),
-                TieredStoreSettings.DEFAULTS, registry);
+                TieredStoreSettings.DEFAULTS, registry, audit);
         gateways.add(g);
         return g;
     }
@@ -152,8 +152,11 @@ class GatewayAdminTest {
         assertThat(revoked.get("revoked")).hasSize(1);
         assertThatThrownBy(() -> two.access(a)).extracting(t -> ((BatonException) t).code()).isEqualTo(ResultCode.UNKNOWN_SESSION);
         assertThat(bob.access(a).outcome()).isEqualTo("active");
-        assertThat(events).extracting(e -> e.get("event") + ":" + e.get("action") + ":" + e.get("operator"))
-                .containsExactly("admin-action:revoke-session:root", "admin-action:revoke-user:root");
+        assertThat(events).filteredOn(e -> e.get("event").equals("admin-action"))
+                .extracting(e -> e.get("action") + ":" + e.get("operator"))
+                .containsExactly("revoke-session:root", "revoke-user:root");
+        assertThat(events).filteredOn(e -> e.get("event").equals("session-end")).extracting(e -> e.get("reason"))
+                .containsExactly("revoked", "revoked");
     }
 
     @Test
@@ -175,5 +178,11 @@ class GatewayAdminTest {
         assertThat(registry.get("baton.migrations").tags("direction", "out", "outcome", "ok").counter().count()).isEqualTo(1);
         assertThat(registry.get("baton.migration.duration").timer().count()).isEqualTo(1);
         assertThat(registry.find("baton.signins").counters()).hasSize(3);
+        String idHash = events.stream().filter(e -> e.get("event").equals("sign-in") && "ok".equals(e.get("outcome")))
+                .findFirst().orElseThrow().get("session").toString();
+        assertThat(events).extracting(e -> e.get("event") + ":" + e.get("outcome") + ":" + e.getOrDefault("session", "-"))
+                .containsExactly("sign-in:ok:" + idHash, "sign-in:authentication_failed:-", "sign-in:invalid_request:-",
+                        "migration-out:null:" + idHash, "migration-in:null:" + idHash);
+        assertThat(events.toString()).doesNotContain(alice.sessionId);
     }
 }
