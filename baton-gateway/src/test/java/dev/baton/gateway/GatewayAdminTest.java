@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -104,7 +105,7 @@ class GatewayAdminTest {
     @Test
     void listsPagesAndCountsTheSessionsHeldHereByHashNeverById() throws Exception {
         Gateway a = gateway("a");
-        GatewayAdmin admin = new GatewayAdmin(a, audit, clock);
+        GatewayAdmin admin = new GatewayAdmin(a, audit, clock, Optional.empty());
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ids.add(new TestAgent().signIn(a, "alice", "secret"));
@@ -132,7 +133,7 @@ class GatewayAdminTest {
     @Test
     void revokingASessionOrAUserEndsThemSoTheAgentsAreRefusedAndIsAudited() throws Exception {
         Gateway a = gateway("a");
-        GatewayAdmin admin = new GatewayAdmin(a, audit, clock);
+        GatewayAdmin admin = new GatewayAdmin(a, audit, clock, Optional.empty());
         TestAgent one = new TestAgent();
         TestAgent two = new TestAgent();
         TestAgent bob = new TestAgent();

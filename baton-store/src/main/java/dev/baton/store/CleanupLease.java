@@ -23,4 +23,7 @@ public interface CleanupLease {
 
     /** Gives the lease up if {@code holder} has it; does nothing otherwise. */
     void release(String holder);
+
+    /** The node holding the lease at {@code now}, if any: what an operator's cleanup status shows. */
+    java.util.Optional<String> holder(Instant now);
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,6 +53,8 @@ public final class CleanupTask implements AutoCloseable {
     private final AtomicLong lastRunEpochSeconds = new AtomicLong();
     private final AtomicLong backlog = new AtomicLong();
     private volatile ScheduledFuture<?> scheduled;
+    private volatile CleanupReport lastReport;
+    private volatile java.util.function.Consumer<CleanupReport> reports = r -> { };
 
     /**
      * @param node the name this node holds the lease under (its gateway name)
@@ -142,10 +145,13 @@ public final class CleanupTask implements AutoCloseable {
             backlog.set(0);
         }
         lastRunEpochSeconds.set(clock.instant().getEpochSecond());
+        CleanupReport report = new CleanupReport(outcome, total, statements, cutoff, elapsed);
+        lastReport = report;
+        reports.accept(report);
         LOG.info("cleanup on {}: {} sessions with {} before {} deleted in {} batches of up to {} in {} ms ({})",
                 node, total, settings.column().column(), cutoff, statements, settings.batchSize(),
                 elapsed.toMillis(), outcome);
-        return new CleanupReport(outcome, total, statements, cutoff, elapsed);
+        return report;
     }
 
     /**
@@ -179,6 +185,36 @@ public final class CleanupTask implements AutoCloseable {
 
     private Instant cutoff() {
         return clock.instant().minus(Duration.ofMinutes(settings.offsetMinutes()));
+    }
+
+    /** Tells {@code listener} (an audit log) about every run that took the lease; replaces any earlier one. */
+    public void reportTo(java.util.function.Consumer<CleanupReport> listener) {
+        this.reports = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * What an operator's status page shows.
+     *
+     * @param scheduled   whether this node runs cleanups on a timer
+     * @param lastRun     when a run on this node last finished
+     * @param lastReport  what it did
+     * @param nextRun     when the next scheduled run starts
+     * @param leaseHolder the node running a cleanup now, on any node
+     * @param backlog     removable sessions left as last seen
+     */
+    public record Status(boolean scheduled, Optional<Instant> lastRun, Optional<CleanupReport> lastReport,
+                         Optional<Instant> nextRun, Optional<String> leaseHolder, long backlog) {
+    }
+
+    /** This task's status now; asks the storage who holds the lease. */
+    public Status status() {
+        Instant now = clock.instant();
+        long last = lastRunEpochSeconds.get();
+        ScheduledFuture<?> f = scheduled;
+        Optional<Instant> next = f == null || f.isDone() ? Optional.empty()
+                : Optional.of(now.plusMillis(Math.max(0, f.getDelay(TimeUnit.MILLISECONDS))));
+        return new Status(f != null, last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(last)),
+                Optional.ofNullable(lastReport), next, lease.holder(now), backlog.get());
     }
 
     /** Stops scheduled runs; a run in progress finishes. */

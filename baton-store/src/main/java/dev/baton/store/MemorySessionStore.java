@@ -129,6 +129,13 @@ public final class MemorySessionStore implements SessionStore, CleanupLease {
     }
 
     @Override
+    public Optional<String> holder(Instant now) {
+        synchronized (leaseLock) {
+            return leaseEnd.isAfter(now) ? Optional.ofNullable(leaseHolder) : Optional.empty();
+        }
+    }
+
+    @Override
     public void close() {
         closed = true;
     }

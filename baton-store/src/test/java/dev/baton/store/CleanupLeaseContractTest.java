@@ -52,6 +52,11 @@ public abstract class CleanupLeaseContractTest extends SessionStoreContractTest 
         assertThat(metrics.get("baton.store.cleanup.last.run").gauge().value()).isEqualTo(now.getEpochSecond());
         assertThat(metrics.get("baton.store.cleanup.backlog").gauge().value()).isZero();
         assertThat(metrics.timer("baton.store.cleanup.duration").count()).isEqualTo(1);
+        CleanupTask.Status status = task.status();
+        assertThat(status.lastReport()).contains(report);
+        assertThat(status.lastRun()).contains(Instant.ofEpochSecond(now.getEpochSecond()));
+        assertThat(status.leaseHolder()).as("released at the end of the run").isEmpty();
+        assertThat(status.scheduled()).isFalse();
     }
 
     @Test
@@ -68,7 +73,10 @@ public abstract class CleanupLeaseContractTest extends SessionStoreContractTest 
         CleanupLease lease = leaseOf(store);
         Instant now = clock.instant();
         Duration ttl = Duration.ofMinutes(5);
+        assertThat(lease.holder(now)).isEmpty();
         assertThat(lease.tryAcquire("gw-a", now, ttl)).isTrue();
+        assertThat(lease.holder(now.plusSeconds(1))).contains("gw-a");
+        assertThat(lease.holder(now.plusSeconds(5 * 60 + 1))).as("term ran out").isEmpty();
         assertThat(lease.tryAcquire("gw-b", now.plusSeconds(60), ttl)).isFalse();
         assertThat(lease.tryAcquire("gw-a", now.plusSeconds(60), ttl)).as("holder extends").isTrue();
         assertThat(lease.tryAcquire("gw-b", now.plusSeconds(5 * 60 + 30), ttl)).as("extended term").isFalse();

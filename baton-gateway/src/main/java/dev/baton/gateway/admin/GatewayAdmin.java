@@ -8,6 +8,9 @@ import dev.baton.admin.OperatorRole;
 import dev.baton.core.Session;
 import dev.baton.core.SessionIdHash;
 import dev.baton.gateway.Gateway;
+import dev.baton.store.CleanupProgress;
+import dev.baton.store.CleanupReport;
+import dev.baton.store.CleanupTask;
 import dev.baton.store.SessionFilter;
 import dev.baton.store.SessionPage;
 import dev.baton.store.StoredSession;
@@ -33,11 +36,14 @@ public final class GatewayAdmin {
     private final Gateway gateway;
     private final AuditLog audit;
     private final InstantSource clock;
+    private final Optional<CleanupTask> cleanup;
 
-    public GatewayAdmin(Gateway gateway, AuditLog audit, InstantSource clock) {
+    /** @param cleanup the storage's cleanup task, when this gateway's storage has one */
+    public GatewayAdmin(Gateway gateway, AuditLog audit, InstantSource clock, Optional<CleanupTask> cleanup) {
         this.gateway = gateway;
         this.audit = audit;
         this.clock = clock;
+        this.cleanup = cleanup;
     }
 
     /** The routes to give the admin listener. */
@@ -47,7 +53,45 @@ public final class GatewayAdmin {
                 new ApiRoute("GET", "/sessions/count", OperatorRole.AUDITOR, this::count),
                 new ApiRoute("GET", "/sessions/{hash}", OperatorRole.AUDITOR, this::detail),
                 new ApiRoute("POST", "/sessions/{hash}/revoke", OperatorRole.ADMIN, this::revoke),
-                new ApiRoute("POST", "/users/{user}/revoke", OperatorRole.ADMIN, this::revokeUser));
+                new ApiRoute("POST", "/users/{user}/revoke", OperatorRole.ADMIN, this::revokeUser),
+                new ApiRoute("GET", "/cleanup", OperatorRole.AUDITOR, this::cleanupStatus),
+                new ApiRoute("POST", "/cleanup/run", OperatorRole.ADMIN, this::runCleanup));
+    }
+
+    private CleanupTask cleanupTask() {
+        return cleanup.orElseThrow(() -> AdminException.notFound("gateway " + gateway.name()
+                + " has no cleanup task: its storage keeps nothing that outlives it (storage: memory)"));
+    }
+
+    private Object cleanupStatus(AdminCall call) {
+        CleanupTask.Status s = cleanupTask().status();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("gateway", gateway.name());
+        m.put("scheduled", s.scheduled());
+        m.put("lastRun", s.lastRun().map(Object::toString).orElse(null));
+        m.put("nextRun", s.nextRun().map(Object::toString).orElse(null));
+        m.put("leaseHolder", s.leaseHolder().orElse(null));
+        m.put("backlog", s.backlog());
+        s.lastReport().ifPresent(r -> m.put("lastReport", report(r)));
+        return m;
+    }
+
+    private Object runCleanup(AdminCall call) {
+        call.require(OperatorRole.ADMIN);
+        boolean dryRun = call.body() != null && call.body().path("dryRun").asBoolean(false);
+        if (dryRun) {
+            long n = cleanupTask().dryRunCount();
+            audit.adminAction(call.operator(), "cleanup-dry-run", gateway.name(), n + " removable");
+            return Map.of("gateway", gateway.name(), "dryRun", true, "removable", n);
+        }
+        CleanupReport r = cleanupTask().runOnce(CleanupProgress.NONE);
+        audit.adminAction(call.operator(), "cleanup-run", gateway.name(), r.outcome().name().toLowerCase(java.util.Locale.ROOT));
+        return report(r);
+    }
+
+    private static Map<String, Object> report(CleanupReport r) {
+        return Map.of("outcome", r.outcome().name().toLowerCase(java.util.Locale.ROOT), "deleted", r.deleted(),
+                "batches", r.batches(), "cutoff", r.cutoff().toString(), "durationMs", r.elapsed().toMillis());
     }
 
     private Object list(AdminCall call) {

@@ -313,6 +313,11 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
         });
     }
 
+    @Override
+    public Optional<String> holder(Instant now) {
+        return search.leaseHolder(lease, LEASE, now);
+    }
+
     /** Closes the pool. */
     @Override
     public void close() {

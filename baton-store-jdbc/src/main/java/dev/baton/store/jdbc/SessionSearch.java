@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 
 /**
  * The admin API's queries on a sessions table: a page of live sessions by filter, latest expiry first, and
- * their count. Each page starts after a position (expiry, id hash) rather than at an offset, so the
+ * their count; and who holds the cleanup lease. Each page starts after a position (expiry, id hash) rather than at an offset, so the
  * (user_name, expiry_time) and (owner_gateway, expiry_time) indexes serve the first and the thousandth page
  * alike. Values are bound, never spliced into the SQL. Thread-safe.
  */
@@ -66,6 +66,19 @@ final class SessionSearch {
             }
         } catch (SQLException e) {
             throw JdbcSessionStore.failure("count sessions", e);
+        }
+    }
+
+    Optional<String> leaseHolder(String leaseTable, String name, Instant now) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT holder FROM " + leaseTable + " WHERE name = ? AND expires_at > ?")) {
+            ps.setString(1, name);
+            ps.setLong(2, now.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw JdbcSessionStore.failure("read the cleanup lease", e);
         }
     }
 
