@@ -156,9 +156,11 @@ class GatewayOnDirectoryStorageTest {
                 .hasMessageStartingWith("storage.ldap.tsl: is not a known key here");
         assertThatThrownBy(() -> new GatewayConfigFile().parse(plainRemote.replace("tls: none", "tls: none, poolSize: 0")))
                 .hasMessageStartingWith("storage.ldap.poolSize: must be at least 1, got 0");
-        assertThatThrownBy(() -> new GatewayConfigFile().parse(plainRemote.replace("priorityIndex: 2", "priorityIndex: 2, threads: 4")))
+        String allowed = plainRemote.replace("tls: none", "tls: none, allowInsecurePlain: true");
+        assertThat(new GatewayConfigFile().parse(allowed).storage().directory().orElseThrow().store().tls().allowInsecurePlain()).isTrue();
+        assertThatThrownBy(() -> new GatewayConfigFile().parse(allowed.replace("priorityIndex: 2", "priorityIndex: 2, threads: 4")))
                 .hasMessageStartingWith("storage.purge.threads: is not a known key here");
-        assertThatThrownBy(() -> new GatewayConfigFile().parse(plainRemote.replace("priorityIndex: 2", "priorityIndex: 2, deleteThreads: 65")))
+        assertThatThrownBy(() -> new GatewayConfigFile().parse(allowed.replace("priorityIndex: 2", "priorityIndex: 2, deleteThreads: 65")))
                 .hasMessageStartingWith("storage.purge.deleteThreads: must be 1 to 64, got 65");
         assertThatThrownBy(() -> new GatewayConfigFile().parse(plainRemote.replace("type: ldap", "type: h2")))
                 .hasMessageStartingWith("storage.ldap: applies to storage type ldap only, not h2");
