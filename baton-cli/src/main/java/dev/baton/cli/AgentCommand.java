@@ -69,7 +69,7 @@ final class AgentCommand {
                     + " give --truststore FILE with the gateway's certificate");
         }
         return new HttpGatewayEndpoint(gateway, insecure ? AgentTls.trustAll() : AgentTls.truststore(truststore, truststorePassword.toCharArray()),
-                dev.baton.gateway.config.ConfigNode.parseDuration(timeout, "--timeout"));
+                dev.baton.core.config.ConfigNode.parseDuration(timeout, "--timeout"));
     }
 
     Agent agent() {
@@ -135,7 +135,7 @@ final class AgentCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            Duration pause = dev.baton.gateway.config.ConfigNode.parseDuration(interval, "--interval");
+            Duration pause = dev.baton.core.config.ConfigNode.parseDuration(interval, "--interval");
             Agent agent = parent.agent();
             HttpGatewayEndpoint endpoint = parent.endpoint();
             for (long i = 0; count == 0 || i < count; i++) {

@@ -42,11 +42,8 @@ final class GatewayCommand implements Callable<Integer> {
         GatewaySettings settings = Gateways.reader().read(config);
         var out = spec.commandLine().getOut();
         if (check) {
-            // The directory's keys are read by the LDAP store, not the YAML reader: check them here too.
-            String directory = settings.storage().type().equals("ldap") ? ", " + GatewayNode.directorySettings(settings.storage()) : "";
-            out.printf("configuration of gateway %s is valid: kind %s, %d realm(s), listen %s, %s, %s%s%n", settings.gateway().name(),
-                    settings.gateway().kind(), settings.gateway().realms().size(), settings.listen(), settings.federation(), settings.storage(),
-                    directory);
+            out.printf("configuration of gateway %s is valid: kind %s, %d realm(s), listen %s, %s, %s%n", settings.gateway().name(),
+                    settings.gateway().kind(), settings.gateway().realms().size(), settings.listen(), settings.federation(), settings.storage());
             out.flush();
             return 0;
         }

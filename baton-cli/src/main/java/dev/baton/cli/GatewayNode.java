@@ -15,12 +15,7 @@ import dev.baton.store.CleanupTask;
 import dev.baton.store.MemorySessionStore;
 import dev.baton.store.ldap.DirectoryPurgeTask;
 import dev.baton.store.ldap.LdapSessionStore;
-import dev.baton.store.ldap.LdapStoreSettings;
-import dev.baton.store.ldap.PurgeSettings;
-import java.util.HashMap;
-import java.util.Map;
 import dev.baton.store.SessionStore;
-import dev.baton.store.TieredStoreSettings;
 import dev.baton.store.jdbc.JdbcSessionStore;
 import dev.baton.store.jdbc.JdbcStoreConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,41 +70,15 @@ final class GatewayNode implements AutoCloseable {
         IfmapFederation federation = null;
         DirectoryPurgeTask purge = null;
         try {
-            GatewaySettings.Federation f = settings.federation();
-            FederationClient client = FederationClient.connect(FederationClientConfig.of(URI.create(f.url()),
-                    f.user().isEmpty() ? name : f.user(), f.password(), trust(f), name).withPollCoalesce(f.pollCoalesce()));
-            federation = new IfmapFederation(client, name);
+            federation = new IfmapFederation(FederationClient.connect(federationConfig(settings.federation(), name)), name);
             Gateway gateway = new Gateway(settings.gateway(), federation, clock, store, settings.storage().tier(), registry);
             ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("gateway-maintenance-" + name).factory());
             gateway.startMaintenance(maintenance);
-            if (store instanceof LdapSessionStore directory) {
-                // Directory storage: the database cleanup is off; the throttled directory purge runs instead (S5).
-                Map<String, String> keys = new HashMap<>(settings.storage().directory());
-                keys.putIfAbsent(PurgeSettings.PREFIX + "nodeName", name);
-                purge = new DirectoryPurgeTask(directory, PurgeSettings.fromProperties(keys), clock, registry);
-                purge.start();
-            } else if (store instanceof CleanupLease lease) {
-                CleanupTask cleanup = new CleanupTask(store, lease, settings.storage().cleanup(), name, clock, registry);
-                if (cleanup.start(maintenance)) {
-                    log.info("gateway {} is the console node: database cleanup every {} ms", name, settings.storage().cleanup().intervalMillis());
-                }
-            }
-            KeyStore tls;
-            char[] password;
-            if (settings.tls().isPresent()) {
-                password = settings.tls().get().password().toCharArray();
-                tls = load(settings.tls().get().keystore(), password);
-            } else {
-                // Generated on first start with a random password kept beside it, both owner-only.
-                SelfSignedCertificate.Identity generated = SelfSignedCertificate.loadOrCreate(
-                        dataDir.resolve(name + "-tls.p12"), settings.listen().getHostString());
-                tls = generated.keyStore();
-                password = generated.password();
-            }
-            GatewayServer server = new GatewayServer(gateway, settings.listen(), tls, password);
+            purge = startCleanup(settings.storage(), store, maintenance, name, clock, registry);
+            GatewayServer server = server(settings, gateway, dataDir);
             log.info("gateway {} started: agents on https://{}:{}, federation {}, storage {}", name,
-                    settings.listen().getHostString(), server.port(), f.url(), settings.storage().type());
+                    settings.listen().getHostString(), server.port(), settings.federation().url(), settings.storage().type());
             return new GatewayNode(store, federation, gateway, server, maintenance, purge);
         } catch (RuntimeException e) {
             if (purge != null) {
@@ -121,6 +90,51 @@ final class GatewayNode implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    private static FederationClientConfig federationConfig(GatewaySettings.Federation f, String gateway) {
+        return FederationClientConfig.of(URI.create(f.url()), f.user().isEmpty() ? gateway : f.user(), f.password(), trust(f),
+                gateway).withPollCoalesce(f.pollCoalesce());
+    }
+
+    /**
+     * Starts the task that removes expired sessions from the store: the throttled directory purge for an LDAP
+     * store (S5; the database cleanup is off there), else the database cleanup on the console node.
+     *
+     * @return the directory purge task, to be closed with the node, or {@code null}
+     */
+    private static DirectoryPurgeTask startCleanup(GatewaySettings.Storage s, SessionStore store,
+                                                   ScheduledExecutorService maintenance, String name, InstantSource clock,
+                                                   MeterRegistry registry) {
+        if (store instanceof LdapSessionStore directory) {
+            DirectoryPurgeTask purge = new DirectoryPurgeTask(directory, directory(s).purge(), clock, registry);
+            purge.start();
+            return purge;
+        }
+        if (store instanceof CleanupLease lease) {
+            CleanupTask cleanup = new CleanupTask(store, lease, s.cleanup(), name, clock, registry);
+            if (cleanup.start(maintenance)) {
+                log.info("gateway {} is the console node: database cleanup every {} ms", name, s.cleanup().intervalMillis());
+            }
+        }
+        return null;
+    }
+
+    /** The agents' HTTPS API, with the configured keystore or one generated on first start. */
+    private static GatewayServer server(GatewaySettings settings, Gateway gateway, Path dataDir) {
+        KeyStore tls;
+        char[] password;
+        if (settings.tls().isPresent()) {
+            password = settings.tls().get().password().toCharArray();
+            tls = load(settings.tls().get().keystore(), password);
+        } else {
+            // Generated on first start with a random password kept beside it, both owner-only.
+            SelfSignedCertificate.Identity generated = SelfSignedCertificate.loadOrCreate(
+                    dataDir.resolve(settings.gateway().name() + "-tls.p12"), settings.listen().getHostString());
+            tls = generated.keyStore();
+            password = generated.password();
+        }
+        return new GatewayServer(gateway, settings.listen(), tls, password);
     }
 
     /** A node with metrics kept in memory. */
@@ -148,25 +162,14 @@ final class GatewayNode implements AutoCloseable {
                     .withEncryptionKey(s.encryptionKey()));
             case "postgresql", "mariadb" -> JdbcSessionStore.open(JdbcStoreConfig.of(s.url(), s.user(), s.password())
                     .withEncryptionKey(s.encryptionKey()));
-            case "ldap" -> LdapSessionStore.connect(directorySettings(s));
+            case "ldap" -> LdapSessionStore.connect(directory(s).store());
             default -> throw new BatonException(ResultCode.CONFIGURATION, "storage.type: " + s.type() + " is not available in this build");
         };
     }
 
-    /**
-     * The LDAP store's settings from {@code storage.ldap.*} and {@code storage.encryption.key}; errors name the
-     * {@code store.ldap.*} key, which is {@code storage.ldap.*} in the YAML file.
-     */
-    static LdapStoreSettings directorySettings(GatewaySettings.Storage s) {
-        Map<String, String> keys = new HashMap<>(s.directory());
-        if (!s.encryptionKey().isEmpty()) {
-            keys.put(LdapStoreSettings.ENCRYPTION_KEY, s.encryptionKey());
-        }
-        try {
-            return LdapStoreSettings.fromProperties(keys);
-        } catch (BatonException e) {
-            throw new BatonException(e.code(), "storage.ldap: " + e.getMessage(), e);
-        }
+    private static GatewaySettings.Directory directory(GatewaySettings.Storage s) {
+        return s.directory().orElseThrow(() -> new BatonException(ResultCode.CONFIGURATION,
+                "storage.ldap: is required for type ldap (servers, bindDn, password, baseDn)"));
     }
 
     private static SSLContext trust(GatewaySettings.Federation f) {

@@ -96,7 +96,8 @@ class GatewayOnDirectoryStorageTest {
                 ldap: { servers: "127.0.0.1:%d", tls: none, bindDn: "cn=admin,dc=baton,dc=test", password: secret, baseDn: "ou=sessions,dc=baton,dc=test" }
                 """.formatted(ldap.getListenPort()));
         GatewaySettings settings = new GatewayConfigFile().parse(yaml);
-        assertThat(settings.storage().directory()).containsEntry("store.ldap.purge.priorityIndex", "2");
+        assertThat(settings.storage().directory().orElseThrow().purge().priorityIndex()).isEqualTo(2);
+        assertThat(settings.storage().directory().orElseThrow().purge().nodeName()).as("the gateway's name").isEqualTo("gw");
         try {
             String hash = signIn(settings);
             assertThat(ldap.search("ou=sessions,dc=baton,dc=test", SearchScope.ONE, "(batonSessionIdHash=" + hash + ")").getEntryCount())
@@ -144,17 +145,31 @@ class GatewayOnDirectoryStorageTest {
 
     @Test
     void directorySettingsAreCheckedWithTheirKeysNamed() {
-        GatewaySettings.Storage plainRemote = new GatewaySettings.Storage("ldap", "", "", "", dev.baton.store.CleanupSettings.DEFAULTS,
-                Map.of("store.ldap.servers", "ldap.example.org:389", "store.ldap.tls", "none", "store.ldap.bindDn", "cn=admin,dc=x",
-                        "store.ldap.password", "secret", "store.ldap.baseDn", "ou=sessions,dc=x"), "");
-        assertThatThrownBy(() -> GatewayNode.directorySettings(plainRemote))
+        String plainRemote = yaml("https://127.0.0.1:8443", """
+                ldap: { servers: "ldap.example.org:389", tls: none, bindDn: "cn=admin,dc=x", password: secret, baseDn: "ou=sessions,dc=x" }
+                """);
+        assertThatThrownBy(() -> new GatewayConfigFile().parse(plainRemote))
                 .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.CONFIGURATION))
-                .hasMessageStartingWith("storage.ldap: store.ldap.tls is none but server ldap.example.org:389 is not on loopback")
+                .hasMessageStartingWith("storage.ldap.tls: is none but server ldap.example.org:389 is not on loopback")
                 .hasMessageContaining("allowInsecurePlain");
-        GatewaySettings.Storage sealed = new GatewaySettings.Storage("ldap", "", "", "", dev.baton.store.CleanupSettings.DEFAULTS,
-                Map.of("store.ldap.servers", "ldaps://ldap.example.org", "store.ldap.bindDn", "cn=admin,dc=x",
-                        "store.ldap.password", "secret", "store.ldap.baseDn", "ou=sessions,dc=x"), KEY);
-        assertThat(GatewayNode.directorySettings(sealed).encrypted()).isTrue();
-        assertThat(GatewayNode.directorySettings(sealed).toString()).doesNotContain(KEY).doesNotContain("secret");
+        assertThatThrownBy(() -> new GatewayConfigFile().parse(plainRemote.replace("tls: none", "tsl: none")))
+                .hasMessageStartingWith("storage.ldap.tsl: is not a known key here");
+        assertThatThrownBy(() -> new GatewayConfigFile().parse(plainRemote.replace("tls: none", "tls: none, poolSize: 0")))
+                .hasMessageStartingWith("storage.ldap.poolSize: must be at least 1, got 0");
+        String allowed = plainRemote.replace("tls: none", "tls: none, allowInsecurePlain: true");
+        assertThat(new GatewayConfigFile().parse(allowed).storage().directory().orElseThrow().store().tls().allowInsecurePlain()).isTrue();
+        assertThatThrownBy(() -> new GatewayConfigFile().parse(allowed.replace("priorityIndex: 2", "priorityIndex: 2, threads: 4")))
+                .hasMessageStartingWith("storage.purge.threads: is not a known key here");
+        assertThatThrownBy(() -> new GatewayConfigFile().parse(allowed.replace("priorityIndex: 2", "priorityIndex: 2, deleteThreads: 65")))
+                .hasMessageStartingWith("storage.purge.deleteThreads: must be 1 to 64, got 65");
+        assertThatThrownBy(() -> new GatewayConfigFile().parse(plainRemote.replace("type: ldap", "type: h2")))
+                .hasMessageStartingWith("storage.ldap: applies to storage type ldap only, not h2");
+
+        GatewaySettings sealed = new GatewayConfigFile().parse(yaml("https://127.0.0.1:8443", """
+                ldap: { servers: [ "ldaps://ldap.example.org" ], bindDn: "cn=admin,dc=x", password: secret, baseDn: "ou=sessions,dc=x" }
+                encryption: { key: "%s" }
+                """.formatted(KEY)));
+        assertThat(sealed.storage().directory().orElseThrow().store().encrypted()).isTrue();
+        assertThat(sealed.storage().toString()).contains("ldap.example.org:636").doesNotContain(KEY).doesNotContain("secret");
     }
 }

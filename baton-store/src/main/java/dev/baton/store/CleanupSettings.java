@@ -2,10 +2,11 @@ package dev.baton.store;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
+import dev.baton.core.config.ConfigNode;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Settings of the database cleanup task (S3, S4, S6). Immutable; validated on construction with messages that
@@ -33,6 +34,9 @@ public record CleanupSettings(long intervalMillis, int batchSize, TimestampColum
                               boolean consoleNode, Duration lease) {
     /** Key prefix of every setting. */
     public static final String PREFIX = "store.cleanup.";
+    /** The keys {@link #from} reads. */
+    public static final Set<String> KEYS = Set.of("interval-ms", "batch-size", "timestamp-column", "offset-minutes",
+            "console-node", "lease-seconds");
     /** Defaults: daily, 500 per batch, expiry_time, 10 minutes offset, not the console node, 5-minute lease. */
     public static final CleanupSettings DEFAULTS =
             new CleanupSettings(86_400_000L, 500, TimestampColumn.EXPIRY_TIME, 10, false, Duration.ofMinutes(5));
@@ -55,19 +59,21 @@ public record CleanupSettings(long intervalMillis, int batchSize, TimestampColum
     }
 
     /**
-     * Reads the settings from {@code properties} (keys above); absent keys keep their defaults.
+     * Reads the keys above, without their prefix, from {@code node} (a gateway's {@code storage.cleanup});
+     * absent keys keep their defaults.
      *
-     * @throws BatonException {@link ResultCode#CONFIGURATION} naming the key of a malformed value
+     * @throws BatonException {@link ResultCode#CONFIGURATION} naming the unknown key or the key of a bad value by its path
      */
-    public static CleanupSettings from(Map<String, String> properties) {
-        return new CleanupSettings(
-                number(properties, "interval-ms", DEFAULTS.intervalMillis),
-                (int) number(properties, "batch-size", DEFAULTS.batchSize),
-                properties.containsKey(PREFIX + "timestamp-column")
-                        ? TimestampColumn.parse(properties.get(PREFIX + "timestamp-column")) : DEFAULTS.column,
-                number(properties, "offset-minutes", DEFAULTS.offsetMinutes),
-                Boolean.parseBoolean(properties.getOrDefault(PREFIX + "console-node", "false").strip()),
-                Duration.ofSeconds(number(properties, "lease-seconds", DEFAULTS.lease.toSeconds())));
+    public static CleanupSettings from(ConfigNode node) {
+        node.allowOnly(KEYS);
+        CleanupSettings d = DEFAULTS;
+        return node.build(PREFIX, () -> new CleanupSettings(
+                node.number("interval-ms", d.intervalMillis, Long.MIN_VALUE, Long.MAX_VALUE),
+                node.integer("batch-size", d.batchSize),
+                node.value("timestamp-column", TimestampColumn::parse, d.column),
+                node.number("offset-minutes", d.offsetMinutes, Long.MIN_VALUE, Long.MAX_VALUE),
+                node.bool("console-node", d.consoleNode),
+                Duration.ofSeconds(node.number("lease-seconds", d.lease.toSeconds(), Long.MIN_VALUE, Long.MAX_VALUE / 1000))));
     }
 
     /** Whether runs happen on a schedule on this node. */
@@ -88,18 +94,6 @@ public record CleanupSettings(long intervalMillis, int batchSize, TimestampColum
     /** A copy marked (or not) as the console node, with another interval. */
     public CleanupSettings onConsoleNode(boolean console, long interval) {
         return new CleanupSettings(interval, batchSize, column, offsetMinutes, console, lease);
-    }
-
-    private static long number(Map<String, String> p, String key, long fallback) {
-        String value = p.get(PREFIX + key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value.strip().replace("_", "").replace(",", ""));
-        } catch (NumberFormatException e) {
-            throw bad(key, "must be a whole number, got '" + value + "'");
-        }
     }
 
     private static BatonException bad(String key, String message) {

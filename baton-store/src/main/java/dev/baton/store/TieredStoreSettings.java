@@ -2,9 +2,10 @@ package dev.baton.store;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
+import dev.baton.core.config.ConfigNode;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Settings of the {@link TieredSessionStore}. Immutable and validated; messages name the operator's key.
@@ -41,6 +42,9 @@ public record TieredStoreSettings(Duration activityWriteInterval, int maxQueuedW
                                   boolean preload) {
     /** Key prefix. */
     public static final String PREFIX = "store.";
+    /** The keys {@link #from} reads. */
+    public static final Set<String> KEYS = Set.of("activity-write-interval-ms", "max-queued-writes", "fail-closed",
+            "write-timeout-ms", "write-batch-size", "writer-threads", "retry-backoff-ms", "preload");
     /** The defaults in the table above. */
     public static final TieredStoreSettings DEFAULTS = new TieredStoreSettings(Duration.ofSeconds(60), 100_000, false,
             Duration.ofSeconds(2), 256, 4, Duration.ofMillis(500), false);
@@ -61,17 +65,24 @@ public record TieredStoreSettings(Duration activityWriteInterval, int maxQueuedW
         }
     }
 
-    /** Reads the keys above from {@code p}; absent keys keep their defaults. */
-    public static TieredStoreSettings from(Map<String, String> p) {
-        return new TieredStoreSettings(
-                Duration.ofMillis(number(p, "activity-write-interval-ms", DEFAULTS.activityWriteInterval.toMillis())),
-                (int) number(p, "max-queued-writes", DEFAULTS.maxQueuedWrites),
-                Boolean.parseBoolean(p.getOrDefault(PREFIX + "fail-closed", "false").strip()),
-                Duration.ofMillis(number(p, "write-timeout-ms", DEFAULTS.writeTimeout.toMillis())),
-                (int) number(p, "write-batch-size", DEFAULTS.writeBatchSize),
-                (int) number(p, "writer-threads", DEFAULTS.writerThreads),
-                Duration.ofMillis(number(p, "retry-backoff-ms", DEFAULTS.retryBackoff.toMillis())),
-                Boolean.parseBoolean(p.getOrDefault(PREFIX + "preload", "false").strip()));
+    /**
+     * Reads the keys above, without their prefix, from {@code node} (a gateway's {@code storage.tier});
+     * absent keys keep their defaults.
+     *
+     * @throws BatonException {@link ResultCode#CONFIGURATION} naming the unknown key or the key of a bad value by its path
+     */
+    public static TieredStoreSettings from(ConfigNode node) {
+        node.allowOnly(KEYS);
+        TieredStoreSettings d = DEFAULTS;
+        return node.build(PREFIX, () -> new TieredStoreSettings(
+                node.millis("activity-write-interval-ms", d.activityWriteInterval, Long.MIN_VALUE, Long.MAX_VALUE),
+                node.integer("max-queued-writes", d.maxQueuedWrites),
+                node.bool("fail-closed", d.failClosed),
+                node.millis("write-timeout-ms", d.writeTimeout, Long.MIN_VALUE, Long.MAX_VALUE),
+                node.integer("write-batch-size", d.writeBatchSize),
+                node.integer("writer-threads", d.writerThreads),
+                node.millis("retry-backoff-ms", d.retryBackoff, Long.MIN_VALUE, Long.MAX_VALUE),
+                node.bool("preload", d.preload)));
     }
 
     /** A copy with another activity write interval. */
@@ -102,15 +113,6 @@ public record TieredStoreSettings(Duration activityWriteInterval, int maxQueuedW
     private static void positive(Duration d, String key) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw bad(key, "must be positive, got " + d);
-        }
-    }
-
-    private static long number(Map<String, String> p, String key, long fallback) {
-        String value = p.get(PREFIX + key);
-        try {
-            return value == null ? fallback : Long.parseLong(value.strip().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw bad(key, "must be a whole number, got '" + value + "'");
         }
     }
 

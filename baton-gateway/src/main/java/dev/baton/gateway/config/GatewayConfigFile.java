@@ -1,6 +1,5 @@
 package dev.baton.gateway.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.baton.core.AccessPolicy;
@@ -14,6 +13,7 @@ import dev.baton.core.ResultCode;
 import dev.baton.core.Role;
 import dev.baton.core.RoleMappingRule;
 import dev.baton.core.SessionOptions;
+import dev.baton.core.config.ConfigNode;
 import dev.baton.gateway.Authenticator;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.LocalAccounts;
@@ -46,12 +46,12 @@ public final class GatewayConfigFile {
     private final Map<AuthServerKind, Function<ConfigNode, Authenticator>> servers = new EnumMap<>(AuthServerKind.class);
 
     /**
-     * A reader that knows every kind: local accounts from the {@code accounts} list, the others from flat keys
+     * A reader that knows every kind: local accounts from the {@code accounts} list, the others from their keys
      * ({@code ldap.servers}, {@code radius.secret}, ...) as {@link AuthServers#create} documents them.
      */
     public GatewayConfigFile() {
         for (AuthServerKind kind : AuthServerKind.values()) {
-            servers.put(kind, node -> AuthServers.create(kind, node.scalars(Set.of("kind")), java.time.Clock.systemUTC()));
+            servers.put(kind, node -> AuthServers.create(kind, node, java.time.Clock.systemUTC()));
         }
         servers.put(AuthServerKind.LOCAL, GatewayConfigFile::localAccounts);
     }
@@ -65,7 +65,7 @@ public final class GatewayConfigFile {
     /** Reads and validates a file. */
     public GatewaySettings read(Path file) {
         try {
-            return parse(YAML.readTree(Files.readAllBytes(file)));
+            return parse(YAML.readValue(Files.readAllBytes(file), Object.class));
         } catch (IOException e) {
             throw new BatonException(ResultCode.CONFIGURATION, "cannot read gateway configuration " + file + ": " + e.getMessage(), e);
         }
@@ -74,17 +74,17 @@ public final class GatewayConfigFile {
     /** Reads and validates YAML text. */
     public GatewaySettings parse(String yaml) {
         try {
-            return parse(YAML.readTree(yaml));
+            return parse(YAML.readValue(yaml, Object.class));
         } catch (IOException e) {
             throw new BatonException(ResultCode.CONFIGURATION, "gateway configuration is not valid YAML: " + e.getMessage(), e);
         }
     }
 
-    private GatewaySettings parse(JsonNode doc) {
-        ConfigNode root = new ConfigNode(doc, "").allowOnly(Set.of("name", "kind", "listen", "tls", "migration",
+    private GatewaySettings parse(Object doc) {
+        ConfigNode root = ConfigNode.root(doc).allowOnly(Set.of("name", "kind", "listen", "tls", "migration",
                 "federation", "storage", "roles", "host-checker", "host-checker-timeout", "realms", "admission"));
         String name = root.text("name");
-        GatewayKind kind = parse(root, "kind", GatewayKind::parse, GatewayKind.REMOTE_ACCESS);
+        GatewayKind kind = root.value("kind", GatewayKind::parse, GatewayKind.REMOTE_ACCESS);
         List<HostCheckerPolicy> policies = new ArrayList<>();
         ConfigNode hostChecker = root.get("host-checker");
         root.map("host-checker").forEach((policy, node) -> policies.add(wrap(() -> new HostCheckerPolicy(policy,
@@ -97,7 +97,7 @@ public final class GatewayConfigFile {
         GatewayConfig config = new GatewayConfig(name, kind, root.bool("migration", true), realms, access, hostCheckTimeout,
                 admission(root.get("admission")));
         return new GatewaySettings(config, address(root.optionalText("listen").orElse("127.0.0.1:8444"), "listen"),
-                tls(root.get("tls")), federation(root.get("federation")), storage(root.get("storage")));
+                tls(root.get("tls")), federation(root.get("federation")), StorageSection.read(root.get("storage"), name));
     }
 
     private static AdmissionSettings admission(ConfigNode n) {
@@ -126,14 +126,14 @@ public final class GatewayConfigFile {
         n.allowOnly(Set.of("name", "auth-server", "auth-group", "role-mapping", "host-checker", "attributes",
                 "directory-attributes", "remediation-role"));
         ConfigNode server = n.get("auth-server");
-        AuthServerKind kind = parse(server, "kind", AuthServerKind::parse, null);
+        AuthServerKind kind = server.value("kind", AuthServerKind::parse, null);
         Function<ConfigNode, Authenticator> factory = servers.get(kind);
         List<RoleMappingRule> rules = n.list("role-mapping").stream().map(r -> {
             r.allowOnly(Set.of("when", "roles", "stop"));
             return wrap(() -> new RoleMappingRule(r.texts("when").stream().map(RoleMappingRule.Condition::parse).toList(),
                     r.texts("roles"), r.bool("stop", false)), r.path());
         }).toList();
-        Realm.AttributeMode mode = parse(n, "attributes", v -> Realm.AttributeMode.valueOf(v.toUpperCase(java.util.Locale.ROOT)), Realm.AttributeMode.IMPORTED);
+        Realm.AttributeMode mode = n.value("attributes", v -> Realm.AttributeMode.valueOf(v.toUpperCase(java.util.Locale.ROOT)), Realm.AttributeMode.IMPORTED);
         Realm realm = wrap(() -> new Realm(n.text("name"), kind, n.optionalText("auth-group").map(AuthGroup::new).orElse(null), rules,
                 n.texts("host-checker"), mode, n.bool("directory-attributes", false), n.optionalText("remediation-role").orElse(null)), n.path());
         return new RealmBinding(realm, wrap(() -> factory.apply(server), server.path()));
@@ -175,59 +175,6 @@ public final class GatewayConfigFile {
                 n.bool("trust-all", false), n.optionalText("truststore").map(Path::of), pollCoalesce);
     }
 
-    private static GatewaySettings.Storage storage(ConfigNode n) {
-        n.allowOnly(Set.of("type", "url", "user", "password", "cleanup", "ldap", "purge", "encryption", "tier"));
-        String type = n.optionalText("type").orElse("h2");
-        if (!Set.of("memory", "h2", "postgresql", "mariadb", "ldap").contains(type)) {
-            throw n.error("type", "must be memory, h2, postgresql, mariadb or ldap, got '" + type + "'");
-        }
-        ConfigNode c = n.get("cleanup").allowOnly(Set.of("interval-ms", "batch-size", "timestamp-column", "offset-minutes",
-                "console-node", "lease-seconds"));
-        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
-        c.scalars(Set.of()).forEach((k, v) -> keys.put(dev.baton.store.CleanupSettings.PREFIX + k, v));
-        dev.baton.store.CleanupSettings cleanup = wrap(() -> dev.baton.store.CleanupSettings.from(keys), c.path());
-        java.util.Map<String, String> directory = new java.util.LinkedHashMap<>();
-        n.get("ldap").scalars(Set.of()).forEach((k, v) -> directory.put("store.ldap." + k, v));
-        n.get("purge").scalars(Set.of()).forEach((k, v) -> directory.put("store.ldap.purge." + k, v));
-        if (type.equals("ldap") && !n.has("ldap")) {
-            throw n.error("ldap", "is required for type ldap (servers, bindDn, password, baseDn)");
-        }
-        ConfigNode t = n.get("tier").allowOnly(Set.of("activity-write-interval-ms", "max-queued-writes", "fail-closed",
-                "write-timeout-ms", "write-batch-size", "writer-threads", "retry-backoff-ms", "preload"));
-        java.util.Map<String, String> tierKeys = new java.util.LinkedHashMap<>();
-        t.scalars(Set.of()).forEach((k, v) -> tierKeys.put(dev.baton.store.TieredStoreSettings.PREFIX + k, v));
-        for (String flag : List.of("fail-closed", "preload")) {
-            if (t.has(flag)) {
-                t.bool(flag, false); // refuses anything but true or false, naming the key
-            }
-        }
-        dev.baton.store.TieredStoreSettings tier = wrap(() -> dev.baton.store.TieredStoreSettings.from(tierKeys), t.path());
-        return new GatewaySettings.Storage(type, n.optionalText("url").orElse(""), n.optionalText("user").orElse(""),
-                n.optionalText("password").orElse(""), cleanup, directory, encryptionKey(n.get("encryption"), type), tier);
-    }
-
-    /**
-     * {@code storage.encryption.key}: the stores' {@code store.encryption.key}, checked here so that
-     * {@code --check} finds a malformed key. The message never shows the key.
-     */
-    private static String encryptionKey(ConfigNode n, String type) {
-        n.allowOnly(Set.of("key"));
-        Optional<String> key = n.optionalText("key");
-        if (key.isEmpty()) {
-            return "";
-        }
-        if (type.equals("memory")) {
-            throw n.error("key", "applies to stored sessions (h2, postgresql, mariadb, ldap); memory storage keeps nothing at rest");
-        }
-        try {
-            dev.baton.store.AttributeCipher.fromBase64Key(key.get());
-        } catch (BatonException e) {
-            throw n.error("key", e.getMessage().replace("store.encryption.key ", "")
-                    + " (a base64 AES key of 16, 24 or 32 bytes, e.g. from openssl rand -base64 32)");
-        }
-        return key.get();
-    }
-
     static InetSocketAddress address(String text, String key) {
         int colon = text.lastIndexOf(':');
         try {
@@ -238,21 +185,6 @@ public final class GatewayConfigFile {
             return new InetSocketAddress(text.substring(0, colon), port);
         } catch (RuntimeException e) {
             throw new BatonException(ResultCode.CONFIGURATION, key + ": '" + text + "' must be HOST:PORT");
-        }
-    }
-
-    private static <T> T parse(ConfigNode n, String key, Function<String, T> parser, T defaultValue) {
-        Optional<String> v = n.optionalText(key);
-        if (v.isEmpty()) {
-            if (defaultValue == null) {
-                throw n.error(key, "is required");
-            }
-            return defaultValue;
-        }
-        try {
-            return parser.apply(v.get());
-        } catch (BatonException | IllegalArgumentException e) {
-            throw n.error(key, e.getMessage());
         }
     }
 

@@ -4,9 +4,14 @@ import dev.baton.core.BatonException;
 import dev.baton.core.Loopback;
 import dev.baton.core.ResultCode;
 import dev.baton.gateway.GatewayConfig;
+import dev.baton.store.CleanupSettings;
+import dev.baton.store.TieredStoreSettings;
+import dev.baton.store.ldap.LdapStoreSettings;
+import dev.baton.store.ldap.PurgeSettings;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -74,41 +79,50 @@ public record GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, O
     /**
      * Session storage.
      *
-     * @param type     {@code memory}, {@code h2}, {@code postgresql}, {@code mariadb} or {@code ldap}
-     * @param url      the JDBC or LDAP URL; for {@code h2} a file path prefix is enough
-     * @param user     the user, if any
-     * @param password the password, if any
-     * @param cleanup  the database cleanup task's settings (S3, S4)
-     * @param directory for {@code ldap}: the {@code store.ldap.*} and {@code store.ldap.purge.*} keys (S2, S5)
+     * @param type          {@code memory}, {@code h2}, {@code postgresql}, {@code mariadb} or {@code ldap}
+     * @param url           the JDBC URL; for {@code h2} a file path prefix is enough
+     * @param user          the user, if any
+     * @param password      the password, if any
+     * @param cleanup       the database cleanup task's settings (S3, S4; YAML {@code storage.cleanup})
+     * @param directory     for {@code ldap}: the directory store's and its purge task's settings (S2, S5)
      * @param encryptionKey base64 AES key sealing session attributes in the store ({@code store.encryption.key}), or empty
-     * @param tier     how the memory tier writes to the store (YAML {@code storage.tier})
+     * @param tier          how the memory tier writes to the store (YAML {@code storage.tier})
      */
-    public record Storage(String type, String url, String user, String password, dev.baton.store.CleanupSettings cleanup,
-                          java.util.Map<String, String> directory, String encryptionKey,
-                          dev.baton.store.TieredStoreSettings tier) {
-        /** Storage with the default cleanup settings, the default tier and attributes in clear. */
+    public record Storage(String type, String url, String user, String password, CleanupSettings cleanup,
+                          Optional<Directory> directory, String encryptionKey, TieredStoreSettings tier) {
+        /** Storage with the default cleanup settings, the default tier, no directory and attributes in clear. */
         public Storage(String type, String url, String user, String password) {
-            this(type, url, user, password, dev.baton.store.CleanupSettings.DEFAULTS, java.util.Map.of(), "");
+            this(type, url, user, password, CleanupSettings.DEFAULTS, Optional.empty(), "", TieredStoreSettings.DEFAULTS);
         }
 
-        /** Storage with the default tier. */
-        public Storage(String type, String url, String user, String password, dev.baton.store.CleanupSettings cleanup,
-                       java.util.Map<String, String> directory, String encryptionKey) {
-            this(type, url, user, password, cleanup, directory, encryptionKey, dev.baton.store.TieredStoreSettings.DEFAULTS);
-        }
-
-        /** Freezes. */
+        /** Checks that the settings are complete. */
         public Storage {
-            java.util.Objects.requireNonNull(tier, "tier");
-            directory = java.util.Map.copyOf(directory);
-            encryptionKey = java.util.Objects.requireNonNullElse(encryptionKey, "");
+            Objects.requireNonNull(cleanup, "cleanup");
+            Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(tier, "tier");
+            encryptionKey = Objects.requireNonNullElse(encryptionKey, "");
         }
 
-        /** For the log: passwords and the key masked; the directory keys (they hold the bind password) left out. */
+        /** For the log: passwords and the key masked (the directory's settings mask their own). */
         @Override
         public String toString() {
             return "Storage[type=" + type + ", url=" + url + ", user=" + user + ", password=****, cleanup=" + cleanup
+                    + ", tier=" + tier + directory.map(d -> ", " + d.store() + ", " + d.purge()).orElse("")
                     + ", encryption=" + (encryptionKey.isEmpty() ? "off" : "AES-GCM") + "]";
+        }
+    }
+
+    /**
+     * Sessions stored in an LDAP directory.
+     *
+     * @param store the directory store's settings (YAML {@code storage.ldap} and {@code storage.encryption.key})
+     * @param purge the directory purge task's settings (YAML {@code storage.purge}); its node defaults to the gateway's name
+     */
+    public record Directory(LdapStoreSettings store, PurgeSettings purge) {
+        /** Checks that both are given. */
+        public Directory {
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(purge, "purge");
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.baton.core.api.SessionProof;
 import dev.baton.core.api.SignInRequest;
 import dev.baton.gateway.Gateway;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -94,55 +95,69 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer(Gateway gateway, InetSocketAddress listen, KeyStore keyStore, char[] password, boolean virtualThreads) {
         this.gateway = gateway;
         this.app = Javalin.create(config -> {
-            config.concurrency.useVirtualThreads = virtualThreads;
-            if (!virtualThreads) {
-                QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8, 60_000);
-                threads.setName("gateway-" + gateway.name());
-                config.jetty.threadPool = threads;
-            }
-            config.http.maxRequestSize = MAX_BODY_BYTES;
-            config.startup.showJavalinBanner = false;
-            if (keyStore != null) {
-                KeyStore clientCas = clientCas(gateway.clientCertificateAuthorities());
-                config.jetty.addConnector((server, httpConfig) -> tlsConnector(server, httpConfig, listen, keyStore, password, clientCas));
-            } else {
-                config.jetty.host = listen.getHostString();
-                config.jetty.port = listen.getPort();
-            }
-            config.routes.get("/health", ctx -> ctx.json(Map.of("gateway", gateway.name(), "status", "up", "sessions", gateway.sessionCount())));
-            config.routes.post("/api/v1/sign-in", ctx -> reply(ctx, gateway.signIn(read(ctx, SignInRequest.class), clientCertificates(ctx), ctx.ip())));
-            config.routes.post("/api/v1/challenge", ctx -> reply(ctx, gateway.challenge()));
-            config.routes.post("/api/v1/connect", ctx -> reply(ctx, gateway.connect(read(ctx, ConnectRequest.class))));
-            config.routes.post("/api/v1/access", ctx -> reply(ctx, gateway.access(proof(ctx))));
-            config.routes.post("/api/v1/heartbeat", ctx -> {
-                byte[] body = body(ctx); // the body is read once: a second read would find the stream drained
-                reply(ctx, gateway.heartbeat(proof(ctx), body.length == 0 ? Map.of() : read(body, Heartbeat.class).posture()));
-            });
-            config.routes.post("/api/v1/sign-out", ctx -> {
-                gateway.signOut(proof(ctx));
-                ctx.status(204);
-            });
-            // Server-side failures name internal servers; the agent gets a fixed reason, the log the detail.
-            config.routes.exception(BatonException.class, (e, ctx) -> {
-                if (e instanceof dev.baton.core.RetryLaterException later) {
-                    ctx.header("Retry-After", Long.toString(later.retryAfterSeconds()));
-                }
-                error(ctx, e.code(), AgentErrors.message(e, gateway.name(), ctx.path()));
-            });
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("unexpected failure serving {} on {}", ctx.path(), gateway.name(), e);
-                error(ctx, ResultCode.INTERNAL, "internal error; see the gateway log");
-            });
-            config.routes.error(404, ctx -> {
-                if (ctx.result() == null) {
-                    error(ctx, ResultCode.INVALID_REQUEST, "no such endpoint: " + ctx.method() + " " + ctx.path());
-                    ctx.status(404);
-                }
-            });
-            config.routes.error(413, ctx -> error(ctx, ResultCode.TOO_LARGE, "request body larger than " + MAX_BODY_BYTES + " bytes"));
+            connector(config, gateway, listen, keyStore, password, virtualThreads);
+            routes(config, gateway);
+            errors(config, gateway);
         }).start();
         log.info("gateway {} serving agents on {}://{}:{}", gateway.name(), keyStore == null ? "http" : "https",
                 listen.getHostString(), port());
+    }
+
+    /** Threads, body limit, and where and how to listen: TLS (asking for client certificates when a realm takes them) or plain. */
+    private static void connector(JavalinConfig config, Gateway gateway, InetSocketAddress listen, KeyStore keyStore,
+                                  char[] password, boolean virtualThreads) {
+        config.concurrency.useVirtualThreads = virtualThreads;
+        if (!virtualThreads) {
+            QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8, 60_000);
+            threads.setName("gateway-" + gateway.name());
+            config.jetty.threadPool = threads;
+        }
+        config.http.maxRequestSize = MAX_BODY_BYTES;
+        config.startup.showJavalinBanner = false;
+        if (keyStore != null) {
+            KeyStore clientCas = clientCas(gateway.clientCertificateAuthorities());
+            config.jetty.addConnector((server, httpConfig) -> tlsConnector(server, httpConfig, listen, keyStore, password, clientCas));
+        } else {
+            config.jetty.host = listen.getHostString();
+            config.jetty.port = listen.getPort();
+        }
+    }
+
+    private static void routes(JavalinConfig config, Gateway gateway) {
+        config.routes.get("/health", ctx -> ctx.json(Map.of("gateway", gateway.name(), "status", "up", "sessions", gateway.sessionCount())));
+        config.routes.post("/api/v1/sign-in", ctx -> reply(ctx, gateway.signIn(read(ctx, SignInRequest.class), clientCertificates(ctx), ctx.ip())));
+        config.routes.post("/api/v1/challenge", ctx -> reply(ctx, gateway.challenge()));
+        config.routes.post("/api/v1/connect", ctx -> reply(ctx, gateway.connect(read(ctx, ConnectRequest.class))));
+        config.routes.post("/api/v1/access", ctx -> reply(ctx, gateway.access(proof(ctx))));
+        config.routes.post("/api/v1/heartbeat", ctx -> {
+            byte[] body = body(ctx); // the body is read once: a second read would find the stream drained
+            reply(ctx, gateway.heartbeat(proof(ctx), body.length == 0 ? Map.of() : read(body, Heartbeat.class).posture()));
+        });
+        config.routes.post("/api/v1/sign-out", ctx -> {
+            gateway.signOut(proof(ctx));
+            ctx.status(204);
+        });
+    }
+
+    /** Server-side failures name internal servers; the agent gets a fixed reason, the log the detail. */
+    private static void errors(JavalinConfig config, Gateway gateway) {
+        config.routes.exception(BatonException.class, (e, ctx) -> {
+            if (e instanceof dev.baton.core.RetryLaterException later) {
+                ctx.header("Retry-After", Long.toString(later.retryAfterSeconds()));
+            }
+            error(ctx, e.code(), AgentErrors.message(e, gateway.name(), ctx.path()));
+        });
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            log.error("unexpected failure serving {} on {}", ctx.path(), gateway.name(), e);
+            error(ctx, ResultCode.INTERNAL, "internal error; see the gateway log");
+        });
+        config.routes.error(404, ctx -> {
+            if (ctx.result() == null) {
+                error(ctx, ResultCode.INVALID_REQUEST, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                ctx.status(404);
+            }
+        });
+        config.routes.error(413, ctx -> error(ctx, ResultCode.TOO_LARGE, "request body larger than " + MAX_BODY_BYTES + " bytes"));
     }
 
     /** The port actually bound. */

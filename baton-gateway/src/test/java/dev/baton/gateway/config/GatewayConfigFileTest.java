@@ -4,6 +4,7 @@ import dev.baton.core.AuthServerKind;
 import dev.baton.core.BatonException;
 import dev.baton.core.GatewayKind;
 import dev.baton.core.ResultCode;
+import dev.baton.core.config.ConfigNode;
 import dev.baton.gateway.LocalAccounts;
 import org.junit.jupiter.api.Test;
 
@@ -117,7 +118,7 @@ class GatewayConfigFileTest {
     @Test
     void badValuesAreNamedWithTheirPath() {
         assertThat(failure(VALID.replace("max-session-length: 10h", "max-session-length: ten hours")).getMessage())
-                .contains("roles.staff.max-session-length must be a whole number and a unit");
+                .contains("roles.staff.max-session-length: must be a whole number and a unit");
         assertThat(failure(VALID.replace("migration: true", "migration: maybe")).getMessage())
                 .isEqualTo("migration: must be true or false, got 'maybe'");
         assertThat(failure(VALID.replace("listen: 127.0.0.1:9444", "listen: nowhere")).getMessage())
@@ -162,6 +163,57 @@ class GatewayConfigFileTest {
                 .contains("storage.tier.fail-closed");
         assertThat(failure(VALID.replace("type: h2,", "type: h2, tier: { queue: 5 },")).getMessage())
                 .startsWith("storage.tier.queue: is not a known key here");
+    }
+
+    /** Each storage.tier key reaches the settings: a value other than the default comes through. */
+    @Test
+    void everyTierKeyIsSettableFromTheYaml() {
+        GatewaySettings s = new GatewayConfigFile().parse(VALID.replace("type: h2,", """
+                type: h2, tier: { activity-write-interval-ms: 15000, max-queued-writes: 5000, fail-closed: true,
+                  write-timeout-ms: 750, write-batch-size: 64, writer-threads: 8, retry-backoff-ms: 250, preload: true },"""));
+        assertThat(s.storage().tier()).isEqualTo(new dev.baton.store.TieredStoreSettings(Duration.ofSeconds(15), 5000, true,
+                Duration.ofMillis(750), 64, 8, Duration.ofMillis(250), true));
+        assertThat(failure(VALID.replace("type: h2,", "type: h2, tier: { writer-threads: 100 },")).getMessage())
+                .isEqualTo("storage.tier.writer-threads: must be between 1 and 64, got 100");
+        assertThat(failure(VALID.replace("type: h2,", "type: h2, tier: { max-queued-writes: 0 },")).getMessage())
+                .isEqualTo("storage.tier.max-queued-writes: must be positive, got 0");
+    }
+
+    /** Each storage.cleanup key reaches the settings. */
+    @Test
+    void everyCleanupKeyIsSettableFromTheYaml() {
+        GatewaySettings s = new GatewayConfigFile().parse(VALID.replace("type: h2,", """
+                type: h2, cleanup: { interval-ms: 3600000, batch-size: 50, timestamp-column: last_activity_time,
+                  offset-minutes: 30, console-node: true, lease-seconds: 60 },"""));
+        assertThat(s.storage().cleanup()).isEqualTo(new dev.baton.store.CleanupSettings(3_600_000, 50,
+                dev.baton.store.TimestampColumn.LAST_ACTIVITY_TIME, 30, true, Duration.ofMinutes(1)));
+        assertThat(failure(VALID.replace("type: h2,", "type: h2, cleanup: { batch-size: 0 },")).getMessage())
+                .isEqualTo("storage.cleanup.batch-size: must be between 1 and 100000, got 0");
+        assertThat(failure(VALID.replace("type: h2,", "type: h2, cleanup: { batch: 5 },")).getMessage())
+                .startsWith("storage.cleanup.batch: is not a known key here");
+    }
+
+    @Test
+    void authServerKeysAreReadFromTheTreeAndNamedByTheirPath() {
+        String radius = VALID.replace("""
+                  kind: local
+                  accounts:
+                    - { username: alice, password-hash: "HASH", attributes: { department: engineering } }
+            """.replace("HASH", ALICE_HASH), """
+                  kind: radius
+                  radius.servers: [ "r1:1812", "r2" ]
+                  radius.secret: s
+                  radius.timeout: 2s
+                  radius.retries: RETRIES
+            """);
+        GatewaySettings s = new GatewayConfigFile().parse(radius.replace("RETRIES", "1"));
+        assertThat(s.gateway().realms().getFirst().server().getClass().getSimpleName()).isEqualTo("RadiusAuthenticator");
+        assertThat(failure(radius.replace("RETRIES", "many")).getMessage())
+                .isEqualTo("realms[0].auth-server.radius.retries: must be a whole number, got 'many'");
+        assertThat(failure(radius.replace("RETRIES", "1").replace("radius.secret: s", "radius.secret: \"\"")).getMessage())
+                .startsWith("realms[0].auth-server.radius.secret:");
+        assertThat(failure(radius.replace("RETRIES", "1").replace("radius.secret", "radius.secrets")).getMessage())
+                .startsWith("realms[0].auth-server.radius.secrets: is not a known key here");
     }
 
     @Test

@@ -2,15 +2,13 @@ package dev.baton.store.ldap;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
-
+import dev.baton.core.config.ConfigNode;
 import dev.baton.store.AttributeCipher;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -18,7 +16,7 @@ import java.util.Set;
  * How {@link LdapSessionStore} reaches its directory. Immutable; validated when built.
  *
  * <table>
- *   <caption>Configuration keys ({@link #fromProperties})</caption>
+ *   <caption>Configuration keys ({@link #from})</caption>
  *   <tr><th>key</th><th>type</th><th>default</th></tr>
  *   <tr><td>{@code store.ldap.servers}</td><td>comma-separated {@code host:port}, {@code ldap://host[:port]} or
  *       {@code ldaps://host[:port]} (all with the same scheme), tried in order (failover)</td><td>required</td></tr>
@@ -38,8 +36,8 @@ import java.util.Set;
  *   <tr><td>{@code store.encryption.key}</td><td>base64 AES key (16, 24 or 32 bytes) sealing session attributes
  *       at rest, the same key and format as the SQL stores ({@link AttributeCipher})</td><td>none: in clear</td></tr>
  * </table>
- * Other {@code store.ldap.*} keys (except {@code store.ldap.purge.*}) are refused, so a misspelt security
- * setting cannot pass unnoticed.
+ * Other keys are refused, so a misspelt security setting cannot pass unnoticed. The encryption key is
+ * given to {@link #from} apart: a gateway reads it from {@code storage.encryption.key}, shared by every store.
  *
  * @param servers         directory servers in failover order; the first reachable one is used
  * @param bindDn          the DN to bind as (needs add, modify, delete and search under {@code baseDn})
@@ -55,11 +53,10 @@ public record LdapStoreSettings(List<Server> servers, String bindDn, String pass
                                 int poolSize, Duration connectTimeout, Duration responseTimeout, LdapTls tls,
                                 String encryptionKey) {
 
-    /** Prefix of the {@code store.ldap.*} keys read by {@link #fromProperties}. */
+    /** Prefix of the {@code store.ldap.*} keys, as validation messages of settings made in code name them. */
     public static final String PREFIX = "store.ldap.";
-    /** The key of the attribute encryption key, shared with the SQL stores. */
-    public static final String ENCRYPTION_KEY = "store.encryption.key";
-    private static final Set<String> KEYS = Set.of("servers", "bindDn", "password", "baseDn", "poolSize",
+    /** The keys {@link #from} reads. */
+    public static final Set<String> KEYS = Set.of("servers", "bindDn", "password", "baseDn", "poolSize",
             "connectTimeout", "responseTimeout", "tls", "truststore", "truststorePassword", "allowInsecurePlain");
 
     /**
@@ -153,34 +150,28 @@ public record LdapStoreSettings(List<Server> servers, String bindDn, String pass
     }
 
     /**
-     * Reads the {@code store.ldap.*} keys and {@code store.encryption.key}; a missing required key, an unknown
-     * {@code store.ldap.*} key or a bad value fails naming the key.
+     * Reads the keys above, without their {@code store.ldap.} prefix, from {@code node} (a gateway's
+     * {@code storage.ldap}). A missing required key, an unknown key or a bad value fails naming the key by its
+     * path in the document ({@code storage.ldap.poolSize: must be at least 1, got 0}).
+     *
+     * @param encryptionKey the {@code store.encryption.key} (base64), or empty or {@code null} for none
      */
-    public static LdapStoreSettings fromProperties(Map<String, String> properties) {
-        refuseUnknownKeys(properties);
-        List<Server> servers = new ArrayList<>();
-        String scheme = null;
-        for (String s : required(properties, "servers").split(",")) {
-            if (s.isBlank()) {
-                continue;
-            }
-            String entryScheme = schemeOf(s);
-            if (!servers.isEmpty() && !Objects.equals(scheme, entryScheme)) {
-                throw config("servers", "mixes " + describe(scheme) + " and " + describe(entryScheme) + " entries; give all"
-                        + " servers the same scheme");
-            }
-            scheme = entryScheme;
-            servers.add(entryScheme == null ? Server.parse(s) : Server.parseUrl(s.strip().substring(entryScheme.length() + 3),
-                    "ldaps".equals(entryScheme) ? 636 : 389));
+    public static LdapStoreSettings from(ConfigNode node, String encryptionKey) {
+        node.allowOnly(KEYS);
+        List<String> entries = node.commaSeparated("servers");
+        if (entries.isEmpty()) {
+            throw node.error("servers", "is required (host:port, ldap:// or ldaps:// URLs, comma-separated or a list)");
         }
-        LdapTls tls = new LdapTls(tlsMode(properties.get(PREFIX + "tls"), scheme), optionalPath(properties, "truststore"),
-                properties.get(PREFIX + "truststorePassword"), parseBoolean(properties, "allowInsecurePlain"));
-        return new LdapStoreSettings(servers, required(properties, "bindDn"), required(properties, "password"),
-                required(properties, "baseDn"),
-                parseInt("poolSize", properties.getOrDefault(PREFIX + "poolSize", "10")),
-                Duration.ofMillis(parseInt("connectTimeout", properties.getOrDefault(PREFIX + "connectTimeout", "5000"))),
-                Duration.ofMillis(parseInt("responseTimeout", properties.getOrDefault(PREFIX + "responseTimeout", "10000"))),
-                tls, properties.get(ENCRYPTION_KEY));
+        return node.build(PREFIX, () -> {
+            String scheme = commonScheme(entries);
+            List<Server> servers = entries.stream().map(e -> scheme == null ? Server.parse(e)
+                    : Server.parseUrl(e.substring(scheme.length() + 3), "ldaps".equals(scheme) ? 636 : 389)).toList();
+            LdapTls tls = new LdapTls(tlsMode(node.optionalText("tls").orElse(null), scheme), node.path("truststore").orElse(null),
+                    node.optionalSecret("truststorePassword").orElse(null), node.bool("allowInsecurePlain", false));
+            return new LdapStoreSettings(servers, node.text("bindDn"), node.text("password"), node.text("baseDn"),
+                    node.integer("poolSize", 10), node.millis("connectTimeout", Duration.ofSeconds(5), Long.MIN_VALUE, Long.MAX_VALUE),
+                    node.millis("responseTimeout", Duration.ofSeconds(10), Long.MIN_VALUE, Long.MAX_VALUE), tls, encryptionKey);
+        });
     }
 
     /** For the log: every setting, the passwords and the key masked. */
@@ -191,13 +182,17 @@ public record LdapStoreSettings(List<Server> servers, String bindDn, String pass
                 + responseTimeout + ", encryption=" + (encrypted() ? "AES-GCM" : "off") + "]";
     }
 
-    private static void refuseUnknownKeys(Map<String, String> properties) {
-        for (String key : properties.keySet()) {
-            if (key.startsWith(PREFIX) && !key.startsWith(PurgeSettings.PREFIX) && !KEYS.contains(key.substring(PREFIX.length()))) {
-                throw new BatonException(ResultCode.CONFIGURATION, key + " is not a setting of the LDAP session store"
-                        + " (known: store.ldap." + String.join(", store.ldap.", KEYS.stream().sorted().toList()) + ")");
+    /** The scheme all entries share ({@code null} for {@code host:port}); mixing forms is refused. */
+    private static String commonScheme(List<String> entries) {
+        String scheme = schemeOf(entries.getFirst());
+        for (String entry : entries) {
+            String entryScheme = schemeOf(entry);
+            if (!Objects.equals(scheme, entryScheme)) {
+                throw config("servers", "mixes " + describe(scheme) + " and " + describe(entryScheme) + " entries; give all"
+                        + " servers the same scheme");
             }
         }
+        return scheme;
     }
 
     /** {@code ldap} or {@code ldaps} for a URL entry, {@code null} for {@code host:port}. */
@@ -226,32 +221,10 @@ public record LdapStoreSettings(List<Server> servers, String bindDn, String pass
         }
         LdapTls.Mode mode = LdapTls.Mode.parse(configured);
         if ("ldaps".equals(scheme) && mode != LdapTls.Mode.LDAPS || "ldap".equals(scheme) && mode == LdapTls.Mode.LDAPS) {
-            throw config("tls", "is " + configured.strip() + " but store.ldap.servers are " + scheme + ":// URLs;"
+            throw config("tls", "is " + configured.strip() + " but the servers are " + scheme + ":// URLs;"
                     + " make them agree");
         }
         return mode;
-    }
-
-    private static Path optionalPath(Map<String, String> properties, String key) {
-        String value = properties.get(PREFIX + key);
-        return value == null || value.isBlank() ? null : Path.of(value.strip());
-    }
-
-    private static boolean parseBoolean(Map<String, String> properties, String key) {
-        String value = properties.getOrDefault(PREFIX + key, "false").strip();
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false", "" -> false;
-            default -> throw config(key, "must be true or false, got '" + value + "'");
-        };
-    }
-
-    private static String required(Map<String, String> properties, String key) {
-        String value = properties.get(PREFIX + key);
-        if (value == null || value.isBlank()) {
-            throw config(key, "is required");
-        }
-        return value.strip();
     }
 
     private static int parseInt(String key, String value) {

@@ -3,19 +3,18 @@ package dev.baton.store.ldap;
 import dev.baton.core.Durations;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
+import dev.baton.core.config.ConfigNode;
 import dev.baton.store.TimestampColumn;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Settings of the directory purge task (S5). Immutable; validated when built; each error names its key.
  *
  * <table>
- *   <caption>Configuration keys ({@link #fromProperties}), all under {@code store.ldap.purge.}</caption>
+ *   <caption>Configuration keys ({@link #from}); a gateway's {@code storage.purge}</caption>
  *   <tr><th>key</th><th>type</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>name</td><td>text</td><td>directory-purge</td><td>the task; nodes with the same name share one job</td></tr>
  *   <tr><td>enabled</td><td>true/false</td><td>true</td><td>false: this node neither purges nor stands by</td></tr>
@@ -27,7 +26,7 @@ import java.util.regex.Pattern;
  *   <tr><td>column</td><td>expiry_time / last_activity_time</td><td>expiry_time</td><td>the timestamp compared</td></tr>
  *   <tr><td>batchSize</td><td>entries</td><td>500</td><td>entries found per search</td></tr>
  *   <tr><td>livenessIntervals</td><td>polling intervals</td><td>3</td><td>a peer is live while its heartbeat is younger than this many intervals</td></tr>
- *   <tr><td>nodeName</td><td>text</td><td>host name</td><td>this node in the heartbeat entries; unique per task</td></tr>
+ *   <tr><td>nodeName</td><td>text</td><td>the gateway name</td><td>this node in the heartbeat entries; unique per task</td></tr>
  *   <tr><td>heartbeatBaseDn</td><td>DN</td><td>ou=purge-nodes,&lt;baseDn&gt;</td><td>where heartbeat entries live</td></tr>
  * </table>
  */
@@ -35,8 +34,12 @@ public record PurgeSettings(String name, boolean enabled, Duration expirationOff
                             int maxUpdatesPerSecond, int priorityIndex, int deleteThreads, TimestampColumn column,
                             int batchSize, int livenessIntervals, String nodeName, String heartbeatBaseDn) {
 
-    /** Prefix of every key read by {@link #fromProperties}. */
+    /** Prefix of the keys as validation messages of settings made in code name them. */
     public static final String PREFIX = "store.ldap.purge.";
+    /** The keys {@link #from} reads. */
+    public static final Set<String> KEYS = Set.of("name", "enabled", "expirationOffset", "pollingInterval",
+            "maxUpdatesPerSecond", "priorityIndex", "deleteThreads", "column", "batchSize", "livenessIntervals", "nodeName",
+            "heartbeatBaseDn");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
     /** Validates. {@code heartbeatBaseDn} may be {@code null}: the task then uses {@code ou=purge-nodes} under the store's base. */
@@ -61,22 +64,28 @@ public record PurgeSettings(String name, boolean enabled, Duration expirationOff
                 TimestampColumn.EXPIRY_TIME, 500, 3, nodeName, null);
     }
 
-    /** Reads the {@code store.ldap.purge.*} keys; absent keys take their defaults. */
-    public static PurgeSettings fromProperties(Map<String, String> p) {
-        PurgeSettings d = defaults(localHostName());
-        return new PurgeSettings(
-                get(p, "name", d.name),
-                parseBoolean(get(p, "enabled", "true")),
-                Durations.parse(PREFIX + "expirationOffset", get(p, "expirationOffset", "10 m")),
-                Durations.parse(PREFIX + "pollingInterval", get(p, "pollingInterval", "1 m")),
-                parseInt("maxUpdatesPerSecond", get(p, "maxUpdatesPerSecond", "100")),
-                parseInt("priorityIndex", get(p, "priorityIndex", "1")),
-                parseInt("deleteThreads", get(p, "deleteThreads", "1")),
-                TimestampColumn.parse(get(p, "column", "expiry_time")),
-                parseInt("batchSize", get(p, "batchSize", "500")),
-                parseInt("livenessIntervals", get(p, "livenessIntervals", "3")),
-                get(p, "nodeName", d.nodeName),
-                p.get(PREFIX + "heartbeatBaseDn"));
+    /**
+     * Reads the keys above from {@code node} (a gateway's {@code storage.purge}); absent keys take their
+     * defaults. A bad value or an unknown key fails naming the key by its path in the document.
+     *
+     * @param nodeName this node's name unless {@code nodeName} is given (a gateway passes its own name)
+     */
+    public static PurgeSettings from(ConfigNode node, String nodeName) {
+        node.allowOnly(KEYS);
+        PurgeSettings d = defaults(nodeName);
+        return node.build(PREFIX, () -> new PurgeSettings(
+                node.optionalText("name").orElse(d.name),
+                node.bool("enabled", d.enabled),
+                duration(node, "expirationOffset", d.expirationOffset),
+                duration(node, "pollingInterval", d.pollingInterval),
+                node.integer("maxUpdatesPerSecond", d.maxUpdatesPerSecond),
+                node.integer("priorityIndex", d.priorityIndex),
+                node.integer("deleteThreads", d.deleteThreads),
+                node.value("column", TimestampColumn::parse, d.column),
+                node.integer("batchSize", d.batchSize),
+                node.integer("livenessIntervals", d.livenessIntervals),
+                node.optionalText("nodeName").orElse(d.nodeName),
+                node.optionalText("heartbeatBaseDn").orElse(null)));
     }
 
     /** How old a heartbeat may be for its node to count as live. */
@@ -101,34 +110,8 @@ public record PurgeSettings(String name, boolean enabled, Duration expirationOff
                 + ", heartbeatBaseDn=" + heartbeatBaseDn + "]";
     }
 
-    private static String localHostName() {
-        try {
-            String host = InetAddress.getLocalHost().getHostName();
-            return NAME.matcher(host).matches() ? host : "node";
-        } catch (UnknownHostException e) {
-            return "node";
-        }
-    }
-
-    private static String get(Map<String, String> p, String key, String fallback) {
-        String v = p.get(PREFIX + key);
-        return v == null || v.isBlank() ? fallback : v.strip();
-    }
-
-    private static boolean parseBoolean(String v) {
-        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw config("enabled", "must be true or false, got '" + v + "'");
-        };
-    }
-
-    private static int parseInt(String key, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw config(key, "must be a whole number, got '" + v + "'");
-        }
+    private static Duration duration(ConfigNode node, String key, Duration fallback) {
+        return node.optionalText(key).map(v -> Durations.parse(PREFIX + key, v)).orElse(fallback);
     }
 
     private static void requireName(String key, String v) {

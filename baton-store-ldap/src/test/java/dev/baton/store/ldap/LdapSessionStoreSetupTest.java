@@ -79,7 +79,7 @@ class LdapSessionStoreSetupTest {
 
     @Test
     void settingsAreReadFromPropertiesWithDefaults() {
-        LdapStoreSettings s = LdapStoreSettings.fromProperties(Map.of(
+        LdapStoreSettings s = LdapKeys.settings(Map.of(
                 "store.ldap.servers", "ldap1.example.org:389, ldap2.example.org:1389",
                 "store.ldap.bindDn", "cn=baton,dc=example,dc=org",
                 "store.ldap.password", "pw",
@@ -93,9 +93,9 @@ class LdapSessionStoreSetupTest {
 
     @Test
     void badSettingsFailNamingTheKey() {
-        assertThatThrownBy(() -> LdapStoreSettings.fromProperties(Map.of("store.ldap.servers", "h:389")))
+        assertThatThrownBy(() -> LdapKeys.settings(Map.of("store.ldap.servers", "h:389")))
                 .hasMessageContaining("store.ldap.bindDn");
-        assertThatThrownBy(() -> LdapStoreSettings.fromProperties(Map.of("store.ldap.servers", "h-without-port",
+        assertThatThrownBy(() -> LdapKeys.settings(Map.of("store.ldap.servers", "h-without-port",
                 "store.ldap.bindDn", "x", "store.ldap.password", "p", "store.ldap.baseDn", "dc=x")))
                 .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.CONFIGURATION))
                 .hasMessageContaining("store.ldap.servers").hasMessageContaining("h-without-port");

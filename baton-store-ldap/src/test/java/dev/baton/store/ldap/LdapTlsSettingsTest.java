@@ -28,14 +28,14 @@ class LdapTlsSettingsTest {
     }
 
     private static void failsNaming(Map<String, String> keys, String key) {
-        assertThatThrownBy(() -> LdapStoreSettings.fromProperties(keys))
+        assertThatThrownBy(() -> LdapKeys.settings(keys))
                 .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.CONFIGURATION))
                 .hasMessageContaining(key);
     }
 
     @Test
     void startTlsTrustingTheJvmIsTheDefault() {
-        LdapStoreSettings s = LdapStoreSettings.fromProperties(keys("ldap.example.org:389"));
+        LdapStoreSettings s = LdapKeys.settings(keys("ldap.example.org:389"));
 
         assertThat(s.tls()).isEqualTo(LdapTls.startTls());
         assertThat(LdapStoreSettings.of(s.servers(), "cn=x", "pw", "dc=x").tls().mode()).isEqualTo(LdapTls.Mode.STARTTLS);
@@ -43,12 +43,12 @@ class LdapTlsSettingsTest {
 
     @Test
     void ldapsUrlsImplyLdapsAndTheirDefaultPort() {
-        LdapStoreSettings s = LdapStoreSettings.fromProperties(keys("ldaps://ldap1.example.org, ldaps://ldap2.example.org:1636/"));
+        LdapStoreSettings s = LdapKeys.settings(keys("ldaps://ldap1.example.org, ldaps://ldap2.example.org:1636/"));
 
         assertThat(s.tls().mode()).isEqualTo(LdapTls.Mode.LDAPS);
         assertThat(s.servers()).containsExactly(new LdapStoreSettings.Server("ldap1.example.org", 636),
                 new LdapStoreSettings.Server("ldap2.example.org", 1636));
-        assertThat(LdapStoreSettings.fromProperties(keys("ldap://ldap1.example.org")).servers())
+        assertThat(LdapKeys.settings(keys("ldap://ldap1.example.org")).servers())
                 .containsExactly(new LdapStoreSettings.Server("ldap1.example.org", 389));
     }
 
@@ -66,11 +66,11 @@ class LdapTlsSettingsTest {
         failsNaming(keys("ldap.example.org:389", "store.ldap.tls", "none"), "store.ldap.allowInsecurePlain");
         failsNaming(keys("127.0.0.1:389, 10.0.0.5:389", "store.ldap.tls", "none"), "10.0.0.5:389");
 
-        LdapStoreSettings allowed = LdapStoreSettings.fromProperties(keys("ldap.example.org:389", "store.ldap.tls", "none",
+        LdapStoreSettings allowed = LdapKeys.settings(keys("ldap.example.org:389", "store.ldap.tls", "none",
                 "store.ldap.allowInsecurePlain", "true"));
         assertThat(allowed.tls().mode()).isEqualTo(LdapTls.Mode.NONE);
         assertThat(allowed.toString()).contains("insecure plain allowed");
-        assertThat(LdapStoreSettings.fromProperties(keys("localhost:389, 127.0.0.2:389, [::1]:389", "store.ldap.tls", "none"))
+        assertThat(LdapKeys.settings(keys("localhost:389, 127.0.0.2:389, [::1]:389", "store.ldap.tls", "none"))
                 .tls().mode()).isEqualTo(LdapTls.Mode.NONE);
     }
 
@@ -98,17 +98,46 @@ class LdapTlsSettingsTest {
 
     @Test
     void aMisspeltKeyIsRefusedNamingIt() {
-        failsNaming(keys("ldap.example.org:389", "store.ldap.tsl", "none"), "store.ldap.tsl");
-        // the purge task's keys share the map and are not the store's business
-        assertThat(LdapStoreSettings.fromProperties(keys("ldap.example.org:389", "store.ldap.purge.deleteThreads", "2")))
-                .isNotNull();
+        failsNaming(keys("ldap.example.org:389", "store.ldap.tsl", "none"), "store.ldap.tsl: is not a known key here");
+        // the purge task's keys are a section of their own (storage.purge), not the store's business
+        failsNaming(keys("ldap.example.org:389", "store.ldap.purge.deleteThreads", "2"), "store.ldap.purge.deleteThreads");
+    }
+
+    @Test
+    void everyKeyIsRead() throws Exception {
+        Path truststore = Files.writeString(dir.resolve("trust.p12"), "x");
+        LdapStoreSettings s = LdapKeys.settings(keys("ldap1.example.org:1389, ldap2.example.org:2389",
+                "store.ldap.tls", "ldaps", "store.ldap.truststore", truststore.toString(), "store.ldap.truststorePassword", "tp",
+                "store.ldap.poolSize", "3", "store.ldap.connectTimeout", "1500", "store.ldap.responseTimeout", "2500"));
+
+        assertThat(s.servers()).extracting(LdapStoreSettings.Server::port).containsExactly(1389, 2389);
+        assertThat(s.bindDn()).isEqualTo("cn=baton,dc=x");
+        assertThat(s.password()).isEqualTo("pw");
+        assertThat(s.baseDn()).isEqualTo("ou=sessions,dc=x");
+        assertThat(s.tls().mode()).isEqualTo(LdapTls.Mode.LDAPS);
+        assertThat(s.tls().truststore()).isEqualTo(truststore);
+        assertThat(s.tls().truststorePassword()).isEqualTo("tp");
+        assertThat(s.poolSize()).isEqualTo(3);
+        assertThat(s.connectTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThat(s.responseTimeout()).isEqualTo(java.time.Duration.ofMillis(2500));
+    }
+
+    @Test
+    void serversMayBeAYamlList() {
+        LdapStoreSettings s = LdapStoreSettings.from(new dev.baton.core.config.ConfigNode(Map.of("servers",
+                java.util.List.of("ldaps://a.example.org", "ldaps://b.example.org:1636"), "bindDn", "cn=x", "password", "pw",
+                "baseDn", "dc=x"), "storage.ldap"), "");
+        assertThat(s.servers()).hasSize(2);
+        assertThatThrownBy(() -> LdapStoreSettings.from(new dev.baton.core.config.ConfigNode(Map.of("servers", "h:389",
+                "bindDn", "cn=x", "password", "pw", "baseDn", "dc=x", "poolSize", 0), "storage.ldap"), ""))
+                .hasMessage("storage.ldap.poolSize: must be at least 1, got 0");
     }
 
     @Test
     void secretsAreMaskedInTheLog() throws Exception {
         Path truststore = Files.writeString(dir.resolve("trust.p12"), "x");
         String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
-        LdapStoreSettings s = LdapStoreSettings.fromProperties(keys("ldap.example.org:389", "store.ldap.truststore",
+        LdapStoreSettings s = LdapKeys.settings(keys("ldap.example.org:389", "store.ldap.truststore",
                 truststore.toString(), "store.ldap.truststorePassword", "trust-secret", "store.encryption.key", key));
 
         assertThat(s.toString()).doesNotContain("trust-secret").doesNotContain(key).doesNotContain("pw,")

@@ -74,7 +74,7 @@ class LdapTlsTest {
     @Test
     void storeWorksOverLdapsGivenAsAnLdapsUrl() {
         InMemoryDirectoryServer ldaps = started(TlsDirectories.startLdaps(loopback));
-        LdapStoreSettings settings = LdapStoreSettings.fromProperties(
+        LdapStoreSettings settings = LdapKeys.settings(
                 keys("ldaps://127.0.0.1:" + ldaps.getListenPort(), null, loopback.truststore()));
 
         assertThat(settings.tls().mode()).isEqualTo(LdapTls.Mode.LDAPS);
@@ -84,7 +84,7 @@ class LdapTlsTest {
     @Test
     void storeWorksOverLdapsGivenAsTlsModeAndVerifiesTheHostNameLocalhost() {
         InMemoryDirectoryServer ldaps = started(TlsDirectories.startLdaps(loopback));
-        storesAndLoadsASession(LdapStoreSettings.fromProperties(
+        storesAndLoadsASession(LdapKeys.settings(
                 keys("localhost:" + ldaps.getListenPort(), "ldaps", loopback.truststore())));
     }
 
@@ -92,7 +92,7 @@ class LdapTlsTest {
     void storeWorksOverStartTlsAndUpgradesBeforeBinding() {
         TlsDirectories.AccessLog log = new TlsDirectories.AccessLog();
         InMemoryDirectoryServer server = started(TlsDirectories.startStartTls(loopback, log));
-        LdapStoreSettings settings = LdapStoreSettings.fromProperties(
+        LdapStoreSettings settings = LdapKeys.settings(
                 keys("127.0.0.1:" + server.getListenPort(), "starttls", loopback.truststore()));
 
         storesAndLoadsASession(settings);
@@ -116,7 +116,7 @@ class LdapTlsTest {
     @Test
     void anLdapsCertificateNotInTheTruststoreIsRefused() {
         InMemoryDirectoryServer ldaps = started(TlsDirectories.startLdaps(stranger));
-        LdapStoreSettings settings = LdapStoreSettings.fromProperties(
+        LdapStoreSettings settings = LdapKeys.settings(
                 keys("ldaps://127.0.0.1:" + ldaps.getListenPort(), null, loopback.truststore()));
 
         assertThatThrownBy(() -> LdapSessionStore.connect(settings))
@@ -129,7 +129,7 @@ class LdapTlsTest {
     void aStartTlsCertificateNotInTheTruststoreIsRefusedWithoutFallingBackToPlain() {
         TlsDirectories.AccessLog log = new TlsDirectories.AccessLog();
         InMemoryDirectoryServer server = started(TlsDirectories.startStartTls(stranger, log));
-        LdapStoreSettings settings = LdapStoreSettings.fromProperties(
+        LdapStoreSettings settings = LdapKeys.settings(
                 keys("127.0.0.1:" + server.getListenPort(), "starttls", loopback.truststore()));
 
         assertThatThrownBy(() -> LdapSessionStore.connect(settings))
@@ -148,7 +148,7 @@ class LdapTlsTest {
         TlsDirectories.AccessLog log = new TlsDirectories.AccessLog();
         InMemoryDirectoryServer server = started(mode == LdapTls.Mode.LDAPS
                 ? TlsDirectories.startLdaps(otherHost) : TlsDirectories.startStartTls(otherHost, log));
-        LdapStoreSettings settings = LdapStoreSettings.fromProperties(
+        LdapStoreSettings settings = LdapKeys.settings(
                 keys("localhost:" + server.getListenPort(), mode.name(), otherHost.truststore()));
 
         assertThatThrownBy(() -> LdapSessionStore.connect(settings))
@@ -161,7 +161,7 @@ class LdapTlsTest {
     @Test
     void startTlsAgainstAServerThatDoesNotOfferItFailsInsteadOfSpeakingPlain() {
         InMemoryDirectoryServer plain = started(LdapStoreTesting.startInMemory());
-        LdapStoreSettings settings = LdapStoreSettings.fromProperties(
+        LdapStoreSettings settings = LdapKeys.settings(
                 keys("127.0.0.1:" + plain.getListenPort(), null, loopback.truststore()));
 
         assertThat(settings.tls().mode()).as("the default").isEqualTo(LdapTls.Mode.STARTTLS);
@@ -177,7 +177,7 @@ class LdapTlsTest {
         Map<String, String> keys = keys("ldaps://127.0.0.1:" + ldaps.getListenPort(), null, loopback.truststore());
         keys.put("store.ldap.truststorePassword", "not-the-password");
 
-        assertThatThrownBy(() -> LdapSessionStore.connect(LdapStoreSettings.fromProperties(keys)))
+        assertThatThrownBy(() -> LdapSessionStore.connect(LdapKeys.settings(keys)))
                 .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.CONFIGURATION))
                 .hasMessageContaining("store.ldap.truststore").hasMessageContaining("truststorePassword")
                 .hasMessageNotContaining("not-the-password");

@@ -2,6 +2,7 @@ package dev.baton.store.ldap;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
+import dev.baton.core.config.ConfigNode;
 import dev.baton.store.TimestampColumn;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class PurgeSettingsTest {
 
     @Test
     void absentKeysTakeTheDocumentedDefaults() {
-        PurgeSettings s = PurgeSettings.fromProperties(Map.of("store.ldap.purge.nodeName", "gw-1"));
+        PurgeSettings s = PurgeSettings.from(purge(Map.of()), "gw-1");
 
         assertThat(s).isEqualTo(PurgeSettings.defaults("gw-1"));
         assertThat(s.name()).isEqualTo("directory-purge");
@@ -29,19 +30,19 @@ class PurgeSettingsTest {
 
     @Test
     void everyKeyIsRead() {
-        PurgeSettings s = PurgeSettings.fromProperties(Map.ofEntries(
-                Map.entry("store.ldap.purge.name", "nightly"),
-                Map.entry("store.ldap.purge.enabled", "false"),
-                Map.entry("store.ldap.purge.expirationOffset", "3 w"),
-                Map.entry("store.ldap.purge.pollingInterval", "30 s"),
-                Map.entry("store.ldap.purge.maxUpdatesPerSecond", "250"),
-                Map.entry("store.ldap.purge.priorityIndex", "2"),
-                Map.entry("store.ldap.purge.deleteThreads", "4"),
-                Map.entry("store.ldap.purge.column", "last_activity_time"),
-                Map.entry("store.ldap.purge.batchSize", "100"),
-                Map.entry("store.ldap.purge.livenessIntervals", "5"),
-                Map.entry("store.ldap.purge.nodeName", "replica-2"),
-                Map.entry("store.ldap.purge.heartbeatBaseDn", "ou=nodes,dc=example,dc=org")));
+        PurgeSettings s = PurgeSettings.from(purge(Map.ofEntries(
+                Map.entry("name", "nightly"),
+                Map.entry("enabled", false),
+                Map.entry("expirationOffset", "3 w"),
+                Map.entry("pollingInterval", "30 s"),
+                Map.entry("maxUpdatesPerSecond", 250),
+                Map.entry("priorityIndex", "2"),
+                Map.entry("deleteThreads", 4),
+                Map.entry("column", "last_activity_time"),
+                Map.entry("batchSize", 100),
+                Map.entry("livenessIntervals", 5),
+                Map.entry("nodeName", "replica-2"),
+                Map.entry("heartbeatBaseDn", "ou=nodes,dc=example,dc=org"))), "gw-1");
 
         assertThat(s).isEqualTo(new PurgeSettings("nightly", false, Duration.ofDays(21), Duration.ofSeconds(30), 250, 2, 4,
                 TimestampColumn.LAST_ACTIVITY_TIME, 100, 5, "replica-2", "ou=nodes,dc=example,dc=org"));
@@ -61,9 +62,19 @@ class PurgeSettingsTest {
         assertRefused("livenessIntervals", "1");
     }
 
+    @Test
+    void anUnknownKeyIsRefusedNamingIt() {
+        assertThatThrownBy(() -> PurgeSettings.from(purge(Map.of("threads", 2)), "n"))
+                .hasMessageStartingWith("storage.purge.threads: is not a known key here; known keys: batchSize,");
+    }
+
     private static void assertRefused(String key, String value) {
-        assertThatThrownBy(() -> PurgeSettings.fromProperties(Map.of("store.ldap.purge." + key, value, "store.ldap.purge.nodeName", "n")))
+        assertThatThrownBy(() -> PurgeSettings.from(purge(Map.of(key, value)), "n"))
                 .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.CONFIGURATION))
-                .hasMessageContaining("store.ldap.purge." + key);
+                .hasMessageStartingWith("storage.purge." + key + ": ");
+    }
+
+    private static ConfigNode purge(Map<String, ?> keys) {
+        return new ConfigNode(keys, "storage.purge");
     }
 }
