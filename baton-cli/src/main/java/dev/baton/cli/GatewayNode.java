@@ -1,10 +1,15 @@
 package dev.baton.cli;
 
+import dev.baton.admin.AdminServer;
+import dev.baton.admin.AuditLog;
+import dev.baton.admin.Operators;
+import dev.baton.admin.PrometheusMetrics;
 import dev.baton.agent.AgentTls;
 import dev.baton.core.BatonException;
 import dev.baton.core.ResultCode;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.IfmapFederation;
+import dev.baton.gateway.admin.GatewayAdmin;
 import dev.baton.gateway.config.GatewaySettings;
 import dev.baton.gateway.http.GatewayServer;
 import dev.baton.ifmap.FederationClient;
@@ -20,6 +25,7 @@ import dev.baton.store.jdbc.JdbcSessionStore;
 import dev.baton.store.jdbc.JdbcStoreConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,10 +54,12 @@ final class GatewayNode implements AutoCloseable {
     private final GatewayServer server;
     private final ScheduledExecutorService maintenance;
     private final DirectoryPurgeTask purge;
+    private final AdminServer admin;
 
     private GatewayNode(SessionStore store, IfmapFederation federation, Gateway gateway, GatewayServer server,
-                        ScheduledExecutorService maintenance, DirectoryPurgeTask purge) {
+                        ScheduledExecutorService maintenance, DirectoryPurgeTask purge, AdminServer admin) {
         this.purge = purge;
+        this.admin = admin;
         this.store = store;
         this.federation = federation;
         this.gateway = gateway;
@@ -68,22 +76,24 @@ final class GatewayNode implements AutoCloseable {
         String name = settings.gateway().name();
         SessionStore store = openStore(settings.storage(), dataDir, name);
         IfmapFederation federation = null;
-        DirectoryPurgeTask purge = null;
+        Cleanup cleanup = Cleanup.NONE;
         try {
             federation = new IfmapFederation(FederationClient.connect(federationConfig(settings.federation(), name)), name);
             Gateway gateway = new Gateway(settings.gateway(), federation, clock, store, settings.storage().tier(), registry);
             ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("gateway-maintenance-" + name).factory());
             gateway.startMaintenance(maintenance);
-            purge = startCleanup(settings.storage(), store, maintenance, name, clock, registry);
-            GatewayServer server = server(settings, gateway, dataDir);
-            log.info("gateway {} started: agents on https://{}:{}, federation {}, storage {}", name,
-                    settings.listen().getHostString(), server.port(), settings.federation().url(), settings.storage().type());
-            return new GatewayNode(store, federation, gateway, server, maintenance, purge);
+            cleanup = startCleanup(settings.storage(), store, maintenance, name, clock, registry);
+            SelfSignedCertificate.Identity tls = identity(settings, dataDir);
+            GatewayServer server = new GatewayServer(gateway, settings.listen(), tls.keyStore(), tls.password());
+            CleanupTask task = cleanup.task();
+            AdminServer admin = settings.admin().map(a -> admin(a, gateway, task, registry, tls, dataDir, clock)).orElse(null);
+            log.info("gateway {} started: agents on https://{}:{}, federation {}, storage {}, admin {}", name,
+                    settings.listen().getHostString(), server.port(), settings.federation().url(), settings.storage().type(),
+                    admin == null ? "off" : admin.url());
+            return new GatewayNode(store, federation, gateway, server, maintenance, cleanup.purge(), admin);
         } catch (RuntimeException e) {
-            if (purge != null) {
-                purge.close();
-            }
+            cleanup.close();
             if (federation != null) {
                 federation.close();
             }
@@ -92,54 +102,86 @@ final class GatewayNode implements AutoCloseable {
         }
     }
 
+    /**
+     * The operators' listener: metrics from {@code registry} (a Prometheus one when the settings ask for a
+     * listener), the gateway's admin API, audit events to their own file.
+     */
+    private static AdminServer admin(GatewaySettings.Admin a, Gateway gateway, CleanupTask cleanup, MeterRegistry registry,
+                                     SelfSignedCertificate.Identity tls, Path dataDir, InstantSource clock) {
+        AuditFile.attach(a.auditDir().orElse(dataDir.resolve("audit")));
+        AuditLog audit = new AuditLog(gateway.name(), clock);
+        if (cleanup != null) {
+            cleanup.reportTo(r -> audit.event("cleanup-run", "outcome", r.outcome(), "deleted", r.deleted(),
+                    "batches", r.batches(), "durationMs", r.elapsed().toMillis()));
+        }
+        AdminServer.Builder b = AdminServer.builder().listen(a.listen().getHostString(), a.listen().getPort()).tls(tls)
+                .operators(Operators.read(a.operators())).audit(audit)
+                .routes(new GatewayAdmin(gateway, audit, clock, java.util.Optional.ofNullable(cleanup)).routes());
+        if (registry instanceof PrometheusMeterRegistry prometheus) {
+            b.metrics(prometheus);
+        }
+        return b.build().start();
+    }
+
     private static FederationClientConfig federationConfig(GatewaySettings.Federation f, String gateway) {
         return FederationClientConfig.of(URI.create(f.url()), f.user().isEmpty() ? gateway : f.user(), f.password(), trust(f),
                 gateway).withPollCoalesce(f.pollCoalesce());
     }
 
+    /** What removes expired sessions from the store: either task may be absent. */
+    private record Cleanup(DirectoryPurgeTask purge, CleanupTask task) {
+        static final Cleanup NONE = new Cleanup(null, null);
+
+        void close() {
+            if (purge != null) {
+                purge.close();
+            }
+            if (task != null) {
+                task.close();
+            }
+        }
+    }
+
     /**
      * Starts the task that removes expired sessions from the store: the throttled directory purge for an LDAP
-     * store (S5; the database cleanup is off there), else the database cleanup on the console node.
-     *
-     * @return the directory purge task, to be closed with the node, or {@code null}
+     * store (S5; the database cleanup is off there), else the database cleanup, on a timer on the console node.
      */
-    private static DirectoryPurgeTask startCleanup(GatewaySettings.Storage s, SessionStore store,
-                                                   ScheduledExecutorService maintenance, String name, InstantSource clock,
-                                                   MeterRegistry registry) {
+    private static Cleanup startCleanup(GatewaySettings.Storage s, SessionStore store, ScheduledExecutorService maintenance,
+                                        String name, InstantSource clock, MeterRegistry registry) {
         if (store instanceof LdapSessionStore directory) {
             DirectoryPurgeTask purge = new DirectoryPurgeTask(directory, directory(s).purge(), clock, registry);
             purge.start();
-            return purge;
+            return new Cleanup(purge, null);
         }
         if (store instanceof CleanupLease lease) {
             CleanupTask cleanup = new CleanupTask(store, lease, s.cleanup(), name, clock, registry);
             if (cleanup.start(maintenance)) {
                 log.info("gateway {} is the console node: database cleanup every {} ms", name, s.cleanup().intervalMillis());
             }
+            return new Cleanup(null, cleanup);
         }
-        return null;
+        return Cleanup.NONE;
     }
 
-    /** The agents' HTTPS API, with the configured keystore or one generated on first start. */
-    private static GatewayServer server(GatewaySettings settings, Gateway gateway, Path dataDir) {
-        KeyStore tls;
-        char[] password;
+    /** The TLS identity of the agents' API and the admin listener: the configured keystore, or one generated on first start. */
+    private static SelfSignedCertificate.Identity identity(GatewaySettings settings, Path dataDir) {
         if (settings.tls().isPresent()) {
-            password = settings.tls().get().password().toCharArray();
-            tls = load(settings.tls().get().keystore(), password);
-        } else {
-            // Generated on first start with a random password kept beside it, both owner-only.
-            SelfSignedCertificate.Identity generated = SelfSignedCertificate.loadOrCreate(
-                    dataDir.resolve(settings.gateway().name() + "-tls.p12"), settings.listen().getHostString());
-            tls = generated.keyStore();
-            password = generated.password();
+            char[] password = settings.tls().get().password().toCharArray();
+            return new SelfSignedCertificate.Identity(load(settings.tls().get().keystore(), password), password);
         }
-        return new GatewayServer(gateway, settings.listen(), tls, password);
+        // Generated on first start with a random password kept beside it, both owner-only.
+        return SelfSignedCertificate.loadOrCreate(dataDir.resolve(settings.gateway().name() + "-tls.p12"),
+                settings.listen().getHostString());
     }
 
-    /** A node with metrics kept in memory. */
+    /** A node with metrics in a Prometheus registry when it has an admin listener to serve them, else in memory. */
     static GatewayNode start(GatewaySettings settings, Path dataDir, InstantSource clock) {
-        return start(settings, dataDir, clock, new SimpleMeterRegistry());
+        return start(settings, dataDir, clock, settings.admin().isPresent() ? PrometheusMetrics.registry() : new SimpleMeterRegistry());
+    }
+
+    /** The admin listener's address, when the node has one. */
+    java.util.Optional<URI> adminUrl() {
+        return java.util.Optional.ofNullable(admin).map(AdminServer::url);
     }
 
     Gateway gateway() {
@@ -193,6 +235,9 @@ final class GatewayNode implements AutoCloseable {
     /** Stops serving, then the gateway (flushing activity), the federation client and the store. */
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         server.close();
         maintenance.shutdownNow();
         if (purge != null) {

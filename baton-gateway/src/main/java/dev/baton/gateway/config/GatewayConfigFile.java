@@ -82,7 +82,7 @@ public final class GatewayConfigFile {
 
     private GatewaySettings parse(Object doc) {
         ConfigNode root = ConfigNode.root(doc).allowOnly(Set.of("name", "kind", "listen", "tls", "migration",
-                "federation", "storage", "roles", "host-checker", "host-checker-timeout", "realms", "admission"));
+                "federation", "storage", "roles", "host-checker", "host-checker-timeout", "realms", "admission", "admin"));
         String name = root.text("name");
         GatewayKind kind = root.value("kind", GatewayKind::parse, GatewayKind.REMOTE_ACCESS);
         List<HostCheckerPolicy> policies = new ArrayList<>();
@@ -97,7 +97,8 @@ public final class GatewayConfigFile {
         GatewayConfig config = new GatewayConfig(name, kind, root.bool("migration", true), realms, access, hostCheckTimeout,
                 admission(root.get("admission")));
         return new GatewaySettings(config, address(root.optionalText("listen").orElse("127.0.0.1:8444"), "listen"),
-                tls(root.get("tls")), federation(root.get("federation")), StorageSection.read(root.get("storage"), name));
+                tls(root.get("tls")), federation(root.get("federation")), StorageSection.read(root.get("storage"), name),
+                admin(root.get("admin")));
     }
 
     private static AdmissionSettings admission(ConfigNode n) {
@@ -161,6 +162,15 @@ public final class GatewayConfigFile {
         }
         n.allowOnly(Set.of("keystore", "password"));
         return Optional.of(new GatewaySettings.Tls(Path.of(n.text("keystore")), n.text("password")));
+    }
+
+    private static Optional<GatewaySettings.Admin> admin(ConfigNode n) {
+        if (n.missing()) {
+            return Optional.empty();
+        }
+        n.allowOnly(Set.of("listen", "operators", "audit-dir"));
+        return Optional.of(new GatewaySettings.Admin(address(n.optionalText("listen").orElse("127.0.0.1:9444"), n.path() + ".listen"),
+                Path.of(n.text("operators")), n.path("audit-dir")));
     }
 
     private static GatewaySettings.Federation federation(ConfigNode n) {

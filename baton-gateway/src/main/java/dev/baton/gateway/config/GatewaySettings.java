@@ -22,9 +22,26 @@ import java.util.Optional;
  * @param tls        the TLS identity, or empty for a self-signed certificate generated on first start
  * @param federation how to reach the federation server
  * @param storage    where sessions are stored besides memory
+ * @param admin      the operators' listener (metrics, admin API, console), or empty for none
  */
 public record GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, Optional<Tls> tls,
-                              Federation federation, Storage storage) {
+                              Federation federation, Storage storage, Optional<Admin> admin) {
+
+    /** Settings without an admin listener. */
+    public GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, Optional<Tls> tls, Federation federation,
+                           Storage storage) {
+        this(gateway, listen, tls, federation, storage, Optional.empty());
+    }
+
+    /**
+     * The operators' HTTPS listener, on a port of its own (YAML {@code admin}).
+     *
+     * @param listen    where it listens; loopback unless the operator says otherwise
+     * @param operators the operators file (owner-only YAML: names, roles, Argon2id hashes or certificate names)
+     * @param auditDir  where audit events are written ({@code audit.jsonl}); default {@code <data dir>/audit}
+     */
+    public record Admin(InetSocketAddress listen, Path operators, Optional<Path> auditDir) {
+    }
 
     /**
      * A configured keystore.
