@@ -58,7 +58,7 @@ final class BatonProcess implements FederationUnderTest {
                     + "\n" + SUBSCRIBER.user() + ":" + SUBSCRIBER.password() + "\n");
             int port = ChildServer.freeLoopbackPort();
             List<String> command = command(jar.get(), port, users, workDir.resolve("data"));
-            note.accept(NAME + ": " + String.join(" ", command));
+            note.accept(NAME + ": " + String.join(" ", command) + logLevelNote());
             return Optional.of(new BatonProcess(ChildServer.start(NAME, command, workDir, port), workDir));
         } catch (IOException | RuntimeException e) {
             deleteQuietly(workDir);
@@ -68,6 +68,12 @@ final class BatonProcess implements FederationUnderTest {
             deleteQuietly(workDir);
             throw new BatonException(ResultCode.INTERNAL, "interrupted while starting baton federation", e);
         }
+    }
+
+    /** The server inherits BATON_LOG_LEVEL as from ./baton; below WARN it logs while measured. */
+    private static String logLevelNote() {
+        String level = System.getenv("BATON_LOG_LEVEL");
+        return level == null || level.isBlank() ? "" : " (with BATON_LOG_LEVEL=" + level + " from the environment)";
     }
 
     /** The command line, as {@code ./baton federation --listen ... --basic-auth-users ... --data-dir ...} runs. */
@@ -123,6 +129,11 @@ final class BatonProcess implements FederationUnderTest {
     /** The server's process id, for profiling it. */
     long pid() {
         return process.pid();
+    }
+
+    @Override
+    public Optional<String> consoleSummary() {
+        return Optional.of(process.consoleSummary());
     }
 
     @Override

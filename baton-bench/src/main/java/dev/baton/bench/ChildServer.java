@@ -76,6 +76,18 @@ final class ChildServer implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * How much the child wrote to its console so far: lines and bytes. A server logging per request
+     * (a level below WARN) is measured writing its log, so the benchmark reports this beside the figures.
+     */
+    String consoleSummary() {
+        try (var lines = Files.lines(console, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            return name + " wrote " + lines.count() + " lines (" + Files.size(console) + " bytes) to its console";
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return name + "'s console output is unreadable: " + e.getMessage();
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * irond, the reference IF-MAP 2.x server, as a child process ({@link ChildServer}) on a free loopback
@@ -53,6 +54,11 @@ final class IrondPeer implements FederationUnderTest {
     @Override
     public Endpoint endpoint() {
         return new Endpoint(process.url(), PUBLISHER, SUBSCRIBER);
+    }
+
+    @Override
+    public Optional<String> consoleSummary() {
+        return Optional.of(process.consoleSummary());
     }
 
     /** The private configuration copy irond runs in (its working directory). */
