@@ -16,6 +16,7 @@ if [ -z "${JAVA_HOME:-}" ] || ! java_ok "$JAVA_HOME"; then
   export JAVA_HOME
 fi
 
-./mvnw -B -q -pl baton-bench -am package -DskipTests >&2
+# baton-cli too: the ifmap benchmark runs the shipped `baton federation` (baton-cli/target/baton.jar) as one of its servers.
+./mvnw -B -q -pl baton-bench,baton-cli -am package -DskipTests >&2
 jar=$(ls baton-bench/target/baton-bench-*.jar | head -n 1)
 exec "$JAVA_HOME/bin/java" -cp "$jar:baton-bench/target/lib/*" dev.baton.bench.Bench "$@"

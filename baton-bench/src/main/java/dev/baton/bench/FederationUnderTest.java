@@ -1,5 +1,7 @@
 package dev.baton.bench;
 
+import java.util.Optional;
+
 /**
  * An IF-MAP 2.x federation server that a benchmark drives over HTTPS on loopback: Baton's own, started
  * in-process, or a peer such as irond, started as a child process. The benchmark sees only the endpoint,
@@ -13,6 +15,14 @@ public interface FederationUnderTest extends AutoCloseable {
 
     /** Where and as whom the benchmark connects. */
     Endpoint endpoint();
+
+    /**
+     * What a child process wrote to its console while measured (a server that logs per request is measured
+     * writing its log), or empty for a server in this process.
+     */
+    default Optional<String> consoleSummary() {
+        return Optional.empty();
+    }
 
     /** Stops the server; never throws. */
     @Override

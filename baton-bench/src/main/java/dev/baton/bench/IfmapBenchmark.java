@@ -1,7 +1,9 @@
 package dev.baton.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -20,7 +22,9 @@ import java.util.function.Function;
  *
  * <p>irond is started from the folder named by the environment variable {@code IROND_HOME} (see
  * {@link IrondHome}); when that is unset or unusable the run says {@code RESULT peer.irond=absent} and
- * measures Baton alone. Baton's server runs in this process (see {@link BatonFederation}).
+ * measures Baton alone. Baton's server is measured twice: in this process (see {@link BatonFederation})
+ * and as a user runs it, {@code baton federation} in its own JVM with its defaults (see
+ * {@link BatonProcess}); {@code ratio.*.process_vs_inprocess} compares the two.
  *
  * <p>Usage: {@code IfmapBenchmark [--quick]}, the same as {@code Bench ifmap [--quick]}.
  */
@@ -29,22 +33,27 @@ public final class IfmapBenchmark implements Benchmark {
 
     private final String irondHome;
     private final Function<Consumer<String>, Optional<FederationUnderTest>> batonStarter;
+    private final Function<Consumer<String>, Optional<FederationUnderTest>> processStarter;
 
     /**
      * The benchmark as registered: irond comes from the environment variable {@code IROND_HOME}, Baton's
-     * server from {@link BatonFederation}.
+     * server in-process from {@link BatonFederation}, Baton's server as a user runs it from
+     * {@link BatonProcess}.
      */
     public IfmapBenchmark() {
-        this(System.getenv("IROND_HOME"), BatonFederation::start);
+        this(System.getenv("IROND_HOME"), BatonFederation::start, BatonProcess::start);
     }
 
     /**
-     * The benchmark with irond taken from {@code irondHome} (null: no irond) and Baton's server from
-     * {@code batonStarter} (which tells its argument why, when it returns empty).
+     * The benchmark with irond taken from {@code irondHome} (null: no irond), Baton's in-process server from
+     * {@code batonStarter} and Baton's server process from {@code processStarter} (each tells its argument
+     * why, when it returns empty).
      */
-    IfmapBenchmark(String irondHome, Function<Consumer<String>, Optional<FederationUnderTest>> batonStarter) {
+    IfmapBenchmark(String irondHome, Function<Consumer<String>, Optional<FederationUnderTest>> batonStarter,
+                   Function<Consumer<String>, Optional<FederationUnderTest>> processStarter) {
         this.irondHome = irondHome;
         this.batonStarter = batonStarter;
+        this.processStarter = processStarter;
     }
 
     /** Runs this benchmark as {@code Bench ifmap [--quick]} would, and exits with its status. */
@@ -59,33 +68,32 @@ public final class IfmapBenchmark implements Benchmark {
     public boolean run(RunMode mode, Results results) throws Exception {
         List<MeasuredServer> servers = new ArrayList<>();
         try {
-            Optional<MeasuredServer> baton = startBaton(results);
+            Optional<MeasuredServer> baton = startBaton(batonStarter, "baton", results);
             baton.ifPresent(servers::add);
+            Optional<MeasuredServer> process = startBaton(processStarter, BatonProcess.NAME, results);
+            process.ifPresent(servers::add);
             Optional<MeasuredServer> irond = startIrond(results);
             irond.ifPresent(servers::add);
             measure(servers, mode, results);
-            List<MeasuredServer.Figures> figures = new ArrayList<>();
+            Map<String, MeasuredServer.Figures> figures = new LinkedHashMap<>();
             for (MeasuredServer server : servers) {
-                figures.add(server.report(results));
+                figures.put(server.name(), server.report(results));
             }
-            if (baton.isPresent() && irond.isPresent()) {
-                writeRatios(figures.get(0), figures.get(1), results);
-            } else {
-                results.note("ratios not computed: " + (baton.isEmpty() ? "baton" : PEER) + " was not measured");
-            }
-            return baton.isPresent();
+            writeAllRatios(figures, results);
+            return baton.isPresent() && process.isPresent();
         } finally {
             servers.forEach(MeasuredServer::close);
         }
     }
 
-    private Optional<MeasuredServer> startBaton(Results results) throws Exception {
-        Optional<FederationUnderTest> server = batonStarter.apply(results::note);
+    private static Optional<MeasuredServer> startBaton(Function<Consumer<String>, Optional<FederationUnderTest>> starter,
+                                                       String name, Results results) throws Exception {
+        Optional<FederationUnderTest> server = starter.apply(results::note);
         if (server.isEmpty()) {
-            results.state("baton.federation", "absent");
+            results.state(name + ".federation", "absent");
             return Optional.empty();
         }
-        results.note("baton: " + server.get().endpoint().url());
+        results.note(name + ": " + server.get().endpoint().url());
         return Optional.of(MeasuredServer.open(server.get()));
     }
 
@@ -123,12 +131,43 @@ public final class IfmapBenchmark implements Benchmark {
         }
     }
 
+    /**
+     * The ratios of whichever servers were measured: Baton in-process and Baton's process each against
+     * irond, and Baton's process against Baton in-process (what running as a user does costs).
+     */
+    static void writeAllRatios(Map<String, MeasuredServer.Figures> figures, Results results) {
+        MeasuredServer.Figures baton = figures.get("baton");
+        MeasuredServer.Figures process = figures.get(BatonProcess.NAME);
+        MeasuredServer.Figures irond = figures.get(PEER);
+        if (irond != null) {
+            if (baton != null) {
+                writeRatios(baton, irond, results);
+            }
+            if (process != null) {
+                writeRatios(BatonProcess.NAME, process, PEER, irond, results);
+            }
+        } else {
+            results.note("ratios against " + PEER + " not computed: " + PEER + " was not measured");
+        }
+        if (baton != null && process != null) {
+            writeRatios("process", process, "inprocess", baton, results);
+            results.note("goal: " + BatonProcess.NAME + " within 2x of baton in-process (poll_latency ratio <= 2)");
+        }
+    }
+
     /** Throughput ratios are Baton / peer (higher is better); latency ratios too (lower is better). */
     static void writeRatios(MeasuredServer.Figures baton, MeasuredServer.Figures peer, Results results) {
-        results.ratio("publish", PEER, baton.singlePerSecond(), peer.singlePerSecond());
-        results.ratio("publish_batch", PEER, baton.batchUpdatesPerSecond(), peer.batchUpdatesPerSecond());
-        results.ratio("search_latency", PEER, baton.searchP50Millis(), peer.searchP50Millis());
-        results.ratio("poll_latency", PEER, baton.pollP50Millis(), peer.pollP50Millis());
+        writeRatios("baton", baton, PEER, peer, results);
         results.note("goal: publish ratios >= 3, latency ratios <= 0.333");
+    }
+
+    /** Writes {@code ratio.FIGURE.SUBJECT_vs_PEER} for the four figures the ratios compare. */
+    private static void writeRatios(String subjectName, MeasuredServer.Figures subject, String peerName,
+                                    MeasuredServer.Figures peer, Results results) {
+        results.ratio("publish", subjectName, peerName, subject.singlePerSecond(), peer.singlePerSecond());
+        results.ratio("publish_batch", subjectName, peerName, subject.batchUpdatesPerSecond(),
+                peer.batchUpdatesPerSecond());
+        results.ratio("search_latency", subjectName, peerName, subject.searchP50Millis(), peer.searchP50Millis());
+        results.ratio("poll_latency", subjectName, peerName, subject.pollP50Millis(), peer.pollP50Millis());
     }
 }

@@ -93,6 +93,7 @@ final class MeasuredServer implements AutoCloseable {
                 "%s: client CPU per request (ms): single publish %.3f, batch publish %.3f, search %.3f",
                 name, single.clientCpuMillisPerRequest(), batch.clientCpuMillisPerRequest(),
                 search.clientCpuMillisPerRequest()));
+        server.consoleSummary().ifPresent(results::note);
         return new Figures(single.perSecond(), batch.perSecond(), search.latencies().percentileMillis(50),
                 poll.percentileMillis(50));
     }

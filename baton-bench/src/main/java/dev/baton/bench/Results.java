@@ -49,12 +49,20 @@ public final class Results {
      * Baton, for latency one below 1 does; the caller names the figure so that a reader can tell which.
      */
     public void ratio(String name, String peer, double baton, double peerValue) {
-        if (peerValue <= 0 || baton < 0) {
+        ratio(name, "baton", peer, baton, peerValue);
+    }
+
+    /**
+     * Writes {@code ratio.NAME.SUBJECT_vs_PEER=subject/peer}, for comparisons other than Baton against a
+     * peer (Baton's server process against Baton in-process, say).
+     */
+    public void ratio(String name, String subject, String peer, double subjectValue, double peerValue) {
+        if (peerValue <= 0 || subjectValue < 0) {
             throw new BatonException(ResultCode.INVALID_REQUEST,
-                    "ratio " + name + " needs a positive peer figure and a non-negative Baton figure, got "
-                            + baton + " and " + peerValue);
+                    "ratio " + name + " needs a positive peer figure and a non-negative " + subject + " figure, got "
+                            + subjectValue + " and " + peerValue);
         }
-        figure("ratio." + name + ".baton_vs_" + peer, baton / peerValue);
+        figure("ratio." + name + "." + subject + "_vs_" + peer, subjectValue / peerValue);
     }
 
     /** Writes a free-text line {@code # text}, for progress and for why something was not measured. */
