@@ -110,7 +110,7 @@ public final class Console {
     boolean handle(Request request, Response response, Callback callback, OperatorAuthentication authentication,
                    AuditLog audit) throws Exception {
         String path = Request.getPathInContext(request);
-        headers(response);
+        ConsoleRequests.headers(response);
         boolean post = request.getMethod().equals("POST");
         if (!post && !request.getMethod().equals("GET")) {
             return page(response, callback, 405, "Method not allowed", null,
@@ -121,7 +121,7 @@ public final class Console {
             response.write(true, ByteBuffer.wrap(css), callback);
             return true;
         }
-        if (post && !sameOrigin(request)) {
+        if (post && !ConsoleRequests.sameOrigin(request)) {
             return page(response, callback, 403, "Request refused", null, ConsolePages.error(
                     "This form was sent from another web site, so the console refused it: only the console's own "
                             + "pages may change anything.",
@@ -133,41 +133,19 @@ public final class Console {
         }
         Optional<ConsoleSessions.Entry> session = session(request, response, authentication);
         if (session.isEmpty()) {
-            return redirect(response, callback, "/console/sign-in");
+            return ConsoleRequests.redirect(response, callback, "/console/sign-in");
         }
         Html.Viewer viewer = new Html.Viewer(session.get().operator, session.get().csrf);
         if (!post) {
             return get(request, response, callback, path, viewer, audit);
         }
-        Fields form = form(request);
+        Fields form = ConsoleRequests.form(request);
         if (!session.get().csrfMatches(form.getValue("csrf"))) {
             return page(response, callback, 403, "Request refused", viewer, ConsolePages.error(
                     "The form's security token is missing or out of date, so nothing was changed.",
                     "Go back, reload the page, and try again."));
         }
         return post(request, response, callback, path, viewer, form, audit);
-    }
-
-    private static void headers(Response response) {
-        response.getHeaders().put("Content-Security-Policy", CSP);
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.getHeaders().put("X-Content-Type-Options", "nosniff");
-        response.getHeaders().put("Referrer-Policy", "no-referrer");
-        response.getHeaders().put("X-Frame-Options", "DENY");
-    }
-
-    /** Whether the browser's {@code Origin} and {@code Sec-Fetch-Site}, when sent, say this same origin. */
-    static boolean sameOrigin(Request request) {
-        String site = request.getHeaders().get("Sec-Fetch-Site");
-        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
-            return false;
-        }
-        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-        if (origin == null) {
-            return true;
-        }
-        String host = request.getHeaders().get(HttpHeader.HOST);
-        return host != null && origin.equalsIgnoreCase(request.getHttpURI().getScheme() + "://" + host);
     }
 
     private Optional<ConsoleSessions.Entry> session(Request request, Response response, OperatorAuthentication auth) {
@@ -192,7 +170,7 @@ public final class Console {
 
     private boolean signIn(Request request, Response response, Callback callback, OperatorAuthentication auth,
                            AuditLog audit) throws Exception {
-        Fields form = form(request);
+        Fields form = ConsoleRequests.form(request);
         String name = Optional.ofNullable(form.getValue("name")).orElse("").strip();
         String given = Optional.ofNullable(form.getValue("password")).orElse("");
         char[] password = given.toCharArray();
@@ -205,7 +183,7 @@ public final class Console {
         switch (outcome) {
             case OperatorAuthentication.Known k -> {
                 signedIn(response, k.operator());
-                return redirect(response, callback, "/console/dashboard");
+                return ConsoleRequests.redirect(response, callback, "/console/dashboard");
             }
             case OperatorAuthentication.Locked l -> {
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(l.retryAfter().toSeconds()));
@@ -220,19 +198,11 @@ public final class Console {
         }
     }
 
-    private static Fields form(Request request) {
-        try {
-            return FormFields.getFields(request, 16, 16 * 1024);
-        } catch (RuntimeException e) {
-            return new Fields();
-        }
-    }
-
     private boolean get(Request request, Response response, Callback callback, String path, Html.Viewer viewer,
                         AuditLog audit) throws Exception {
-        Map<String, String> query = query(request);
+        Map<String, String> query = ConsoleRequests.query(request);
         return switch (path) {
-            case "/console", "/console/" -> redirect(response, callback, "/console/dashboard");
+            case "/console", "/console/" -> ConsoleRequests.redirect(response, callback, "/console/dashboard");
             case "/console/dashboard" -> dashboardPage(response, callback, viewer);
             case "/console/sessions" -> attempt(response, callback, viewer, () -> ConsoleViews.sessions(this, viewer, query, audit));
             case "/console/user" -> attempt(response, callback, viewer, () -> ConsoleViews.user(this, viewer, query, audit));
@@ -258,7 +228,7 @@ public final class Console {
                 }
                 response.getHeaders().add(HttpHeader.SET_COOKIE, COOKIE
                         + "=; Path=/console; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
-                yield redirect(response, callback, "/console/sign-in");
+                yield ConsoleRequests.redirect(response, callback, "/console/sign-in");
             }
             case "/console/revoke-session" -> attempt(response, callback, viewer,
                     () -> ConsoleViews.revokeSession(this, viewer, fields, audit));
@@ -332,21 +302,6 @@ public final class Console {
     boolean may(Html.Viewer viewer, String method, String path) {
         return RouteCalls.find(routes, method, path).map(m -> viewer.operator().role().includes(m.route().role()))
                 .orElse(false);
-    }
-
-    private static Map<String, String> query(Request request) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Fields.Field f : Request.extractQueryParameters(request)) {
-            out.put(f.getName(), f.getValue());
-        }
-        return out;
-    }
-
-    private static boolean redirect(Response response, Callback callback, String to) {
-        response.setStatus(303);
-        response.getHeaders().put(HttpHeader.LOCATION, to);
-        callback.succeeded();
-        return true;
     }
 
     private boolean page(Response response, Callback callback, int status, String title, Html.Viewer viewer, String body) {

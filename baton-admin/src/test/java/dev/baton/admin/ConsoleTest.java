@@ -181,6 +181,22 @@ class ConsoleTest {
     }
 
     @Test
+    void aBrowserFormUnderNoReferrerSendsOriginNullWhichPassesOnlyWhenFetchMetadataSaysSameOrigin() throws Exception {
+        String cookie = signIn("root", "root-pw");
+        String token = csrf(get("/console/dashboard", cookie).body());
+        assertThat(post("/console/revoke-session", cookie, Map.of("hash", HASH, "csrf", token), "null",
+                "cross-site").statusCode()).isEqualTo(403);
+        assertThat(post("/console/revoke-session", cookie, Map.of("hash", HASH, "csrf", token), "null", null)
+                .statusCode()).isEqualTo(403);
+        assertThat(post("/console/revoke-session", cookie, Map.of("hash", HASH, "csrf", token), null, "same-site")
+                .statusCode()).isEqualTo(403);
+        assertThat(revoked).isEmpty();
+        assertThat(post("/console/revoke-session", cookie, Map.of("hash", HASH, "csrf", token), "null",
+                "same-origin").statusCode()).isEqualTo(200);
+        assertThat(revoked).containsExactly(HASH);
+    }
+
+    @Test
     void signingOutEndsTheSession() throws Exception {
         String cookie = signIn("root", "root-pw");
         String token = csrf(get("/console/dashboard", cookie).body());
@@ -230,6 +246,11 @@ class ConsoleTest {
     }
 
     private HttpResponse<String> post(String path, String cookie, Map<String, String> form, String origin) throws Exception {
+        return post(path, cookie, form, origin, null);
+    }
+
+    private HttpResponse<String> post(String path, String cookie, Map<String, String> form, String origin,
+                                      String fetchSite) throws Exception {
         List<String> parts = new ArrayList<>();
         form.forEach((k, v) -> parts.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
         HttpRequest.Builder b = HttpRequest.newBuilder(server.url().resolve(path)).timeout(Duration.ofSeconds(20))
@@ -240,6 +261,9 @@ class ConsoleTest {
         }
         if (origin != null) {
             b.header("Origin", origin);
+        }
+        if (fetchSite != null) {
+            b.header("Sec-Fetch-Site", fetchSite);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
