@@ -61,6 +61,7 @@ public final class Console {
         this.storage = b.storage;
         this.clock = b.clock;
         this.sessions = new ConsoleSessions(clock);
+        sample(); // counts from here on are the console's: the first reading is the baseline
         try (InputStream in = Console.class.getResourceAsStream("/dev/baton/admin/console.css")) {
             this.css = in == null ? new byte[0] : in.readAllBytes();
         } catch (IOException e) {

@@ -86,22 +86,23 @@ final class Html {
      * caption says what it shows and sums it up in words.
      */
     static String barChart(String id, String title, String unitPerMinute, long[] values, String summary) {
-        long max = 1;
+        long max = 0;
         for (long v : values) {
             max = Math.max(max, v);
         }
-        int width = 600;
-        int height = 120;
-        int top = 16;
+        int width = 1200;
+        int height = 90;
+        int top = 4;
         StringBuilder b = new StringBuilder(4096);
         b.append("<figure class=\"chart\" aria-labelledby=\"").append(id).append("-caption\">")
                 .append("<figcaption id=\"").append(id).append("-caption\"><strong>").append(esc(title))
-                .append("</strong> — ").append(esc(summary)).append("</figcaption>")
+                .append("</strong> — ").append(esc(summary + "; peak " + max + " " + unitPerMinute + " in a minute"))
+                .append("</figcaption>")
                 .append("<svg viewBox=\"0 0 ").append(width).append(' ').append(height + 20)
                 .append("\" role=\"img\" aria-label=\"").append(esc(title + ": " + summary)).append("\">");
         double barWidth = (double) width / values.length;
         for (int i = 0; i < values.length; i++) {
-            double h = (double) values[i] / max * (height - top);
+            double h = max == 0 ? 0 : (double) values[i] / max * (height - top);
             b.append(String.format(java.util.Locale.ROOT,
                     "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s</title></rect>",
                     i * barWidth + 1, height - h, barWidth - 2, h,
@@ -109,7 +110,6 @@ final class Html {
         }
         b.append("<line class=\"axis\" x1=\"0\" y1=\"").append(height).append("\" x2=\"").append(width)
                 .append("\" y2=\"").append(height).append("\"/>")
-                .append("<text class=\"label\" x=\"0\" y=\"12\">").append(esc("peak " + max + " " + unitPerMinute)).append("</text>")
                 .append("<text class=\"label\" x=\"0\" y=\"").append(height + 16).append("\">60 min ago</text>")
                 .append("<text class=\"label end\" x=\"").append(width).append("\" y=\"").append(height + 16)
                 .append("\">now</text></svg></figure>\n");
