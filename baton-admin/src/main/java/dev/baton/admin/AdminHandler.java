@@ -56,7 +56,7 @@ final class AdminHandler extends Handler.Abstract {
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         response.getHeaders().put("Referrer-Policy", "no-referrer");
         if (console != null && (path.equals("/console") || path.startsWith("/console/"))) {
-            return console.handle(request, response, callback, authentication);
+            return console.handle(request, response, callback, authentication, audit);
         }
         response.getHeaders().put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         if (!path.equals("/metrics") && !path.startsWith(API + "/")) {
@@ -131,15 +131,10 @@ final class AdminHandler extends Handler.Abstract {
 
     private boolean call(Request request, Response response, Callback callback, Operator operator, ApiRoute route,
                          Map<String, String> params) throws Exception {
-        if (!operator.role().includes(route.role())) {
-            audit.adminRefused(operator, route.method() + " " + route.path());
-            return json(response, callback, 403, error("role " + operator.role().label() + " may not "
-                    + route.method() + " " + API + route.path() + "; it needs " + route.role().label()));
-        }
         try {
             JsonNode body = route.method().equals("GET") ? null : body(request);
-            AdminCall call = new AdminCall(operator, params, query(request), body);
-            return json(response, callback, 200, route.handler().handle(call));
+            Object answer = RouteCalls.call(new RouteCalls.Match(route, params), operator, query(request), body, audit);
+            return json(response, callback, 200, answer);
         } catch (AdminException e) {
             return json(response, callback, e.status(), error(e.getMessage()));
         } catch (dev.baton.core.BatonException e) {

@@ -75,6 +75,9 @@ public final class AdminServer implements AutoCloseable {
     public AdminServer start() {
         try {
             jetty.start();
+            if (config.console != null) {
+                config.console.start();
+            }
         } catch (Exception e) {
             close();
             throw new BatonException(ResultCode.UNAVAILABLE, "admin listener cannot listen on "
@@ -93,6 +96,9 @@ public final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (config.console != null) {
+            config.console.stop();
+        }
         try {
             jetty.stop();
         } catch (Exception e) {
@@ -150,7 +156,7 @@ public final class AdminServer implements AutoCloseable {
         }
 
         /** Serves the web console; without it {@code /console} is 404. */
-        Builder console(Console console) {
+        public Builder console(Console console) {
             this.console = console;
             return this;
         }

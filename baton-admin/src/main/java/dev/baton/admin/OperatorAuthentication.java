@@ -61,11 +61,9 @@ final class OperatorAuthentication {
     }
 
     Outcome authenticate(X509Certificate[] peer, String authorization, String source) {
-        if (peer != null && peer.length > 0) {
-            Optional<Operator> byCert = commonName(peer[0]).flatMap(operators::byCertificate);
-            if (byCert.isPresent()) {
-                return new Known(byCert.get());
-            }
+        Optional<Operator> byCert = byCertificate(peer);
+        if (byCert.isPresent()) {
+            return new Known(byCert.get());
         }
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return new Unknown(false);
@@ -93,20 +91,48 @@ final class OperatorAuthentication {
             }
             String name = new String(decoded, 0, colon);
             char[] password = Arrays.copyOfRange(decoded, colon + 1, decoded.length);
-            String key = mac(name, password);
-            Operator known = remembered.getIfPresent(key);
-            if (known == null) {
-                known = operators.authenticate(name, password).orElse(null);
+            try {
+                return check(name, password, source);
+            } finally {
                 Arrays.fill(password, '\0');
-                if (known == null) {
-                    return failed(source);
-                }
-                remembered.put(key, known);
             }
-            return new Known(known);
         } finally {
             Arrays.fill(decoded, '\0');
         }
+    }
+
+    /** The operator a trusted client certificate names, or empty. */
+    Optional<Operator> byCertificate(X509Certificate[] peer) {
+        return peer == null || peer.length == 0 ? Optional.empty()
+                : commonName(peer[0]).flatMap(operators::byCertificate);
+    }
+
+    /**
+     * A name and password from the console's sign-in form, under the same per-address lockout as HTTP Basic.
+     * The caller clears {@code password}.
+     */
+    Outcome password(String name, char[] password, String source) {
+        Integer failed = failures.getIfPresent(source);
+        if (failed != null && failed >= MAX_FAILURES) {
+            return new Locked(FAILURE_WINDOW);
+        }
+        if (name == null || name.isEmpty() || password.length == 0 || name.length() + password.length > 1_100) {
+            return failed(source);
+        }
+        return check(name, password, source);
+    }
+
+    private Outcome check(String name, char[] password, String source) {
+        String key = mac(name, password);
+        Operator known = remembered.getIfPresent(key);
+        if (known == null) {
+            known = operators.authenticate(name, password).orElse(null);
+            if (known == null) {
+                return failed(source);
+            }
+            remembered.put(key, known);
+        }
+        return new Known(known);
     }
 
     private Outcome failed(String source) {

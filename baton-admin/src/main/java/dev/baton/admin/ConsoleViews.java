@@ -1,0 +1,128 @@
+package dev.baton.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The console's pages that call the admin API: each asks {@link Console#call} for what the JSON API would
+ * answer the same operator and renders it with {@link ConsolePages}. An operation no route offers here is
+ * shown as not available rather than failing.
+ */
+final class ConsoleViews {
+    /** A page's title, body and navigation entry. */
+    record Shown(String title, String body, String current) {
+    }
+
+    private ConsoleViews() {
+    }
+
+    static Shown sessions(Console console, Html.Viewer viewer, Map<String, String> query, AuditLog audit) throws Exception {
+        Map<String, String> filters = new LinkedHashMap<>();
+        for (String[] f : ConsolePages.FILTERS) {
+            String v = query.getOrDefault(f[0], "").strip();
+            if (!v.isEmpty()) {
+                filters.put(f[0], v);
+            }
+        }
+        Map<String, String> call = new LinkedHashMap<>(filters);
+        call.put("limit", Integer.toString(Console.PAGE_SIZE));
+        Optional.ofNullable(query.get("after")).filter(a -> !a.isBlank()).ifPresent(a -> call.put("after", a));
+        JsonNode answer = console.call(viewer, "GET", "/sessions", call, audit).orElse(null);
+        StringBuilder body = new StringBuilder(ConsolePages.searchForm(filters));
+        if (answer == null) {
+            return new Shown("Sessions", body + notOffered("list sessions"), "sessions");
+        }
+        String caption = "Sessions held by " + answer.path("gateway").asText("this node")
+                + (filters.isEmpty() ? "" : " matching " + filters.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse(""))
+                + (call.containsKey("after") ? " (a later page)" : "");
+        boolean canRevoke = console.may(viewer, "POST", "/sessions/x/revoke");
+        body.append(ConsolePages.sessionTable(answer, caption, canRevoke, next("/console/sessions", filters, answer)));
+        return new Shown("Sessions", body.toString(), "sessions");
+    }
+
+    static Shown user(Console console, Html.Viewer viewer, Map<String, String> query, AuditLog audit) throws Exception {
+        String user = required(query, "name", "user name");
+        Map<String, String> call = new LinkedHashMap<>(Map.of("user", user, "limit", Integer.toString(Console.PAGE_SIZE)));
+        Optional.ofNullable(query.get("after")).filter(a -> !a.isBlank()).ifPresent(a -> call.put("after", a));
+        JsonNode answer = console.call(viewer, "GET", "/sessions", call, audit).orElse(null);
+        String title = "Sessions of " + user;
+        if (answer == null) {
+            return new Shown(title, notOffered("list sessions"), "sessions");
+        }
+        StringBuilder body = new StringBuilder();
+        boolean canRevokeAll = console.may(viewer, "POST", "/users/" + user + "/revoke");
+        if (canRevokeAll && !answer.path("sessions").isEmpty()) {
+            body.append("<p><a class=\"danger button\" href=\"/console/revoke-user?name=").append(Html.esc(Html.url(user)))
+                    .append("\">Revoke all sessions of ").append(Html.esc(user)).append("…</a></p>");
+        }
+        body.append(ConsolePages.sessionTable(answer, "Sessions of " + user + " held by "
+                        + answer.path("gateway").asText("this node"), console.may(viewer, "POST", "/sessions/x/revoke"),
+                next("/console/user", Map.of("name", user), answer)));
+        return new Shown(title, body.toString(), "sessions");
+    }
+
+    static Shown confirmSession(Console console, Html.Viewer viewer, Map<String, String> query, AuditLog audit)
+            throws Exception {
+        String hash = required(query, "hash", "session hash");
+        requireMay(console, viewer, "/sessions/" + hash + "/revoke");
+        JsonNode detail = console.call(viewer, "GET", "/sessions/" + hash, Map.of(), audit).orElse(null);
+        return new Shown("Revoke a session?", ConsolePages.confirmSession(viewer, hash, detail), "sessions");
+    }
+
+    static Shown confirmUser(Console console, Html.Viewer viewer, Map<String, String> query, AuditLog audit)
+            throws Exception {
+        String user = required(query, "name", "user name");
+        requireMay(console, viewer, "/users/" + user + "/revoke");
+        int shown = console.call(viewer, "GET", "/sessions", Map.of("user", user, "limit", "500"), audit)
+                .map(a -> a.path("sessions").size()).orElse(0);
+        return new Shown("Revoke all sessions of " + user + "?", ConsolePages.confirmUser(viewer, user, shown), "sessions");
+    }
+
+    static Shown revokeSession(Console console, Html.Viewer viewer, Map<String, String> form, AuditLog audit)
+            throws Exception {
+        String hash = required(form, "hash", "session hash");
+        JsonNode answer = console.call(viewer, "POST", "/sessions/" + hash + "/revoke", Map.of(), audit)
+                .orElseThrow(() -> AdminException.notFound("this listener cannot revoke sessions"));
+        return new Shown("Session revoked", ConsolePages.revoked(answer, "/console/sessions"), "sessions");
+    }
+
+    static Shown revokeUser(Console console, Html.Viewer viewer, Map<String, String> form, AuditLog audit)
+            throws Exception {
+        String user = required(form, "name", "user name");
+        JsonNode answer = console.call(viewer, "POST", "/users/" + user + "/revoke", Map.of(), audit)
+                .orElseThrow(() -> AdminException.notFound("this listener cannot revoke a user's sessions"));
+        return new Shown("Sessions of " + user + " revoked",
+                ConsolePages.revoked(answer, "/console/user?name=" + Html.url(user)), "sessions");
+    }
+
+    private static void requireMay(Console console, Html.Viewer viewer, String path) {
+        if (!console.may(viewer, "POST", path)) {
+            throw AdminException.forbidden("role " + viewer.operator().role().label() + " may not revoke sessions");
+        }
+    }
+
+    private static String required(Map<String, String> values, String name, String what) {
+        String v = values.getOrDefault(name, "").strip();
+        if (v.isEmpty() || v.contains("/")) {
+            throw AdminException.badRequest("a " + what + " is needed here; follow a link from the session list");
+        }
+        return v;
+    }
+
+    private static String next(String base, Map<String, String> params, JsonNode answer) {
+        JsonNode next = answer.path("next");
+        if (next.isMissingNode() || next.isNull()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(base).append('?');
+        params.forEach((k, v) -> b.append(k).append('=').append(Html.url(v)).append('&'));
+        return b.append("after=").append(Html.url(next.asText())).toString();
+    }
+
+    private static String notOffered(String what) {
+        return "<p class=\"empty\">This listener does not offer to " + Html.esc(what) + ".</p>";
+    }
+}
