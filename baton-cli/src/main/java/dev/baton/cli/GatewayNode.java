@@ -1,6 +1,9 @@
 package dev.baton.cli;
 
 import dev.baton.admin.AdminServer;
+import dev.baton.admin.ApiRoute;
+import dev.baton.admin.Console;
+import dev.baton.admin.DashboardSource;
 import dev.baton.admin.AuditLog;
 import dev.baton.admin.Operators;
 import dev.baton.admin.PrometheusMetrics;
@@ -36,6 +39,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -114,9 +119,11 @@ final class GatewayNode implements AutoCloseable {
             cleanup.reportTo(r -> audit.event("cleanup-run", "outcome", r.outcome(), "deleted", r.deleted(),
                     "batches", r.batches(), "durationMs", r.elapsed().toMillis()));
         }
+        List<ApiRoute> routes = new GatewayAdmin(gateway, audit, clock, java.util.Optional.ofNullable(cleanup)).routes();
         AdminServer.Builder b = AdminServer.builder().listen(a.listen().getHostString(), a.listen().getPort()).tls(tls)
-                .operators(Operators.read(a.operators())).audit(audit)
-                .routes(new GatewayAdmin(gateway, audit, clock, java.util.Optional.ofNullable(cleanup)).routes());
+                .operators(Operators.read(a.operators())).audit(audit).routes(routes)
+                .console(Console.builder().routes(routes).dashboard(DashboardSource.of(registry)).clock(clock)
+                        .storage(() -> storageStatus(gateway, cleanup)).build());
         if (registry instanceof PrometheusMeterRegistry prometheus) {
             b.metrics(prometheus);
         }
@@ -126,6 +133,23 @@ final class GatewayNode implements AutoCloseable {
     private static FederationClientConfig federationConfig(GatewaySettings.Federation f, String gateway) {
         return FederationClientConfig.of(URI.create(f.url()), f.user().isEmpty() ? gateway : f.user(), f.password(), trust(f),
                 gateway).withPollCoalesce(f.pollCoalesce());
+    }
+
+    /** The console's Storage page: whether the store answers, and the cleanup's last and next run. */
+    private static Map<String, Object> storageStatus(Gateway gateway, CleanupTask cleanup) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("Session store", gateway.storeAvailable() ? "available" : "unavailable: serving from memory, writes queued");
+        m.put("Sessions held", gateway.sessionCount());
+        if (cleanup != null) {
+            CleanupTask.Status c = cleanup.status();
+            m.put("Cleanup scheduled here", c.scheduled() ? "yes" : "no (not the console node)");
+            m.put("Last cleanup", c.lastRun().map(Object::toString).orElse("none since start"));
+            c.lastReport().ifPresent(r -> m.put("Last cleanup deleted", r.deleted() + " sessions in " + r.elapsed().toMillis() + " ms"));
+            m.put("Next cleanup", c.nextRun().map(Object::toString).orElse("not scheduled"));
+            m.put("Cleanup lease held by", c.leaseHolder().orElse("nobody"));
+            m.put("Removable sessions left", c.backlog());
+        }
+        return m;
     }
 
     /** What removes expired sessions from the store: either task may be absent. */

@@ -82,6 +82,10 @@ class AdminListenerTest {
             assertThat(atBMetrics).doesNotContain("signins_total{outcome=\"ok\"").doesNotContain("alice").doesNotContain(hash);
 
             assertThat(get(adminB, "api/admin/v1/sessions?user=alice")).contains(hash).doesNotContain(alice.state().sessionId());
+            HttpResponse<String> console = http.send(HttpRequest.newBuilder(adminB.resolve("/console/sign-in")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(console.statusCode()).isEqualTo(200);
+            assertThat(console.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'none'"));
             post(adminB, "api/admin/v1/sessions/" + hash + "/revoke");
             assertThat(BatonRefusal.of(() -> alice.access(atB))).isEqualTo(ResultCode.UNKNOWN_SESSION);
             assertThat(Files.readString(dir.resolve("gw-b/audit/audit.jsonl")))
