@@ -139,18 +139,21 @@ public final class CleanupTask implements AutoCloseable {
                 renewAt = clock.instant().plus(settings.lease().dividedBy(2));
             }
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        duration.record(elapsed);
-        if (outcome == CleanupReport.Outcome.COMPLETED) {
+        return finished(new CleanupReport(outcome, total, statements, cutoff, Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    /** Records a run that took the lease: metrics, status, the report's listener, the log. */
+    private CleanupReport finished(CleanupReport report) {
+        duration.record(report.elapsed());
+        if (report.outcome() == CleanupReport.Outcome.COMPLETED) {
             backlog.set(0);
         }
         lastRunEpochSeconds.set(clock.instant().getEpochSecond());
-        CleanupReport report = new CleanupReport(outcome, total, statements, cutoff, elapsed);
         lastReport = report;
         reports.accept(report);
         LOG.info("cleanup on {}: {} sessions with {} before {} deleted in {} batches of up to {} in {} ms ({})",
-                node, total, settings.column().column(), cutoff, statements, settings.batchSize(),
-                elapsed.toMillis(), outcome);
+                node, report.deleted(), settings.column().column(), report.cutoff(), report.batches(), settings.batchSize(),
+                report.elapsed().toMillis(), report.outcome());
         return report;
     }
 
