@@ -64,6 +64,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private final AutoCloseable subscription;
     private final SessionStore store;
     private final GatewayMetrics metrics;
+    private final SessionLimits limits;
 
     /** A gateway whose sessions live in memory only (no external storage), for tests and the demo. */
     public Gateway(GatewayConfig config, Federation federation, InstantSource clock) {
@@ -87,17 +88,18 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.hostCheck = new HostCheck(config, clock);
         this.tier = new TieredSessionStore(store, settings, config.name(), clock, registry, this::expired);
         this.table = new SessionTable(tier, hostCheck::expiry);
-        this.migration = new Migration(config, federation, table, clock);
+        this.limits = new SessionLimits(federation, config.name());
+        this.migration = new Migration(config, federation, table, clock, limits);
         this.challenges = new Challenges(config.name(), clock, Duration.ofMinutes(1), Duration.ofSeconds(30), 200_000);
         this.admission = new AdmissionControl(config.name(), config.admission(), clock, registry);
         this.store = store;
         this.metrics = new GatewayMetrics(registry, config.realms().stream().map(r -> r.realm().name())
                 .collect(java.util.stream.Collectors.toSet()), clock, table::size);
-        this.subscription = federation.subscribe(config.name(), (hash, newOwner) -> {
+        this.subscription = federation.subscribe(config.name(), Federation.OwnershipListener.of((hash, newOwner) -> {
             migration.ownershipLost(hash, newOwner);
             hostCheck.forget(hash);
             metrics.migration("out", null);
-        });
+        }, this::revoke)); // a revoked session, in memory or only in storage, goes from both and is withdrawn
     }
 
     @Override
@@ -164,6 +166,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
                 || binding.server() instanceof AnonymousAuthenticator ? user.name() : request.username();
         AccessPolicy.Decision roles = config.access().decide(binding.realm(),
                 RoleMappingRule.UserFacts.of(username, user.attributes()), request.posture());
+        limits.admit(binding, username, null);
         SessionId id = SessionId.generate();
         Session session = Session.start(id.hash(), username, binding.realm().name(), binding.realm().authGroup(),
                 binding.realm().kind(), roles.roles(), user.attributes(), clock.instant(), name())
@@ -209,6 +212,9 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         SessionIdHash hash = SessionId.hashOf(request.sessionId());
         Challenges.Checked checked = challenges.check(request.challenge()); // remembered once the signature is verified
         Optional<Federation.Published> published = federation.lookup(hash);
+        if (published.isPresent() && published.get().revoked()) {
+            throw refuseRevoked(hash);
+        }
         // Held by another gateway: only a copy in memory can be here (a stale one), so the store is not read,
         // which spares every migration a store round trip. Otherwise this may be a resume after a restart.
         boolean elsewhere = published.isPresent() && !published.get().owner().equals(name());
@@ -220,7 +226,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
             published = Optional.empty(); // never published: what the federation has under this hash is not ours
         }
         if (local.isPresent() && published.map(p -> p.owner().equals(name())).orElse(true)) {
-            requireProof(local.get(), ProofOfPossession.CONNECT, request.challenge(), checked, request.signature());
+            challenges.requireProof(local.get(), ProofOfPossession.CONNECT, request.challenge(), checked, request.signature());
             return describe(live(hash, s -> hostCheck.reevaluate(s.touchedAt(clock.instant()), request.posture())), "resumed");
         }
         if (local.isPresent()) {
@@ -233,7 +239,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         Session arrived;
         try {
             arrived = migration.migrateIn(hash, published, request.posture(),
-                    s -> requireProof(s, ProofOfPossession.CONNECT, request.challenge(), checked, request.signature()));
+                    s -> challenges.requireProof(s, ProofOfPossession.CONNECT, request.challenge(), checked, request.signature()));
         } catch (RuntimeException e) {
             hostCheck.forget(hash);
             throw e;
@@ -241,29 +247,16 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         return describe(arrived, "migrated");
     }
 
-    /**
-     * The agent must sign a challenge for {@code operation} with the key the session was bound to at sign-in. The
-     * signature is verified before the challenge is remembered as used, so only a key holder can use up memory.
-     */
-    private void requireProof(Session s, String operation, String challenge, Challenges.Checked checked, String signature) {
-        if (s.agentKey() == null) {
-            throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
-                    "session is not bound to an agent key, so it cannot be used with proof of possession; sign in again",
-                    s.hash(), name(), null);
-        }
-        if (!ProofOfPossession.verify(s.agentKey(), operation, name(), s.hash(), challenge, signature)) {
-            throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
-                    "proof of possession failed: the signature does not match the session's agent key", s.hash(), name(), null);
-        }
-        challenges.consume(checked);
-    }
-
     /** The hash of a session held here whose agent proved, for {@code operation}, that it holds the key. */
     private SessionIdHash proven(SessionProof proof, String operation) {
         SessionIdHash hash = SessionId.hashOf(proof.sessionId());
         Challenges.Checked checked = challenges.check(proof.challenge());
+        boolean inMemory = table.held(hash).isPresent();
         Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
-        requireProof(s, operation, proof.challenge(), checked, proof.signature());
+        if (!inMemory && s.migratable() && Revocations.marked(federation, hash)) {
+            throw refuseRevoked(hash); // first use since a restart: revoked while this gateway was down
+        }
+        challenges.requireProof(s, operation, proof.challenge(), checked, proof.signature());
         return hash;
     }
 
@@ -323,6 +316,12 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         table.remove(hash).ifPresent(metrics::ended);
         hostCheck.forget(hash);
         federation.withdraw(hash, name());
+    }
+
+    /** A revoked session: ends a copy held here (in memory or in storage) and refuses the agent. */
+    private BatonException refuseRevoked(SessionIdHash hash) {
+        return new BatonException(revoke(hash) ? ResultCode.SESSION_EXPIRED : ResultCode.MIGRATION_REFUSED,
+                Migration.REVOKED, hash, name(), null);
     }
 
     private BatonException notHeld(SessionIdHash hash) {
