@@ -30,7 +30,6 @@ import dev.baton.store.TieredStoreSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import dev.baton.gateway.admission.AdmissionControl;
 import dev.baton.gateway.admission.LogSafe;
 import dev.baton.gateway.auth.AnonymousAuthenticator;
@@ -65,6 +64,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private final SessionStore store;
     private final GatewayMetrics metrics;
     private final SessionLimits limits;
+    private final Revocations revocations;
 
     /** A gateway whose sessions live in memory only (no external storage), for tests and the demo. */
     public Gateway(GatewayConfig config, Federation federation, InstantSource clock) {
@@ -89,6 +89,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.tier = new TieredSessionStore(store, settings, config.name(), clock, registry, this::expired);
         this.table = new SessionTable(tier, hostCheck::expiry);
         this.limits = new SessionLimits(federation, config.name());
+        this.revocations = new Revocations(federation, config.name());
         this.migration = new Migration(config, federation, table, clock, limits);
         this.challenges = new Challenges(config.name(), clock, Duration.ofMinutes(1), Duration.ofSeconds(30), 200_000);
         this.admission = new AdmissionControl(config.name(), config.admission(), clock, registry);
@@ -99,7 +100,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
             migration.ownershipLost(hash, newOwner);
             hostCheck.forget(hash);
             metrics.migration("out", null);
-        }, this::revoke)); // a revoked session, in memory or only in storage, goes from both and is withdrawn
+        }, this::revoked)); // a revoked session, in memory or only in storage, goes from both and is withdrawn
     }
 
     @Override
@@ -253,7 +254,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         Challenges.Checked checked = challenges.check(proof.challenge());
         boolean inMemory = table.held(hash).isPresent();
         Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
-        if (!inMemory && s.migratable() && Revocations.marked(federation, hash)) {
+        if (!inMemory && s.migratable() && revocations.marked(hash)) {
             throw refuseRevoked(hash); // first use since a restart: revoked while this gateway was down
         }
         challenges.requireProof(s, operation, proof.challenge(), checked, proof.signature());
@@ -320,13 +321,16 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
 
     /** A revoked session: ends a copy held here (in memory or in storage) and refuses the agent. */
     private BatonException refuseRevoked(SessionIdHash hash) {
-        return new BatonException(revoke(hash) ? ResultCode.SESSION_EXPIRED : ResultCode.MIGRATION_REFUSED,
-                Migration.REVOKED, hash, name(), null);
+        return revocations.refusal(hash, revoked(hash));
+    }
+
+    private boolean revoked(SessionIdHash hash) {
+        revocations.ending(hash);
+        return revoke(hash);
     }
 
     private BatonException notHeld(SessionIdHash hash) {
-        return new BatonException(ResultCode.UNKNOWN_SESSION, "gateway " + name()
-                + " does not hold this session (it ended, moved to another gateway, or was never here)", hash, name(), null);
+        return revocations.notHeld(hash);
     }
 
     private SessionOptions options(Session s) {
@@ -392,5 +396,4 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         }
         tier.close();
     }
-
 }
