@@ -171,6 +171,12 @@ public final class SessionMapping {
         if (owner == null) {
             return Optional.empty();
         }
+        return owned(hash, onRequest, owner, generation);
+    }
+
+    /** The session {@code owner} described on its access-request, if it published one. */
+    private static Optional<FederatedSession> owned(SessionIdHash hash, List<ReceivedMetadata> onRequest, String owner,
+                                                    long generation) {
         ReceivedMetadata session = null;
         Set<String> roles = new TreeSet<>();
         Set<String> capabilities = new TreeSet<>();

@@ -97,14 +97,7 @@ public final class IfmapServer implements AutoCloseable {
             throw new BatonException(ResultCode.UNAVAILABLE, "federation server cannot listen on "
                     + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
-        if (config.admin() != null) {
-            try {
-                admin = AdminListener.start(config.admin(), tls, registry, FederationAdmin.of(this, config.admin().audit()));
-            } catch (RuntimeException e) {
-                stop();
-                throw e;
-            }
-        }
+        startAdmin(tls);
         sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ifmap-sweeper").daemon()
                 .factory());
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
@@ -116,6 +109,19 @@ public final class IfmapServer implements AutoCloseable {
                 config.replication() != null ? "replica through " + config.replication().jdbcUrl().replaceAll("\\?.*", "?…") + " as '"
                         + config.replication().name() + "'" : "forever metadata in " + store);
         return this;
+    }
+
+    /** Starts the admin listener, if configured, on the IF-MAP listener's TLS identity; stops everything if it fails. */
+    private void startAdmin(SelfSignedCertificate.Identity tls) {
+        if (config.admin() == null) {
+            return;
+        }
+        try {
+            admin = AdminListener.start(config.admin(), tls, registry, FederationAdmin.of(this, config.admin().audit()));
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
     }
 
     /**
