@@ -98,8 +98,7 @@ public final class IfmapServer implements AutoCloseable {
                     + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         startAdmin(tls);
-        sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ifmap-sweeper").daemon()
-                .factory());
+        sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ifmap-sweeper").daemon().factory());
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         LOG.info("federation server listening on {}: {} users, {} certificate{}, session timeout {} s, poll wait {} s,"
                         + " max-poll-result-size {} bytes, {}", url(), config.users().names().size(),
