@@ -236,6 +236,12 @@ class FederationAdminTest {
             // The holder's own sign-out delete removes its data but not the server's mark.
             gwC.withdraw(h);
             assertThat(onAccessRequest(h)).singleElement().satisfies(l -> assertThat(l).contains("<baton:revoked "));
+            // An IF-MAP admin client, whose deletes reach every other publisher's metadata, may not touch it either.
+            RawSoap admin = new RawSoap(server, "admin");
+            assertThat(admin.request("<ifmap:publish session-id=\"" + admin.newSession() + "\"><delete><access-request name=\""
+                    + h.hex() + "\" administrative-domain=\"baton\"/></delete></ifmap:publish>")).contains("AccessDenied");
+            assertThat(onAccessRequest(h)).singleElement().satisfies(l -> assertThat(l).contains("<baton:revoked "));
+            assertThat(gwB.lookup(h)).hasValueSatisfying(f -> assertThat(f.revoked()).isTrue());
         }
     }
 
