@@ -68,6 +68,18 @@ final class FederationCommand implements Callable<Integer> {
             description = "Largest max-size in bytes a search or subscription is served with (default 10000000).")
     Integer maxSearchSize;
 
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "Serve the admin API and /metrics over HTTPS on this port (needs --operators).")
+    Integer adminPort;
+
+    @Option(names = "--admin-host", paramLabel = "HOST",
+            description = "Address of the admin listener (default 127.0.0.1).")
+    String adminHost;
+
+    @Option(names = "--operators", paramLabel = "FILE",
+            description = "Operators of the admin listener: names, roles (admin, auditor), Argon2id hashes.")
+    Path operators;
+
     /** Counted down to stop the server; a process stops through FederationServerMain's shutdown hook instead. */
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -93,6 +105,7 @@ final class FederationCommand implements Callable<Integer> {
             throw new BatonException(ResultCode.CONFIGURATION, "--listen port must be a number, got " + listen);
         }
         return new FederationServerMain.Options(host, port, users, dataDir, keystore, keystorePasswordFile, jdbcUrl, jdbcUser,
-                jdbcPassword, replicas, compactionInterval, policy, maxSearchDepth, maxSearchSize);
+                jdbcPassword, replicas, compactionInterval, policy, maxSearchDepth, maxSearchSize, adminHost, adminPort,
+                operators);
     }
 }

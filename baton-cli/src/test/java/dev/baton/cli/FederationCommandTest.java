@@ -106,4 +106,25 @@ class FederationCommandTest {
         assertThatThrownBy(() -> new picocli.CommandLine(new FederationCommand()).parseArgs("--basic-auth-users",
                 users.toString(), "--max-search-depth", "deep")).hasMessageContaining("--max-search-depth");
     }
+
+    @Test
+    void theAdminOptionsReachTheConfigurationAndAdminPortAloneIsRefusedNamingBothOptions() throws Exception {
+        java.nio.file.Path users = java.nio.file.Files.writeString(dir.resolve("users.txt"), "gw-a:pw-a\n");
+        java.nio.file.Path operators = dir.resolve("operators.yaml");
+        java.nio.file.Files.writeString(operators, "operators:\n  root: {role: admin, password-hash: \""
+                + dev.baton.core.Argon2id.hash("pw".toCharArray(), 1024, 1) + "\"}\n");
+        java.nio.file.Files.setPosixFilePermissions(operators,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        FederationCommand cmd = new FederationCommand();
+        new picocli.CommandLine(cmd).parseArgs("--basic-auth-users", users.toString(), "--admin-port", "9555",
+                "--operators", operators.toString());
+        var admin = dev.baton.ifmap.server.FederationServerMain.configure(cmd.options()).config().admin();
+        assertThat(admin.host()).isEqualTo("127.0.0.1");
+        assertThat(admin.port()).isEqualTo(9555);
+
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = BatonCommand.execute(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err),
+                "federation", "--listen", "127.0.0.1:0", "--basic-auth-users", users.toString(), "--admin-port", "0");
+        assertThat(status).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
+    }
 }

@@ -39,6 +39,11 @@ public enum ResultCode {
     OVERLOADED(503, "SystemError", 13),
     /** Too many failed attempts for this user or from this address; wait the time the answer names. */
     THROTTLED(429, "AccessDenied", 14),
+    /**
+     * The user already holds as many live sessions in the federation as the realm allows
+     * ({@code max-sessions-per-user}); sign out of one elsewhere first.
+     */
+    SESSION_LIMIT(403, "AccessDenied", 15),
     /** A defect or an unexpected condition. */
     INTERNAL(500, "SystemError", 1);
 

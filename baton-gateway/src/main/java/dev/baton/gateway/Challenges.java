@@ -190,4 +190,21 @@ final class Challenges {
     private static BatonException stale(String why) {
         return new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: " + why);
     }
+
+    /**
+     * The agent must sign a challenge for {@code operation} with the key {@code s} was bound to at sign-in. The
+     * signature is verified before the challenge is remembered as used, so only a key holder can use up memory.
+     */
+    void requireProof(dev.baton.core.Session s, String operation, String challenge, Checked checked, String signature) {
+        if (s.agentKey() == null) {
+            throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
+                    "session is not bound to an agent key, so it cannot be used with proof of possession; sign in again",
+                    s.hash(), gateway, null);
+        }
+        if (!ProofOfPossession.verify(s.agentKey(), operation, gateway, s.hash(), challenge, signature)) {
+            throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
+                    "proof of possession failed: the signature does not match the session's agent key", s.hash(), gateway, null);
+        }
+        consume(checked);
+    }
 }

@@ -3,6 +3,7 @@ package dev.baton.gateway;
 import dev.baton.core.Session;
 import dev.baton.core.SessionIdHash;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,8 +24,20 @@ public interface Federation {
      */
     void publish(Session session, Set<String> capabilities);
 
-    /** The published session with that hash, if any, and the ownership generation a claim of it names (F3). */
+    /**
+     * The published session with that hash, if any, and the ownership generation a claim of it names (F3); a session
+     * that was revoked comes back {@link Published#revoked() revoked}, without its data.
+     */
     Optional<Published> lookup(SessionIdHash hash);
+
+    /** The live (not revoked) sessions of {@code user} in the whole federation, wherever they are held. */
+    List<Published> sessionsOf(String user);
+
+    /**
+     * Revokes the session {@code hash} on behalf of {@code gateway}, to keep its user within a realm's session limit:
+     * its data goes and the gateway that holds it ends it (its {@link OwnershipListener#revoked} is told).
+     */
+    void revokeForLimit(SessionIdHash hash, String gateway);
 
     /**
      * Takes ownership: publishes {@code claimed} only if the session is still at the generation {@code seen} was
@@ -54,18 +67,26 @@ public interface Federation {
      * A session as a look-up saw it: its data, owned by {@code session.owner()}, at an ownership generation that
      * every claim moves forward. A claim hands it back, so the look-up it follows says what it expects.
      *
-     * @param session    the published session
+     * @param hash       the session's hash
+     * @param session    the published session, or {@code null} when it was revoked
      * @param generation the ownership generation at the look-up
+     * @param revoked    whether the session carries the revocation mark (an operator or a session limit ended it):
+     *                   no gateway may take it in or serve it
      */
-    record Published(Session session, long generation) {
-        /** The session's hash. */
-        public SessionIdHash hash() {
-            return session.hash();
+    record Published(SessionIdHash hash, Session session, long generation, boolean revoked) {
+        /** A live session. */
+        public Published(Session session, long generation) {
+            this(session.hash(), session, generation, false);
         }
 
-        /** The gateway that owned the session at the look-up. */
+        /** A revoked session: only the mark is left. */
+        public static Published revokedSession(SessionIdHash hash) {
+            return new Published(hash, null, 0, true);
+        }
+
+        /** The gateway that owned the session at the look-up; {@code null} for a revoked one. */
         public String owner() {
-            return session.owner();
+            return session == null ? null : session.owner();
         }
     }
 
@@ -77,5 +98,24 @@ public interface Federation {
          * @param newOwner the gateway that holds it now
          */
         void ownershipLost(SessionIdHash hash, String newOwner);
+
+        /** The session {@code hash}, held by this listener's gateway, was revoked: end it there. */
+        default void revoked(SessionIdHash hash) {
+        }
+
+        /** A listener of losses that also ends revoked sessions with {@code revoked}. */
+        static OwnershipListener of(OwnershipListener lost, java.util.function.Consumer<SessionIdHash> revoked) {
+            return new OwnershipListener() {
+                @Override
+                public void ownershipLost(SessionIdHash hash, String newOwner) {
+                    lost.ownershipLost(hash, newOwner);
+                }
+
+                @Override
+                public void revoked(SessionIdHash hash) {
+                    revoked.accept(hash);
+                }
+            };
+        }
     }
 }

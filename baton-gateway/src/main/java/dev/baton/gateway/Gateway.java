@@ -31,7 +31,6 @@ import dev.baton.store.TieredStoreSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import dev.baton.gateway.admission.AdmissionControl;
 import dev.baton.gateway.admission.LogSafe;
 import dev.baton.gateway.auth.AnonymousAuthenticator;
@@ -65,6 +64,8 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private final AutoCloseable subscription;
     private final SessionStore store;
     private final GatewayEvents events;
+    private final SessionLimits limits;
+    private final Revocations revocations;
 
     /** A gateway whose sessions live in memory only (no external storage), for tests and the demo. */
     public Gateway(GatewayConfig config, Federation federation, InstantSource clock) {
@@ -94,17 +95,19 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.hostCheck = new HostCheck(config, clock);
         this.tier = new TieredSessionStore(store, settings, config.name(), clock, registry, this::expired);
         this.table = new SessionTable(tier, hostCheck::expiry);
-        this.migration = new Migration(config, federation, table, clock);
+        this.limits = new SessionLimits(federation, config.name());
+        this.revocations = new Revocations(federation, config.name());
+        this.migration = new Migration(config, federation, table, clock, limits);
         this.challenges = new Challenges(config.name(), clock, Duration.ofMinutes(1), Duration.ofSeconds(30), 200_000);
         this.admission = new AdmissionControl(config.name(), config.admission(), clock, registry);
         this.store = store;
         this.events = new GatewayEvents(registry, audit, config.realms().stream().map(r -> r.realm().name())
                 .collect(java.util.stream.Collectors.toSet()), clock, table::size);
-        this.subscription = federation.subscribe(config.name(), (hash, newOwner) -> {
+        this.subscription = federation.subscribe(config.name(), Federation.OwnershipListener.of((hash, newOwner) -> {
             migration.ownershipLost(hash, newOwner);
             hostCheck.forget(hash);
             events.migratedOut(hash, newOwner);
-        });
+        }, this::revoked)); // a revoked session, in memory or only in storage, goes from both and is withdrawn
     }
 
     @Override
@@ -169,6 +172,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
                 || binding.server() instanceof AnonymousAuthenticator ? user.name() : request.username();
         AccessPolicy.Decision roles = config.access().decide(binding.realm(),
                 RoleMappingRule.UserFacts.of(username, user.attributes()), request.posture());
+        limits.admit(binding, username, null);
         SessionId id = SessionId.generate();
         Session session = Session.start(id.hash(), username, binding.realm().name(), binding.realm().authGroup(),
                 binding.realm().kind(), roles.roles(), user.attributes(), clock.instant(), name())
@@ -212,6 +216,9 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private AccessResult connectChecked(SessionIdHash hash, ConnectRequest request) {
         Challenges.Checked checked = challenges.check(request.challenge()); // remembered once the signature is verified
         Optional<Federation.Published> published = federation.lookup(hash);
+        if (published.isPresent() && published.get().revoked()) {
+            throw refuseRevoked(hash);
+        }
         // Held by another gateway: only a copy in memory can be here (a stale one), so the store is not read,
         // which spares every migration a store round trip. Otherwise this may be a resume after a restart.
         boolean elsewhere = published.isPresent() && !published.get().owner().equals(name());
@@ -223,7 +230,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
             published = Optional.empty(); // never published: what the federation has under this hash is not ours
         }
         if (local.isPresent() && published.map(p -> p.owner().equals(name())).orElse(true)) {
-            requireProof(local.get(), ProofOfPossession.CONNECT, request.challenge(), checked, request.signature());
+            challenges.requireProof(local.get(), ProofOfPossession.CONNECT, request.challenge(), checked, request.signature());
             return describe(live(hash, s -> hostCheck.reevaluate(s.touchedAt(clock.instant()), request.posture())), "resumed");
         }
         if (local.isPresent()) {
@@ -236,7 +243,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         Session arrived;
         try {
             arrived = migration.migrateIn(hash, published, request.posture(),
-                    s -> requireProof(s, ProofOfPossession.CONNECT, request.challenge(), checked, request.signature()));
+                    s -> challenges.requireProof(s, ProofOfPossession.CONNECT, request.challenge(), checked, request.signature()));
         } catch (RuntimeException e) {
             hostCheck.forget(hash);
             throw e;
@@ -244,29 +251,16 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         return describe(arrived, "migrated");
     }
 
-    /**
-     * The agent must sign a challenge for {@code operation} with the key the session was bound to at sign-in. The
-     * signature is verified before the challenge is remembered as used, so only a key holder can use up memory.
-     */
-    private void requireProof(Session s, String operation, String challenge, Challenges.Checked checked, String signature) {
-        if (s.agentKey() == null) {
-            throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
-                    "session is not bound to an agent key, so it cannot be used with proof of possession; sign in again",
-                    s.hash(), name(), null);
-        }
-        if (!ProofOfPossession.verify(s.agentKey(), operation, name(), s.hash(), challenge, signature)) {
-            throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
-                    "proof of possession failed: the signature does not match the session's agent key", s.hash(), name(), null);
-        }
-        challenges.consume(checked);
-    }
-
     /** The hash of a session held here whose agent proved, for {@code operation}, that it holds the key. */
     private SessionIdHash proven(SessionProof proof, String operation) {
         SessionIdHash hash = SessionId.hashOf(proof.sessionId());
         Challenges.Checked checked = challenges.check(proof.challenge());
-        Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
-        requireProof(s, operation, proof.challenge(), checked, proof.signature());
+        boolean inMemory = table.held(hash).isPresent();
+        Session s = table.get(hash).orElseThrow(() -> revocations.notHeld(hash));
+        if (!inMemory && s.migratable() && revocations.marked(hash)) {
+            throw refuseRevoked(hash); // first use since a restart: revoked while this gateway was down
+        }
+        challenges.requireProof(s, operation, proof.challenge(), checked, proof.signature());
         return hash;
     }
 
@@ -284,7 +278,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     @Override
     public void signOut(SessionProof proof) {
         SessionIdHash hash = proven(proof, SIGN_OUT);
-        Session s = table.get(hash).orElseThrow(() -> notHeld(hash));
+        Session s = table.get(hash).orElseThrow(() -> revocations.notHeld(hash));
         end(hash, "signed-out");
         log.info("{} signed out of {} (session {})", LogSafe.name(s.user()), name(), hash.abbreviated());
     }
@@ -295,7 +289,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
      * federation if it is over. Republishes it when its roles changed.
      */
     private Session live(SessionIdHash hash, UnaryOperator<Session> change) {
-        Session before = table.get(hash).orElseThrow(() -> notHeld(hash));
+        Session before = table.get(hash).orElseThrow(() -> revocations.notHeld(hash));
         Session s = endOnFailure(hash, () -> hostCheck.applyTimeout(before));
         TimeoutRules.Verdict verdict = TimeoutRules.verdict(s, options(s), config.kind(), clock);
         if (verdict != TimeoutRules.Verdict.ALIVE) {
@@ -303,7 +297,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
             throw new BatonException(ResultCode.SESSION_EXPIRED, "session ended: " + verdict.reason(), hash, name(), null);
         }
         Session after = endOnFailure(hash, () -> table.update(hash, cur -> change.apply(hostCheck.applyTimeout(cur)))
-                .orElseThrow(() -> notHeld(hash)));
+                .orElseThrow(() -> revocations.notHeld(hash)));
         if (!after.roles().equals(before.roles()) && after.migratable()) {
             federation.publish(after, hostCheck.capabilities(hash));
         }
@@ -328,9 +322,14 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         federation.withdraw(hash, name());
     }
 
-    private BatonException notHeld(SessionIdHash hash) {
-        return new BatonException(ResultCode.UNKNOWN_SESSION, "gateway " + name()
-                + " does not hold this session (it ended, moved to another gateway, or was never here)", hash, name(), null);
+    /** A revoked session: ends a copy held here (in memory or in storage) and refuses the agent. */
+    private BatonException refuseRevoked(SessionIdHash hash) {
+        return revocations.refusal(hash, revoked(hash));
+    }
+
+    private boolean revoked(SessionIdHash hash) {
+        revocations.ending(hash);
+        return revoke(hash);
     }
 
     private SessionOptions options(Session s) {
@@ -396,5 +395,4 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         }
         tier.close();
     }
-
 }

@@ -40,6 +40,7 @@ public final class IfmapFederation implements Federation, AutoCloseable {
         this.client = client;
         this.gateway = gateway;
         client.onOwnershipLost((hash, newOwner) -> listeners.forEach(l -> l.ownershipLost(hash, newOwner)));
+        client.onRevoked(hash -> listeners.forEach(l -> l.revoked(hash)));
     }
 
     @Override
@@ -54,7 +55,22 @@ public final class IfmapFederation implements Federation, AutoCloseable {
 
     @Override
     public Optional<Published> lookup(SessionIdHash hash) {
-        return client.lookup(hash).map(f -> new Published(imported(f), f.generation()));
+        return client.lookup(hash).map(f -> f.revoked() ? Published.revokedSession(hash)
+                : new Published(imported(f), f.generation()));
+    }
+
+    @Override
+    public List<Published> sessionsOf(String user) {
+        return client.sessionsOf(user).stream().filter(f -> !f.revoked())
+                .map(f -> new Published(f.asSession(), f.generation())).toList();
+    }
+
+    @Override
+    public void revokeForLimit(SessionIdHash hash, String by) {
+        if (!by.equals(gateway)) {
+            throw new BatonException(ResultCode.INTERNAL, "this federation client serves gateway " + gateway + ", not " + by);
+        }
+        client.revokeForLimit(hash);
     }
 
     /**

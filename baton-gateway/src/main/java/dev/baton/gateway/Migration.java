@@ -33,17 +33,22 @@ import java.util.function.Consumer;
  */
 final class Migration {
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
+    /** Why a revoked session is refused, to the agent. */
+    static final String REVOKED = "the session was revoked by an operator (or to keep its user within a session limit);"
+            + " sign in again";
 
     private final GatewayConfig config;
     private final Federation federation;
     private final SessionTable table;
     private final InstantSource clock;
+    private final SessionLimits limits;
 
-    Migration(GatewayConfig config, Federation federation, SessionTable table, InstantSource clock) {
+    Migration(GatewayConfig config, Federation federation, SessionTable table, InstantSource clock, SessionLimits limits) {
         this.config = config;
         this.federation = federation;
         this.table = table;
         this.clock = clock;
+        this.limits = limits;
     }
 
     /**
@@ -59,6 +64,9 @@ final class Migration {
         }
         Federation.Published seen = lookedUp.orElseThrow(() -> refuse(ResultCode.UNKNOWN_SESSION,
                 "no gateway of the federation holds this session", hash));
+        if (seen.revoked()) {
+            throw refuse(ResultCode.MIGRATION_REFUSED, REVOKED, hash);
+        }
         Session published = seen.session();
         if (published.owner().equals(config.name())) {
             federation.withdraw(hash, config.name());
@@ -70,6 +78,7 @@ final class Migration {
         AccessPolicy.Decision roles = config.access().decide(realm.realm(), RoleMappingRule.UserFacts.of(published.user(), attributes), posture);
         Session arrived = published.migratedTo(config.name(), realm.realm().name(), roles.roles(), roles.remediation(), clock.instant());
         requireWithinMaximumLength(arrived);
+        limits.admit(realm, arrived.user(), hash);
         federation.claim(seen, arrived, config.access().passedPolicies(posture));
         table.put(arrived);
         // A third gateway may have taken it between our claim and our put; its notification then found no

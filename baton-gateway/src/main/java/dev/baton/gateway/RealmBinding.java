@@ -15,12 +15,19 @@ import java.util.Objects;
  *
  * @param realm  the realm's rules
  * @param server checks credentials and answers inbound look-ups
+ * @param limit  the realm's limit on a user's live sessions across the federation
  */
-public record RealmBinding(Realm realm, Authenticator server) {
+public record RealmBinding(Realm realm, Authenticator server, SessionLimit limit) {
     /** Validates. */
     public RealmBinding {
         Objects.requireNonNull(realm, "realm");
         Objects.requireNonNull(server, "realm " + realm.name() + ": server");
+        Objects.requireNonNull(limit, "realm " + realm.name() + ": limit");
+    }
+
+    /** A realm without a session limit. */
+    public RealmBinding(Realm realm, Authenticator server) {
+        this(realm, server, SessionLimit.NONE);
     }
 
     /**

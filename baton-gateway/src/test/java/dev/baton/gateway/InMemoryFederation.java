@@ -5,6 +5,7 @@ import dev.baton.core.ResultCode;
 import dev.baton.core.Session;
 import dev.baton.core.SessionIdHash;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,10 +21,14 @@ import java.util.concurrent.Executor;
  * <p>Ownership moves with {@link ConcurrentHashMap#compute}, so a claim is an atomic compare-and-set on the
  * generation its look-up saw, as on the federation server. Notifications are delivered through the given executor, as a real federation server's poll
  * results arrive on the poll connection after the publish that caused them.
+ *
+ * <p>Revocation works as on the federation server (docs/ifmap.md): a revoked session's data goes, a mark stays for
+ * good (a look-up sees it, a claim of it fails), and the gateway that held it is told through its listeners.
  */
 public final class InMemoryFederation implements Federation {
     private final Map<SessionIdHash, Published> published = new ConcurrentHashMap<>();
     private final Map<String, CopyOnWriteArrayList<OwnershipListener>> listeners = new ConcurrentHashMap<>();
+    private final Set<SessionIdHash> revoked = ConcurrentHashMap.newKeySet();
     private final Executor notifier;
 
     /**
@@ -46,7 +51,49 @@ public final class InMemoryFederation implements Federation {
 
     @Override
     public Optional<Published> lookup(SessionIdHash hash) {
+        if (revoked.contains(hash)) {
+            return Optional.of(Published.revokedSession(hash));
+        }
         return Optional.ofNullable(published.get(hash));
+    }
+
+    @Override
+    public List<Published> sessionsOf(String user) {
+        return published.values().stream().filter(p -> p.session().user().equals(user)).toList();
+    }
+
+    @Override
+    public void revokeForLimit(SessionIdHash hash, String gateway) {
+        revoke(hash);
+    }
+
+    /**
+     * Revokes the session {@code hash}, as an operator does through the federation server's admin API: marks it, drops
+     * its data and tells the gateway that held it. Returns false if no live session has that hash.
+     */
+    public boolean revoke(SessionIdHash hash) {
+        Published[] gone = new Published[1];
+        published.computeIfPresent(hash, (h, current) -> {
+            revoked.add(h); // inside compute: a claim of the same session waits, then sees the mark
+            gone[0] = current;
+            return null;
+        });
+        if (gone[0] == null) {
+            return false;
+        }
+        for (OwnershipListener l : listeners.getOrDefault(gone[0].owner(), new CopyOnWriteArrayList<>())) {
+            notifier.execute(() -> l.revoked(hash));
+        }
+        return true;
+    }
+
+    /** Revokes every live session of {@code user}; returns how many. */
+    public int revokeUser(String user) {
+        int n = 0;
+        for (Published p : sessionsOf(user)) {
+            n += revoke(p.hash()) ? 1 : 0;
+        }
+        return n;
     }
 
     @Override
@@ -54,6 +101,9 @@ public final class InMemoryFederation implements Federation {
         SessionIdHash hash = seen.hash();
         Published[] previous = new Published[1];
         published.compute(hash, (h, current) -> {
+            if (current == null && revoked.contains(h)) {
+                throw new BatonException(ResultCode.MIGRATION_REFUSED, "the session was revoked", h, claimed.owner(), null);
+            }
             if (current == null) {
                 throw new BatonException(ResultCode.UNKNOWN_SESSION, "session is no longer published", h, claimed.owner(), null);
             }

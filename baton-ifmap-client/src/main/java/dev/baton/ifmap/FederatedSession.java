@@ -27,14 +27,35 @@ import java.util.Set;
  * @param capabilities   capabilities the endpoint was granted (meta:capability)
  * @param owner          the owning gateway's name
  * @param generation     the ownership generation; a claim must name it
+ * @param revoked        whether the session carries the revocation mark {@code baton:revoked} (an operator, or a
+ *                       session limit, ended it): then its data is gone and only hash, owner and generation are known
  */
 public record FederatedSession(SessionIdHash hash, String user, String realm, AuthGroup authGroup,
                                AuthServerKind authServerKind, Instant startTime, Instant lastActivity,
                                boolean remediation, String agentKey, Map<String, List<String>> attributes,
-                               Set<String> roles, Set<String> capabilities, String owner, long generation) {
+                               Set<String> roles, Set<String> capabilities, String owner, long generation,
+                               boolean revoked) {
+
+    /** A session that was not revoked. */
+    public FederatedSession(SessionIdHash hash, String user, String realm, AuthGroup authGroup,
+                            AuthServerKind authServerKind, Instant startTime, Instant lastActivity,
+                            boolean remediation, String agentKey, Map<String, List<String>> attributes,
+                            Set<String> roles, Set<String> capabilities, String owner, long generation) {
+        this(hash, user, realm, authGroup, authServerKind, startTime, lastActivity, remediation, agentKey, attributes,
+                roles, capabilities, owner, generation, false);
+    }
+
+    /** A revoked session: the mark, and the owner ({@code null} once it withdrew) at {@code generation}. */
+    static FederatedSession revoked(SessionIdHash hash, String owner, long generation) {
+        return new FederatedSession(hash, null, null, null, null, null, null, false, null, Map.of(), Set.of(), Set.of(),
+                owner, generation, true);
+    }
 
     /** This session as a core {@link Session} owned by {@link #owner()}. */
     public Session asSession() {
+        if (revoked) {
+            throw new IllegalStateException("session " + hash.abbreviated() + " was revoked: its data is gone");
+        }
         return new Session(hash, user, realm, authGroup, authServerKind, roles, attributes, startTime,
                 lastActivity, lastActivity, owner, remediation, agentKey);
     }

@@ -64,6 +64,35 @@ public final class FederationClient implements AutoCloseable {
     }
 
     /**
+     * Calls {@code listener} with the hash of every owned session that was revoked (an operator, or another
+     * gateway's session limit, marked it {@code baton:revoked}); the listener ends it here. It runs on the poll thread
+     * while this client still owns the session, so the listener can {@link #withdraw} it.
+     */
+    public void onRevoked(java.util.function.Consumer<SessionIdHash> listener) {
+        poller.onRevoked(listener);
+    }
+
+    /**
+     * The sessions of {@code user} in the federation, revoked ones marked: one search of the user's identity at depth
+     * 1 through {@code meta:authenticated-as} links.
+     */
+    public java.util.List<FederatedSession> sessionsOf(String user) {
+        dev.baton.ifmap.client.SearchQuery q = new dev.baton.ifmap.client.SearchQuery(SessionMapping.identity(user), 1,
+                "meta:authenticated-as", null, 10_000_000);
+        return SessionMapping.readAll(connection.call(c -> c.search(q)));
+    }
+
+    /**
+     * Marks another gateway's (or this gateway's) session {@code hash} revoked to keep its user within a realm's
+     * session limit; the server stamps the mark as its own and removes the session's data, and the holder ends it.
+     */
+    public void revokeForLimit(SessionIdHash hash) {
+        Publish p = new Publish().update(Item.of(SessionMapping.accessRequest(hash)), true,
+                SessionMapping.revokedForLimit(gateway, java.time.Instant.now()));
+        connection.run(c -> c.publish(p));
+    }
+
+    /**
      * Publishes a session this gateway just authenticated (F2), as its first owner.
      *
      * @throws BatonException {@link ResultCode#CONFLICT} if the hash is already published by someone

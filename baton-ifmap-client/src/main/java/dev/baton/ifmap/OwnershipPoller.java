@@ -28,6 +28,7 @@ final class OwnershipPoller {
     private final String gateway;
     private final Duration coalesce;
     private final List<BiConsumer<SessionIdHash, String>> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<SessionIdHash>> revokedListeners = new CopyOnWriteArrayList<>();
     private final LongAdder polls = new LongAdder();
     private volatile boolean running = true;
     private Thread poller;
@@ -46,6 +47,11 @@ final class OwnershipPoller {
     /** Adds a listener told the hash of every owned session another gateway takes, and that gateway's name. */
     void onLost(BiConsumer<SessionIdHash, String> listener) {
         listeners.add(listener);
+    }
+
+    /** Adds a listener told the hash of every owned session that was revoked (the mark {@code baton:revoked}). */
+    void onRevoked(java.util.function.Consumer<SessionIdHash> listener) {
+        revokedListeners.add(listener);
     }
 
     /** Polls completed since the client started. */
@@ -113,6 +119,8 @@ final class OwnershipPoller {
                 // Only a session-owner published by the gateway it names is a loss; anything else is forged.
                 if (m.is(Xml.BATON_NS, "session-owner") && !gateway.equals(owner) && m.publisherId().equals(owner)) {
                     lost(hash, owner, generation(m));
+                } else if (m.is(Xml.BATON_NS, SessionMapping.REVOKED) && ownership.owns(hash)) {
+                    revoked(hash);
                 }
             }
         }
@@ -128,6 +136,17 @@ final class OwnershipPoller {
                 l.accept(hash, newOwner);
             } catch (RuntimeException e) {
                 LOG.error("ownership-lost listener failed for {}", hash.abbreviated(), e);
+            }
+        }
+    }
+
+    private void revoked(SessionIdHash hash) {
+        LOG.info("session {} was revoked", hash.abbreviated());
+        for (java.util.function.Consumer<SessionIdHash> l : revokedListeners) {
+            try {
+                l.accept(hash);
+            } catch (RuntimeException e) {
+                LOG.error("revocation listener failed for {}", hash.abbreviated(), e);
             }
         }
     }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The sessions this gateway owns, at the generation it claimed each, and their ownership subscriptions: every
  * owned session has one named {@code own-HASH} on its access-request with result-filter
- * {@code baton:session-owner}, through which the poll loop hears that another gateway took it.
+ * {@code baton:session-owner or baton:revoked}, through which the poll loop hears that another gateway took it or
+ * that it was revoked.
  *
  * <p>Subscriptions are kept off the migration's critical path: a claim or a loss only records that
  * {@code own-HASH} should exist or not, and one background thread sends every pending change in one subscribe
@@ -212,7 +213,7 @@ final class OwnershipSubscriptions {
     private static IfmapClient.SubscribeOp op(SessionIdHash hash, boolean subscribe) {
         return subscribe
                 ? IfmapClient.SubscribeOp.update(PREFIX + hash.hex(), new SearchQuery(SessionMapping.accessRequest(hash),
-                        0, null, "baton:session-owner", 0))
+                        0, null, "baton:session-owner or baton:revoked", 0))
                 : IfmapClient.SubscribeOp.delete(PREFIX + hash.hex());
     }
 }

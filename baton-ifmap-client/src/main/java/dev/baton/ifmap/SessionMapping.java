@@ -35,6 +35,8 @@ import javax.xml.stream.XMLStreamConstants;
 public final class SessionMapping {
     /** The administrative domain of Baton's access-requests. */
     public static final String DOMAIN = "baton";
+    /** The revocation mark's element in Baton's namespace (docs/ifmap.md). */
+    public static final String REVOKED = "revoked";
     private static final XmlLimits LIMITS = new XmlLimits(1 << 20, 16, 10_000);
     private static final String META = " xmlns:meta=\"" + Xml.META_NS + "\"";
     private static final String BATON = " xmlns:baton=\"" + Xml.BATON_NS + "\"";
@@ -80,6 +82,37 @@ public final class SessionMapping {
                 + "\"/>";
     }
 
+    /** A revocation mark {@code gateway} asks the server for, to keep a user within a realm's session limit. */
+    static String revokedForLimit(String gateway, java.time.Instant at) {
+        return "<baton:revoked" + BATON + " ifmap-cardinality=\"singleValue\" by=\"" + Xml.escapeAttribute(gateway)
+                + "\" reason=\"session-limit\" at=\"" + at + "\"/>";
+    }
+
+    /**
+     * The sessions in the result of a depth-1 search of a user's identity, each read as {@link #read} reads one
+     * (revoked ones included, marked).
+     */
+    static List<FederatedSession> readAll(List<ResultItem> items) {
+        Set<String> hashes = new TreeSet<>();
+        for (ResultItem item : items) {
+            for (Identifier id : item.item().isLink() ? List.of(item.item().first(), item.item().second())
+                    : List.of(item.item().first())) {
+                if (id.type() == IdentifierType.ACCESS_REQUEST && DOMAIN.equals(id.administrativeDomain())) {
+                    hashes.add(id.name());
+                }
+            }
+        }
+        List<FederatedSession> out = new ArrayList<>();
+        for (String hex : hashes) {
+            try {
+                read(SessionIdHash.parse(hex), items).ifPresent(out::add);
+            } catch (RuntimeException e) {
+                // a malformed record or name is no session of ours
+            }
+        }
+        return out;
+    }
+
     /** The {@code baton:session} element of {@code s}. */
     static String session(Session s) {
         StringBuilder out = new StringBuilder(512).append("<baton:session").append(BATON)
@@ -118,21 +151,32 @@ public final class SessionMapping {
         List<ReceivedMetadata> onRequest = new ArrayList<>();
         String owner = null;
         long generation = 0;
+        boolean revoked = false;
         for (ResultItem item : items) {
             if (item.item().isLink() || !item.item().first().equals(ar)) {
                 continue;
             }
             for (ReceivedMetadata m : item.metadata()) {
                 onRequest.add(m);
+                revoked |= m.is(Xml.BATON_NS, REVOKED); // a mark only refuses, so whoever published it counts
                 if (m.is(Xml.BATON_NS, "session-owner") && m.publisherId().equals(m.attributes().get("gateway"))) {
                     owner = m.attributes().get("gateway");
                     generation = Long.parseLong(m.attributes().getOrDefault("generation", "0"));
                 }
             }
         }
+        if (revoked) {
+            return Optional.of(FederatedSession.revoked(hash, owner, generation));
+        }
         if (owner == null) {
             return Optional.empty();
         }
+        return owned(hash, onRequest, owner, generation);
+    }
+
+    /** The session {@code owner} described on its access-request, if it published one. */
+    private static Optional<FederatedSession> owned(SessionIdHash hash, List<ReceivedMetadata> onRequest, String owner,
+                                                    long generation) {
         ReceivedMetadata session = null;
         Set<String> roles = new TreeSet<>();
         Set<String> capabilities = new TreeSet<>();

@@ -102,7 +102,7 @@ class ConsoleBrowserIT {
             ids.put(p[0], gateway.signIn(new SignInRequest("users", p[1], "secret", Map.of(),
                     ProofOfPossession.encode(k.getPublic()))).sessionId());
         }
-        List<dev.baton.admin.ApiRoute> routes = new GatewayAdmin(gateway, AuditLog.DISCARD, InstantSource.system()).routes();
+        List<dev.baton.admin.ApiRoute> routes = new GatewayAdmin(gateway, AuditLog.DISCARD, InstantSource.system(), java.util.Optional.empty()).routes();
         Operators operators = Operators.of(
                 Map.of("ops", new Operator("ops", OperatorRole.ADMIN), "watcher", new Operator("watcher", OperatorRole.AUDITOR)),
                 Map.of("ops", Argon2id.hash("ops-password".toCharArray(), 1024, 1),

@@ -77,10 +77,21 @@ public final class FederationServerMain {
      * @param policy               the federation policy file, or {@code null} (then no client is a gateway)
      * @param maxSearchDepth       the server's cap on max-depth, or {@code null} for the default
      * @param maxSearchSize        the server's cap on max-size in bytes, or {@code null} for the default
+     * @param adminHost            the admin listener's address ({@code 127.0.0.1} when {@code null})
+     * @param adminPort            the admin listener's port, or {@code null} for no admin listener
+     * @param operators            the operators file, required with {@code adminPort}
      */
     public record Options(String host, int port, Path users, Path dataDirectory, Path keystore, Path keystorePasswordFile,
                           String jdbcUrl, String jdbcUser, String jdbcPassword, String replicas, Long compactionSeconds,
-                          Path policy, Integer maxSearchDepth, Integer maxSearchSize) {
+                          Path policy, Integer maxSearchDepth, Integer maxSearchSize, String adminHost, Integer adminPort,
+                          Path operators) {
+        /** Options without an admin listener. */
+        public Options(String host, int port, Path users, Path dataDirectory, Path keystore, Path keystorePasswordFile,
+                       String jdbcUrl, String jdbcUser, String jdbcPassword, String replicas, Long compactionSeconds,
+                       Path policy, Integer maxSearchDepth, Integer maxSearchSize) {
+            this(host, port, users, dataDirectory, keystore, keystorePasswordFile, jdbcUrl, jdbcUser, jdbcPassword,
+                    replicas, compactionSeconds, policy, maxSearchDepth, maxSearchSize, null, null, null);
+        }
     }
 
     /** Checks {@code o} and builds a server configuration from it; errors name the option. */
@@ -101,7 +112,26 @@ public final class FederationServerMain {
         }
         keyStore(o, b);
         storage(o, b);
+        admin(o, b);
         return b;
+    }
+
+    /** The admin listener, when {@code o} asks for one: {@code --admin-port} needs {@code --operators}. */
+    private static void admin(Options o, IfmapServerConfig.Builder b) {
+        if (o.adminPort() == null) {
+            if (o.operators() != null || o.adminHost() != null) {
+                throw new BatonException(ResultCode.CONFIGURATION, (o.operators() != null ? "--operators" : "--admin-host")
+                        + " needs --admin-port PORT (the admin listener is off without it)");
+            }
+            return;
+        }
+        if (o.operators() == null) {
+            throw new BatonException(ResultCode.CONFIGURATION, "--admin-port needs --operators FILE: the admin listener"
+                    + " serves only operators named there");
+        }
+        b.admin(new IfmapServerConfig.Admin(o.adminHost() == null ? "127.0.0.1" : o.adminHost(), o.adminPort(),
+                dev.baton.admin.Operators.read(o.operators()), new dev.baton.admin.AuditLog("federation",
+                        java.time.InstantSource.system())));
     }
 
     /** The policy file of {@code o}, every gateway it names being a user. */

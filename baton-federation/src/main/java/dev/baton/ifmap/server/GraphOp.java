@@ -25,8 +25,14 @@ sealed interface GraphOp {
             this(item, filter, null);
         }
 
-        /** Whether this removes {@code m}. */
+        /**
+         * Whether this removes {@code m}. What the server published itself (revocation marks) is removed only by a
+         * removal limited to the server's own metadata: no client's delete reaches it (a purge of it does).
+         */
         boolean removes(Metadata m) {
+            if (m.publisherId().equals(RevocationMarks.PUBLISHER) && !RevocationMarks.PUBLISHER.equals(onlyPublisher)) {
+                return false;
+            }
             return (onlyPublisher == null || onlyPublisher.equals(m.publisherId())) && (filter == null || filter.matches(m));
         }
     }

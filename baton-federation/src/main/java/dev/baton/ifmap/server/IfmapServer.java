@@ -55,6 +55,9 @@ public final class IfmapServer implements AutoCloseable {
     private ScheduledExecutorService sweeper;
     private KeyStore keyStore;
     private char[] keyStorePassword;
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    private AdminListener admin;
 
     IfmapServer(IfmapServerConfig config) {
         this.config = config;
@@ -81,7 +84,7 @@ public final class IfmapServer implements AutoCloseable {
             replication.start(service);
         }
         SoapEndpoint endpoint = new SoapEndpoint(service,
-                new RequestParser(config.xmlLimits(), config.maxMetadataLength()));
+                new RequestParser(config.xmlLimits(), config.maxMetadataLength()), new FederationMetrics(registry, service));
         Server jetty = new Server(threadPool(config.maxThreads()));
         connector = connector(jetty);
         jetty.addConnector(connector);
@@ -94,8 +97,8 @@ public final class IfmapServer implements AutoCloseable {
             throw new BatonException(ResultCode.UNAVAILABLE, "federation server cannot listen on "
                     + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
-        sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ifmap-sweeper").daemon()
-                .factory());
+        startAdmin(tls);
+        sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ifmap-sweeper").daemon().factory());
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         LOG.info("federation server listening on {}: {} users, {} certificate{}, session timeout {} s, poll wait {} s,"
                         + " max-poll-result-size {} bytes, {}", url(), config.users().names().size(),
@@ -105,6 +108,19 @@ public final class IfmapServer implements AutoCloseable {
                 config.replication() != null ? "replica through " + config.replication().jdbcUrl().replaceAll("\\?.*", "?…") + " as '"
                         + config.replication().name() + "'" : "forever metadata in " + store);
         return this;
+    }
+
+    /** Starts the admin listener, if configured, on the IF-MAP listener's TLS identity; stops everything if it fails. */
+    private void startAdmin(SelfSignedCertificate.Identity tls) {
+        if (config.admin() == null) {
+            return;
+        }
+        try {
+            admin = AdminListener.start(config.admin(), tls, registry, FederationAdmin.of(this, config.admin().audit()));
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
     }
 
     /**
@@ -274,6 +290,23 @@ public final class IfmapServer implements AutoCloseable {
         throw new BatonException(ResultCode.CONFIGURATION, "keystore holds no key entry");
     }
 
+    /** The admin listener's URL, {@code https://host:port/}; empty when the server has none. */
+    public java.util.Optional<java.net.URI> adminUrl() {
+        return java.util.Optional.ofNullable(admin).map(AdminListener::url);
+    }
+
+    /** The server's meters, served at the admin listener's {@code /metrics}. */
+    public io.micrometer.core.instrument.MeterRegistry meters() {
+        return registry;
+    }
+
+    MapService service() {
+        if (service == null) {
+            throw new IllegalStateException("federation server not started");
+        }
+        return service;
+    }
+
     /** Number of live IF-MAP client sessions. */
     public int sessionCount() {
         return service.sessionCount();
@@ -303,6 +336,10 @@ public final class IfmapServer implements AutoCloseable {
         if (sweeper != null) {
             sweeper.shutdownNow();
             sweeper = null;
+        }
+        if (admin != null) {
+            admin.close();
+            admin = null;
         }
         if (service != null) {
             service.close();

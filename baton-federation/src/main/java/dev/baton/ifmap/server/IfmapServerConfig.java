@@ -44,13 +44,32 @@ import java.util.function.Supplier;
  *                          poll sooner than virtual threads, with no hand-off to a scheduler; each waiting
  *                          poll holds one, so this must exceed the
  *                          number of connected clients plus the requests served at once
+ * @param admin             the operators' HTTPS listener (admin API and {@code /metrics}), or {@code null} for none
  */
 public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Function<String, PublisherRights> rights,
                                 Path dataDirectory, KeyStore explicitKeyStore, char[] keyStorePassword,
                                 KeyStore clientTrustStore, Supplier<MetadataStore> storeFactory, InstantSource clock,
                                 Duration sessionTimeout, Duration pollWait, long maxPollResultSize,
                                 XmlLimits xmlLimits, int maxMetadataLength, Replicas replication, SearchLimits searchLimits,
-                                int maxThreads) {
+                                int maxThreads, Admin admin) {
+
+    /**
+     * The federation server's admin listener: its own HTTPS port, with the IF-MAP listener's TLS identity.
+     *
+     * @param host      address to listen on (the command line's default is {@code 127.0.0.1})
+     * @param port      TCP port (0 picks a free one)
+     * @param operators who may sign in, with which role
+     * @param audit     where operators' changes are written
+     */
+    public record Admin(String host, int port, dev.baton.admin.Operators operators, dev.baton.admin.AuditLog audit) {
+        /** Validates. */
+        public Admin {
+            requireThat(host != null && !host.isBlank(), "admin listen host must not be blank");
+            requireThat(port >= 0 && port <= 65535, "admin port must be 0..65535, got " + port);
+            requireThat(operators != null, "the admin listener needs operators");
+            Objects.requireNonNull(audit, "audit");
+        }
+    }
 
     /**
      * Replicas of one federation share their graph through one PostgreSQL database.
@@ -135,6 +154,13 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
         private int maxMetadataLength = 65_536;
         private Replicas replicas;
         private int maxThreads = 256;
+        private Admin admin;
+
+        /** Serves the admin API and {@code /metrics} on their own port (see {@link Admin}). */
+        public Builder admin(Admin a) {
+            this.admin = a;
+            return this;
+        }
 
         /** Listen address and port (0: any free port). */
         public Builder listen(String host, int port) {
@@ -261,7 +287,7 @@ public record IfmapServerConfig(String host, int port, BasicAuthUsers users, Fun
                 PublisherRights own = r.get(u);
                 return own != null ? own : p.rights(u);
             }, dir, keyStore, keyStorePassword, clientTrustStore, sf, clock, sessionTimeout, pollWait,
-                    maxPollResultSize, xmlLimits, maxMetadataLength, replicas, searchLimits, maxThreads);
+                    maxPollResultSize, xmlLimits, maxMetadataLength, replicas, searchLimits, maxThreads, admin);
         }
 
         /** Request threads; each waiting poll holds one (default 256). */

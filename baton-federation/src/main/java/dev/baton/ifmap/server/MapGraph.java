@@ -109,6 +109,26 @@ final class MapGraph {
         countByPublisher.clear();
     }
 
+    /** Number of metadata elements in the graph. */
+    long metadataCount() {
+        long n = 0;
+        for (long[] c : countByPublisher.values()) {
+            n += c[0];
+        }
+        return n;
+    }
+
+    /** Number of identifiers that carry metadata or are an end of a link that does. */
+    int identifierCount() {
+        int n = linksByIdentifier.size();
+        for (Item item : metadata.keySet()) {
+            if (!item.isLink() && !linksByIdentifier.containsKey(item.first())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Number of items (identifiers and links) that carry metadata. */
     int size() {
         return metadata.size();

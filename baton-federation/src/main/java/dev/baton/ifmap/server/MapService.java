@@ -89,6 +89,9 @@ final class MapService implements AutoCloseable {
      * Synchronized so that two concurrent newSessions of one user cannot both survive.
      */
     public synchronized ClientSession newSession(String user, long requestedMaxPoll) {
+        if (user.equals(RevocationMarks.PUBLISHER)) {
+            throw new IfmapException(IfmapError.AccessDenied, user + " is the federation server's own publisher id");
+        }
         ClientSession old = sessionByUser.get(user);
         if (old != null) {
             end(old, "a new session was opened for " + user);
@@ -157,7 +160,12 @@ final class MapService implements AutoCloseable {
         List<GraphOp> out = new ArrayList<>(ops.size());
         for (Request.PublishOp op : ops) {
             switch (op) {
-                case Request.Update u -> out.add(new GraphOp.Put(u.item(), stamp(s, u.metadata(), now, u.lifetime())));
+                case Request.Update u -> {
+                    out.add(new GraphOp.Put(u.item(), stamp(s, u.metadata(), now, u.lifetime())));
+                    if (u.metadata().stream().anyMatch(RevocationMarks::isMark)) {
+                        out.add(RevocationMarks.removeSessionData(u.item())); // PublishRules allowed the mark
+                    }
+                }
                 case Request.Notify n -> out.add(new GraphOp.Tell(n.item(),
                         stamp(s, n.metadata(), now, Metadata.Lifetime.session)));
                 case Request.Delete d -> out.add(new GraphOp.Remove(d.item(), d.filter(),
@@ -170,7 +178,9 @@ final class MapService implements AutoCloseable {
     private List<Metadata> stamp(ClientSession s, List<MetadataDraft> drafts, Instant now, Metadata.Lifetime lifetime) {
         List<Metadata> out = new ArrayList<>(drafts.size());
         for (MetadataDraft d : drafts) {
-            out.add(d.stamp(ids.incrementAndGet(), s.publisherId, now, lifetime));
+            // A revocation mark is the server's own, whoever asked for it, so no client's delete removes it.
+            String publisher = RevocationMarks.isMark(d) ? RevocationMarks.PUBLISHER : s.publisherId;
+            out.add(d.stamp(ids.incrementAndGet(), publisher, now, lifetime));
         }
         return out;
     }
@@ -217,6 +227,61 @@ final class MapService implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Reads the graph with {@code reader} under the service lock, after catching up with the replicas' log; the
+     * reader must only read, and should copy what it returns (the graph changes once the lock is let go).
+     */
+    <T> T read(Function<MapGraph, T> reader) {
+        persistence.beforeRead();
+        lock.lock();
+        try {
+            return reader.apply(graph);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Marks every live session {@code select} names (by the hash of its id) as revoked by {@code by} for
+     * {@code reason}, in one atomic change (see {@link RevocationMarks}); returns the hashes marked, once the marks
+     * are durable. A session already marked or not live is left out.
+     */
+    List<String> revoke(Function<MapGraph, List<String>> select, String by, String reason) {
+        MetadataDraft draft = RevocationMarks.draft(by, reason, clock.instant());
+        List<String> marked = new ArrayList<>();
+        GraphPersistence.Pending pending;
+        lock.lock();
+        try {
+            List<GraphOp> ops = new ArrayList<>();
+            for (String hash : select.apply(graph)) {
+                Item ar = Item.of(RevocationMarks.accessRequest(hash));
+                if (RevocationMarks.live(graph, ar.first())) {
+                    Metadata mark = draft.stamp(ids.incrementAndGet(), RevocationMarks.PUBLISHER, clock.instant(),
+                            Metadata.Lifetime.forever);
+                    ops.addAll(RevocationMarks.ops(ar, mark));
+                    marked.add(hash);
+                }
+            }
+            if (ops.isEmpty()) {
+                return marked;
+            }
+            pending = persistence.change(ops, List::of, applier::apply);
+        } finally {
+            lock.unlock();
+        }
+        pending.await();
+        return marked;
+    }
+
+    /** Poll results waiting in every client session's queue. */
+    long queuedPollResults() {
+        long n = 0;
+        for (ClientSession s : sessions.values()) {
+            n += s.queue.size();
+        }
+        return n;
     }
 
     /** Runs a search. */

@@ -48,6 +48,16 @@ final class PollQueue {
         }
     }
 
+    /** How many results are waiting. */
+    int size() {
+        lock.lock();
+        try {
+            return entries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Drops every waiting result of subscription {@code name}. */
     void dropSubscription(String name) {
         lock.lock();

@@ -56,7 +56,9 @@ final class PublishRules {
                 case Request.Update u -> {
                     for (MetadataDraft d : u.metadata()) {
                         checkDraft(publisher, rights, d);
-                        if (d.cardinality() == Metadata.Cardinality.singleValue) {
+                        if (RevocationMarks.isMark(d)) {
+                            checkMark(graph, publisher, u, d);
+                        } else if (d.cardinality() == Metadata.Cardinality.singleValue) {
                             checkReplacement(graph, publisher, rights, controlled, u.item(),
                                     m -> m.namespace().equals(d.namespace()) && m.localName().equals(d.localName()),
                                     "replace " + d.localName());
@@ -64,7 +66,12 @@ final class PublishRules {
                     }
                     added += u.metadata().size();
                 }
-                case Request.Notify n -> n.metadata().forEach(d -> checkDraft(publisher, rights, d));
+                case Request.Notify n -> n.metadata().forEach(d -> {
+                    checkDraft(publisher, rights, d);
+                    if (RevocationMarks.isMark(d)) {
+                        throw denied(publisher, rights, "notify baton:revoked: a revocation is a forever update");
+                    }
+                });
                 case Request.Delete d -> { } // limited to the publisher's own metadata when stamped, see unscope
             }
         }
@@ -98,6 +105,24 @@ final class PublishRules {
         if (d.localName().equals(OwnershipRule.ELEMENT) && !publisher.equals(d.attributes().get("gateway"))) {
             throw new IfmapException(IfmapError.AccessDenied, publisher + " may not claim a session for gateway '"
                     + d.attributes().get("gateway") + "': a session-owner names the gateway that publishes it");
+        }
+    }
+
+    /**
+     * A gateway may mark a session revoked only to keep a user within a realm's session limit: a forever update of
+     * the live session's access-request, {@code reason="session-limit"}, {@code by} naming itself. The server stamps
+     * the mark as its own and removes the session's {@code baton:session} with it ({@link MapService#publish}).
+     */
+    private static void checkMark(MapGraph graph, String publisher, Request.Update u, MetadataDraft d) {
+        Identifier ar = u.item().first();
+        String why = u.item().isLink() || !isBatonAccessRequest(ar) ? "it goes on a Baton session's access-request"
+                : u.lifetime() != Metadata.Lifetime.forever ? "its lifetime is forever"
+                : !RevocationMarks.SESSION_LIMIT.equals(d.attributes().get("reason"))
+                ? "a gateway revokes a session only for a session limit (reason=\"session-limit\")"
+                : !publisher.equals(d.attributes().get("by")) ? "its 'by' names the gateway that sends it"
+                : !RevocationMarks.live(graph, ar) ? "it marks a live session, not revoked yet" : null;
+        if (why != null) {
+            throw new IfmapException(IfmapError.AccessDenied, publisher + " may not publish this baton:revoked: " + why);
         }
     }
 

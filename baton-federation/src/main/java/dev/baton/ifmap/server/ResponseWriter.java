@@ -28,6 +28,11 @@ final class ResponseWriter {
         return HEAD + "<" + element + "/>" + TAIL;
     }
 
+    /** The code an errorResult of {@code code} carries on the wire (NotAuthorized is sent as AccessDenied). */
+    static IfmapError code(IfmapError code) {
+        return code == IfmapError.NotAuthorized ? IfmapError.AccessDenied : code;
+    }
+
     static String error(IfmapError code, String message) {
         return error(new IfmapException(code, message));
     }
@@ -126,7 +131,7 @@ final class ResponseWriter {
      */
     private static void errorResult(StringBuilder out, IfmapError code, String message, String name,
                                     boolean ownershipConflict) {
-        IfmapError sent = code == IfmapError.NotAuthorized ? IfmapError.AccessDenied : code;
+        IfmapError sent = code(code);
         out.append("<errorResult errorCode=\"").append(sent.name()).append('"');
         if (ownershipConflict) {
             out.append(" xmlns:baton=\"").append(Xml.BATON_NS).append("\" baton:conflict=\"session-owner\"");

@@ -24,23 +24,42 @@ final class SoapEndpoint {
 
     private final MapService service;
     private final RequestParser parser;
+    private final FederationMetrics metrics;
 
     SoapEndpoint(MapService service, RequestParser parser) {
+        this(service, parser, null);
+    }
+
+    /** An endpoint that counts its requests in {@code metrics} (may be null: not counted). */
+    SoapEndpoint(MapService service, RequestParser parser, FederationMetrics metrics) {
         this.service = service;
         this.parser = parser;
+        this.metrics = metrics;
     }
 
     /** Handles {@code body} sent by the authenticated {@code user}. */
     Answer handle(String user, byte[] body) {
+        long start = System.nanoTime();
+        String operation = FederationMetrics.MALFORMED;
+        String outcome = "ok";
         try {
-            return new Answer(200, dispatch(user, parser.parse(body)));
+            Request request = parser.parse(body);
+            operation = FederationMetrics.operation(request);
+            return new Answer(200, dispatch(user, request));
         } catch (MalformedRequestException e) {
+            outcome = "fault";
             return new Answer(400, ResponseWriter.fault(e.getMessage(), true));
         } catch (IfmapException e) {
+            outcome = ResponseWriter.code(e.error()).name();
             return new Answer(200, ResponseWriter.error(e));
         } catch (RuntimeException | StackOverflowError e) {
             LOG.error("request of {} failed unexpectedly", user, e);
+            outcome = IfmapError.SystemError.name();
             return new Answer(200, ResponseWriter.error(IfmapError.SystemError, "internal error: " + e));
+        } finally {
+            if (metrics != null) {
+                metrics.request(operation, outcome, System.nanoTime() - start);
+            }
         }
     }
 

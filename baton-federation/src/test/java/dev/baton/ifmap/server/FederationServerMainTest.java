@@ -48,6 +48,30 @@ class FederationServerMainTest {
                 null, null, "fed", compaction, null, null, null);
     }
 
+    private static FederationServerMain.Options admin(Path users, String host, Integer port, Path operators) {
+        return new FederationServerMain.Options("127.0.0.1", 0, users, null, null, null, null, null, null, null, null,
+                null, null, null, host, port, operators);
+    }
+
+    @Test
+    void adminPortNeedsAnOperatorsFileAndListensOnLoopbackByDefault() throws Exception {
+        Path users = Files.writeString(dir.resolve("users"), "gw-a:secret\n");
+        assertThat(main.run(admin(users, null, 0, null), new CountDownLatch(0))).isEqualTo(ResultCode.CONFIGURATION.exitStatus());
+        assertThat(err.toString()).contains("--admin-port").contains("--operators");
+        assertThat(FederationServerMain.configure(options(users)).config().admin()).isNull();
+
+        Path operators = dir.resolve("operators.yaml");
+        Files.writeString(operators, "operators:\n  root: {role: admin, password-hash: \""
+                + dev.baton.core.Argon2id.hash("pw".toCharArray(), 1024, 1) + "\"}\n");
+        Files.setPosixFilePermissions(operators, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        IfmapServerConfig.Admin a = FederationServerMain.configure(admin(users, null, 9444, operators)).config().admin();
+        assertThat(a.host()).isEqualTo("127.0.0.1");
+        assertThat(a.port()).isEqualTo(9444);
+        assertThat(a.operators().size()).isEqualTo(1);
+        assertThat(FederationServerMain.configure(admin(users, "0.0.0.0", 9444, operators)).config().admin().host())
+                .isEqualTo("0.0.0.0");
+    }
+
     @Test
     void missingUsersFileIsAConfigurationErrorNamingTheOption() {
         int status = main.run(options(null), new CountDownLatch(0));

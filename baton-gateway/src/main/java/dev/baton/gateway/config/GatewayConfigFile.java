@@ -18,6 +18,7 @@ import dev.baton.gateway.Authenticator;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.LocalAccounts;
 import dev.baton.gateway.RealmBinding;
+import dev.baton.gateway.SessionLimit;
 import dev.baton.gateway.admission.AdmissionSettings;
 import dev.baton.gateway.auth.AuthServers;
 import dev.baton.ifmap.FederationClientConfig;
@@ -125,7 +126,7 @@ public final class GatewayConfigFile {
 
     private RealmBinding realm(ConfigNode n) {
         n.allowOnly(Set.of("name", "auth-server", "auth-group", "role-mapping", "host-checker", "attributes",
-                "directory-attributes", "remediation-role"));
+                "directory-attributes", "remediation-role", "max-sessions-per-user", "session-limit-policy"));
         ConfigNode server = n.get("auth-server");
         AuthServerKind kind = server.value("kind", AuthServerKind::parse, null);
         Function<ConfigNode, Authenticator> factory = servers.get(kind);
@@ -137,7 +138,9 @@ public final class GatewayConfigFile {
         Realm.AttributeMode mode = n.value("attributes", v -> Realm.AttributeMode.valueOf(v.toUpperCase(java.util.Locale.ROOT)), Realm.AttributeMode.IMPORTED);
         Realm realm = wrap(() -> new Realm(n.text("name"), kind, n.optionalText("auth-group").map(AuthGroup::new).orElse(null), rules,
                 n.texts("host-checker"), mode, n.bool("directory-attributes", false), n.optionalText("remediation-role").orElse(null)), n.path());
-        return new RealmBinding(realm, wrap(() -> factory.apply(server), server.path()));
+        SessionLimit limit = wrap(() -> new SessionLimit((int) n.number("max-sessions-per-user", 0, 0, 1_000_000),
+                n.value("session-limit-policy", SessionLimit.Policy::parse, SessionLimit.Policy.DENY_NEW)), n.path());
+        return new RealmBinding(realm, wrap(() -> factory.apply(server), server.path()), limit);
     }
 
     private static Authenticator localAccounts(ConfigNode server) {

@@ -138,6 +138,16 @@ class UnreachableServersTest {
         }
 
         @Override
+        public java.util.List<Published> sessionsOf(String user) {
+            throw down();
+        }
+
+        @Override
+        public void revokeForLimit(SessionIdHash hash, String gateway) {
+            throw down();
+        }
+
+        @Override
         public void claim(Published seen, Session claimed, Set<String> capabilities) {
             throw down();
         }

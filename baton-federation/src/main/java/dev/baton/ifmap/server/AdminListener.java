@@ -1,0 +1,54 @@
+package dev.baton.ifmap.server;
+
+import dev.baton.admin.AdminServer;
+import dev.baton.http.tls.SelfSignedCertificate;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+
+/**
+ * The federation server's admin listener: {@code /metrics} with the JVM's and the process's meters besides the
+ * server's own, and the admin API ({@link FederationAdmin}), on the IF-MAP listener's TLS identity.
+ */
+final class AdminListener implements AutoCloseable {
+    private final AdminServer server;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    private AdminListener(IfmapServerConfig.Admin config, SelfSignedCertificate.Identity tls,
+                          PrometheusMeterRegistry registry, FederationAdmin api) {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        this.server = AdminServer.builder().listen(config.host(), config.port()).tls(tls).operators(config.operators())
+                .metrics(registry).routes(api.routes()).audit(config.audit()).build();
+    }
+
+    /** The listener of {@code config}, started. */
+    static AdminListener start(IfmapServerConfig.Admin config, SelfSignedCertificate.Identity tls,
+                               PrometheusMeterRegistry registry, FederationAdmin api) {
+        AdminListener l = new AdminListener(config, tls, registry, api);
+        try {
+            l.server.start();
+        } catch (RuntimeException e) {
+            l.gc.close();
+            throw e;
+        }
+        return l;
+    }
+
+    URI url() {
+        return server.url();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        gc.close();
+    }
+}

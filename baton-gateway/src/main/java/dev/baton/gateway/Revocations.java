@@ -1,0 +1,69 @@
+package dev.baton.gateway;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.baton.core.BatonException;
+import dev.baton.core.ResultCode;
+import dev.baton.core.SessionIdHash;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a gateway knows of the federation's revocation marks beyond its look-ups: it asks the federation when it
+ * first uses a session loaded from storage (marks made while it was down reached no subscription of its), and it
+ * remembers for a while the sessions it ended because they were revoked, so an agent that comes back is told why.
+ * Thread-safe.
+ */
+final class Revocations {
+    private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
+
+    private final Federation federation;
+    private final String gateway;
+    private final Cache<SessionIdHash, Boolean> ended = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofHours(1)).build();
+
+    Revocations(Federation federation, String gateway) {
+        this.federation = federation;
+        this.gateway = gateway;
+    }
+
+    /**
+     * Whether the federation marks {@code hash} revoked. With the federation unreachable it answers false, so
+     * sessions keep being served from storage as before.
+     */
+    boolean marked(SessionIdHash hash) {
+        try {
+            return federation.lookup(hash).map(Federation.Published::revoked).orElse(false);
+        } catch (BatonException e) {
+            if (e.code() != ResultCode.UNAVAILABLE) {
+                throw e;
+            }
+            LOG.warn("cannot ask the federation whether session {} was revoked ({}); serving it from storage",
+                    hash.abbreviated(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** This gateway ends {@code hash} because it was revoked. */
+    void ending(SessionIdHash hash) {
+        ended.put(hash, Boolean.TRUE);
+    }
+
+    /**
+     * The answer to an agent whose session was revoked: it expired if this gateway held it (and just ended it),
+     * otherwise it cannot migrate here.
+     */
+    BatonException refusal(SessionIdHash hash, boolean heldHere) {
+        return new BatonException(heldHere ? ResultCode.SESSION_EXPIRED : ResultCode.MIGRATION_REFUSED, Migration.REVOKED,
+                hash, gateway, null);
+    }
+
+    /** The answer to an agent whose session this gateway does not hold; it names a revocation that ended it here. */
+    BatonException notHeld(SessionIdHash hash) {
+        return ended.getIfPresent(hash) != null
+                ? new BatonException(ResultCode.SESSION_EXPIRED, Migration.REVOKED, hash, gateway, null)
+                : new BatonException(ResultCode.UNKNOWN_SESSION, "gateway " + gateway
+                + " does not hold this session (it ended, moved to another gateway, or was never here)", hash, gateway, null);
+    }
+}
