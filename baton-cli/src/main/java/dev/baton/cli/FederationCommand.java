@@ -85,6 +85,10 @@ final class FederationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (adminPort != null) {
+            // The admin listener's audit events (operators' actions, failed sign-ins) go to a file of their own.
+            AuditFile.attach((dataDir == null ? Path.of("federation-data") : dataDir).resolve("audit"));
+        }
         return new FederationServerMain(System.out, System.err).run(options(), stop);
     }
 

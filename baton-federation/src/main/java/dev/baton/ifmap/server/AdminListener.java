@@ -12,7 +12,8 @@ import java.net.URI;
 
 /**
  * The federation server's admin listener: {@code /metrics} with the JVM's and the process's meters besides the
- * server's own, and the admin API ({@link FederationAdmin}), on the IF-MAP listener's TLS identity.
+ * server's own, the admin API ({@link FederationAdmin}) and the web console over it (the federation-wide view:
+ * a user's sessions on every gateway, revoked everywhere at once), on the IF-MAP listener's TLS identity.
  */
 final class AdminListener implements AutoCloseable {
     private final AdminServer server;
@@ -26,7 +27,9 @@ final class AdminListener implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         this.server = AdminServer.builder().listen(config.host(), config.port()).tls(tls).operators(config.operators())
-                .metrics(registry).routes(api.routes()).audit(config.audit()).build();
+                .metrics(registry).routes(api.routes()).audit(config.audit())
+                // The console over the federation's routes: every session of the federation, a user's everywhere.
+                .console(dev.baton.admin.Console.builder().routes(api.routes()).build()).build();
     }
 
     /** The listener of {@code config}, started. */
