@@ -85,7 +85,7 @@ final class ConsolePages {
             return "<p class=\"empty\">No session matches. Check the spelling, or clear a field to widen the search.</p>";
         }
         StringBuilder b = new StringBuilder("<table><caption>").append(esc(caption)).append("</caption><thead><tr>")
-                .append("<th scope=\"col\">User</th><th scope=\"col\">Realm</th><th scope=\"col\">Roles</th>")
+                .append("<th scope=\"col\">User</th><th scope=\"col\">Gateway</th><th scope=\"col\">Realm</th><th scope=\"col\">Roles</th>")
                 .append("<th scope=\"col\">Started</th><th scope=\"col\">Last activity</th><th scope=\"col\">Expires</th>")
                 .append("<th scope=\"col\">Session (hash of its id)</th>")
                 .append(canRevoke ? "<th scope=\"col\">Action</th>" : "").append("</tr></thead><tbody>");
@@ -105,7 +105,8 @@ final class ConsolePages {
         StringBuilder roles = new StringBuilder();
         s.path("roles").forEach(r -> roles.append(roles.isEmpty() ? "" : ", ").append(r.asText()));
         StringBuilder b = new StringBuilder("<tr><th scope=\"row\"><a href=\"/console/user?name=").append(esc(url(user)))
-                .append("\">").append(esc(user)).append("</a></th><td>").append(esc(s.path("realm").asText()))
+                .append("\">").append(esc(user)).append("</a></th><td>").append(esc(s.path("gateway").asText()))
+                .append("</td><td>").append(esc(s.path("realm").asText()))
                 .append("</td><td>").append(esc(roles)).append("</td><td>").append(time(s.path("startTime")))
                 .append("</td><td>").append(time(s.path("lastActivity"))).append("</td><td>").append(time(s.path("expiry")))
                 .append("</td><td><code class=\"hash\">").append(esc(hash)).append("</code></td>");

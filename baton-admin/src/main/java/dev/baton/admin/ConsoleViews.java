@@ -34,13 +34,19 @@ final class ConsoleViews {
         if (answer == null) {
             return new Shown("Sessions", body + notOffered("list sessions"), "sessions");
         }
-        String caption = "Sessions held by " + answer.path("gateway").asText("this node")
+        String caption = heldBy(answer)
                 + (filters.isEmpty() ? "" : " matching " + filters.entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse(""))
                 + (call.containsKey("after") ? " (a later page)" : "");
         boolean canRevoke = console.may(viewer, "POST", "/sessions/x/revoke");
         body.append(ConsolePages.sessionTable(answer, caption, canRevoke, next("/console/sessions", filters, answer)));
         return new Shown("Sessions", body.toString(), "sessions");
+    }
+
+    /** A gateway's answer names the gateway; the federation server's lists the sessions of every gateway. */
+    private static String heldBy(JsonNode answer) {
+        return answer.hasNonNull("gateway") ? "Sessions held by " + answer.path("gateway").asText()
+                : "Sessions in the federation, on every gateway";
     }
 
     static Shown user(Console console, Html.Viewer viewer, Map<String, String> query, AuditLog audit) throws Exception {
@@ -58,8 +64,8 @@ final class ConsoleViews {
             body.append("<p><a class=\"danger button\" href=\"/console/revoke-user?name=").append(Html.esc(Html.url(user)))
                     .append("\">Revoke all sessions of ").append(Html.esc(user)).append("…</a></p>");
         }
-        body.append(ConsolePages.sessionTable(answer, "Sessions of " + user + " held by "
-                        + answer.path("gateway").asText("this node"), console.may(viewer, "POST", "/sessions/x/revoke"),
+        body.append(ConsolePages.sessionTable(answer, heldBy(answer).replaceFirst("^Sessions", java.util.regex.Matcher.quoteReplacement("Sessions of " + user)),
+                console.may(viewer, "POST", "/sessions/x/revoke"),
                 next("/console/user", Map.of("name", user), answer)));
         return new Shown(title, body.toString(), "sessions");
     }

@@ -38,13 +38,13 @@ public final class BenchRegistry {
                             dev.baton.bench.store.SessionStoreBench.main(args(mode, "--cleanup-only"));
                             return true;
                         })
-                .register("admin", "admin API on a million stored sessions: user filter p99, count",
-                        dev.baton.bench.admin.AdminBenchmark::new)
                 .register("purge", "LDAP: session writes into slapd, purge with 1/2/4 threads, throttle accuracy",
                         () -> (mode, results) -> {
                             dev.baton.bench.purge.PurgeBenchmark.main(mode == RunMode.QUICK ? new String[] {"--quick"} : new String[0]);
                             return true;
-                        });
+                        })
+                .register("admin", "admin API on a million stored sessions: user filter p99, count; revoking a user everywhere",
+                        dev.baton.bench.admin.AdminBenchmark::new);
     }
 
     /**

@@ -123,7 +123,7 @@ class ConsoleBrowserIT {
         }
         base = admin.url().toString();
         otherSite = crossSiteForm(base + "console/revoke-user");
-        browser = chromium();
+        browser = chromium(dir.resolve("chromium-profile"));
     }
 
     /** A page of another origin whose form posts to the console by itself when loaded. */
@@ -143,11 +143,12 @@ class ConsoleBrowserIT {
         return s;
     }
 
-    static WebDriver chromium() {
+    /** Debian's Chromium, headless, with its profile in {@code profile}. */
+    static WebDriver chromium(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--ignore-certificate-errors", "--disable-gpu",
-                "--window-size=1280,1000", "--user-data-dir=" + dir.resolve("chromium-profile"));
+                "--window-size=1280,1000", "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);

@@ -46,8 +46,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * holds a million live sessions (100,000 with {@code --quick}), ten per user, and its admin listener over
  * HTTPS. Measures the first page (50) of a user filter, for random users, one request at a time
  * ({@code admin.user_filter_p50_ms}, {@code _p99_ms}; goal p99 at most 50 ms), and the count of every
- * session the gateway holds ({@code admin.count_ms}, the median of five). The tables get a random prefix and
- * are dropped at the end.
+ * session the gateway holds ({@code admin.count_ms}, the median of five); then revoking a user everywhere
+ * across three gateways ({@link RevokeEverywhere}). The tables get a random prefix and are dropped at the end.
  */
 public final class AdminBenchmark implements dev.baton.bench.Benchmark {
     private static final String GATEWAY = "bench-gw";
@@ -72,6 +72,7 @@ public final class AdminBenchmark implements dev.baton.bench.Benchmark {
                         .version(HttpClient.Version.HTTP_1_1).build();
                 measure(http, admin.url(), sessions / 10, requests, results);
             }
+            RevokeEverywhere.measure(dir, quick ? 3 : 10, results);
         } finally {
             StoredSessions.drop(url, prefix);
         }
