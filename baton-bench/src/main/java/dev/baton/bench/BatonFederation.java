@@ -44,7 +44,7 @@ final class BatonFederation implements FederationUnderTest {
             dataDirectory = Files.createTempDirectory("baton-bench-federation-");
             IfmapServer server = IfmapServer.builder().listen("127.0.0.1", 0)
                     .users(BasicAuthUsers.of(Map.of(PUBLISHER.user(), PUBLISHER.password(), SUBSCRIBER.user(), SUBSCRIBER.password())))
-                    .dataDirectory(dataDirectory).inMemoryOnly().build().start();
+                    .policy(BatonProcess.BENCH_POLICY).dataDirectory(dataDirectory).inMemoryOnly().build().start();
             return Optional.of(new BatonFederation(server, server.url(), dataDirectory));
         } catch (IOException | RuntimeException e) {
             if (dataDirectory != null) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -56,8 +57,9 @@ final class BatonProcess implements FederationUnderTest {
             workDir = Files.createTempDirectory("baton-bench-process-");
             Path users = Files.writeString(workDir.resolve("users.txt"), PUBLISHER.user() + ":" + PUBLISHER.password()
                     + "\n" + SUBSCRIBER.user() + ":" + SUBSCRIBER.password() + "\n");
+            Path policy = Files.writeString(workDir.resolve("policy.yaml"), BENCH_POLICY_YAML);
             int port = ChildServer.freeLoopbackPort();
-            List<String> command = command(jar.get(), port, users, workDir.resolve("data"));
+            List<String> command = command(jar.get(), port, users, workDir.resolve("data"), policy);
             note.accept(NAME + ": " + String.join(" ", command) + logLevelNote());
             return Optional.of(new BatonProcess(ChildServer.start(NAME, command, workDir, port), workDir));
         } catch (IOException | RuntimeException e) {
@@ -70,6 +72,16 @@ final class BatonProcess implements FederationUnderTest {
         }
     }
 
+    /**
+     * The one departure from the defaults, for the in-process server and the process alike: a publisher may hold
+     * ten million metadata elements instead of one million. The workload's publisher never deletes what it
+     * publishes (a gateway deletes a session's data when it ends), so by the end of a full run it holds about a
+     * million, which the default quota refuses.
+     */
+    static final String BENCH_POLICY_YAML = "default-role: publisher\nclients: {}\nquotas:\n  publisher: {max-metadata: 10000000}\n";
+    static final dev.baton.ifmap.server.FederationPolicy BENCH_POLICY = dev.baton.ifmap.server.FederationPolicy.of(Map.of(),
+            dev.baton.ifmap.server.PublisherRights.PUBLISHER.withQuotas(1_000, 10_000_000));
+
     /** The server inherits BATON_LOG_LEVEL as from ./baton; below WARN it logs while measured. */
     private static String logLevelNote() {
         String level = System.getenv("BATON_LOG_LEVEL");
@@ -77,7 +89,7 @@ final class BatonProcess implements FederationUnderTest {
     }
 
     /** The command line, as {@code ./baton federation --listen ... --basic-auth-users ... --data-dir ...} runs. */
-    static List<String> command(Path jar, int port, Path users, Path dataDir) {
+    static List<String> command(Path jar, int port, Path users, Path dataDir, Path policy) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String options = System.getenv("BATON_JAVA_OPTS");
@@ -85,7 +97,7 @@ final class BatonProcess implements FederationUnderTest {
             command.addAll(Arrays.asList(options.strip().split("\\s+")));
         }
         command.addAll(List.of("-jar", jar.toString(), "federation", "--listen", "127.0.0.1:" + port,
-                "--basic-auth-users", users.toString(), "--data-dir", dataDir.toString()));
+                "--basic-auth-users", users.toString(), "--data-dir", dataDir.toString(), "--policy", policy.toString()));
         return command;
     }
 

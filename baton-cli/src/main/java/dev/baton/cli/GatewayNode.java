@@ -13,6 +13,7 @@ import dev.baton.core.ResultCode;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.IfmapFederation;
 import dev.baton.gateway.admin.GatewayAdmin;
+import dev.baton.gateway.admin.PurgeAdmin;
 import dev.baton.gateway.config.GatewaySettings;
 import dev.baton.gateway.http.GatewayServer;
 import dev.baton.ifmap.FederationClient;
@@ -84,6 +85,7 @@ final class GatewayNode implements AutoCloseable {
         Cleanup cleanup = Cleanup.NONE;
         try {
             federation = new IfmapFederation(FederationClient.connect(federationConfig(settings.federation(), name)), name);
+            federation.bindMetrics(registry);
             Gateway gateway = new Gateway(settings.gateway(), federation, clock, store, settings.storage().tier(), registry);
             ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("gateway-maintenance-" + name).factory());
@@ -91,8 +93,8 @@ final class GatewayNode implements AutoCloseable {
             cleanup = startCleanup(settings.storage(), store, maintenance, name, clock, registry);
             SelfSignedCertificate.Identity tls = identity(settings, dataDir);
             GatewayServer server = new GatewayServer(gateway, settings.listen(), tls.keyStore(), tls.password());
-            CleanupTask task = cleanup.task();
-            AdminServer admin = settings.admin().map(a -> admin(a, gateway, task, registry, tls, dataDir, clock)).orElse(null);
+            Cleanup tasks = cleanup;
+            AdminServer admin = settings.admin().map(a -> admin(a, gateway, tasks, registry, tls, dataDir, clock)).orElse(null);
             log.info("gateway {} started: agents on https://{}:{}, federation {}, storage {}, admin {}", name,
                     settings.listen().getHostString(), server.port(), settings.federation().url(), settings.storage().type(),
                     admin == null ? "off" : admin.url());
@@ -111,15 +113,19 @@ final class GatewayNode implements AutoCloseable {
      * The operators' listener: metrics from {@code registry} (a Prometheus one when the settings ask for a
      * listener), the gateway's admin API, audit events to their own file.
      */
-    private static AdminServer admin(GatewaySettings.Admin a, Gateway gateway, CleanupTask cleanup, MeterRegistry registry,
+    private static AdminServer admin(GatewaySettings.Admin a, Gateway gateway, Cleanup tasks, MeterRegistry registry,
                                      SelfSignedCertificate.Identity tls, Path dataDir, InstantSource clock) {
+        CleanupTask cleanup = tasks.task();
         AuditFile.attach(a.auditDir().orElse(dataDir.resolve("audit")));
         AuditLog audit = new AuditLog(gateway.name(), clock);
         if (cleanup != null) {
             cleanup.reportTo(r -> audit.event("cleanup-run", "outcome", r.outcome(), "deleted", r.deleted(),
                     "batches", r.batches(), "durationMs", r.elapsed().toMillis()));
         }
-        List<ApiRoute> routes = new GatewayAdmin(gateway, audit, clock, java.util.Optional.ofNullable(cleanup)).routes();
+        List<ApiRoute> routes = new java.util.ArrayList<>(new GatewayAdmin(gateway, audit, clock, java.util.Optional.ofNullable(cleanup)).routes());
+        if (tasks.purge() != null) {
+            routes.addAll(new PurgeAdmin(gateway.name(), tasks.purge(), audit).routes());
+        }
         AdminServer.Builder b = AdminServer.builder().listen(a.listen().getHostString(), a.listen().getPort()).tls(tls)
                 .operators(Operators.read(a.operators())).audit(audit).routes(routes)
                 .console(Console.builder().routes(routes).dashboard(DashboardSource.of(registry)).clock(clock)
@@ -127,6 +133,7 @@ final class GatewayNode implements AutoCloseable {
         if (registry instanceof PrometheusMeterRegistry prometheus) {
             b.metrics(prometheus);
         }
+        a.clientCa().ifPresent(ca -> b.clientTrust(load(ca, new char[0], "admin.client-ca")));
         return b.build().start();
     }
 
@@ -191,7 +198,7 @@ final class GatewayNode implements AutoCloseable {
     private static SelfSignedCertificate.Identity identity(GatewaySettings settings, Path dataDir) {
         if (settings.tls().isPresent()) {
             char[] password = settings.tls().get().password().toCharArray();
-            return new SelfSignedCertificate.Identity(load(settings.tls().get().keystore(), password), password);
+            return new SelfSignedCertificate.Identity(load(settings.tls().get().keystore(), password, "tls.keystore"), password);
         }
         // Generated on first start with a random password kept beside it, both owner-only.
         return SelfSignedCertificate.loadOrCreate(dataDir.resolve(settings.gateway().name() + "-tls.p12"),
@@ -246,13 +253,13 @@ final class GatewayNode implements AutoCloseable {
                 ResultCode.CONFIGURATION, "federation: give truststore, or trust-all: true for a self-signed server on loopback"));
     }
 
-    private static KeyStore load(Path file, char[] password) {
+    private static KeyStore load(Path file, char[] password, String key) {
         try (InputStream in = Files.newInputStream(file)) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(in, password);
             return ks;
         } catch (Exception e) {
-            throw new BatonException(ResultCode.CONFIGURATION, "tls.keystore: cannot read " + file + ": " + e.getMessage(), e);
+            throw new BatonException(ResultCode.CONFIGURATION, key + ": cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

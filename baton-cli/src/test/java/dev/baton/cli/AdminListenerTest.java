@@ -74,6 +74,7 @@ class AdminListenerTest {
             assertThat(value(atAMetrics, "baton_signins_total{outcome=\"ok\",realm=\"users\"}")).isEqualTo(1.0);
             assertThat(value(atAMetrics, "baton_migrations_total{direction=\"out\",outcome=\"ok\"}")).isEqualTo(1.0);
             assertThat(value(atAMetrics, "baton_sessions_held")).isZero();
+            assertThat(value(atAMetrics, "baton_federation_connected")).isEqualTo(1.0);
             assertThat(atAMetrics).contains("jvm_memory_used_bytes", "process_cpu_usage");
             String atBMetrics = get(adminB, "metrics");
             assertThat(value(atBMetrics, "baton_migrations_total{direction=\"in\",outcome=\"ok\"}")).isEqualTo(1.0);
@@ -129,7 +130,7 @@ class AdminListenerTest {
                 new GatewaySettings.Federation(federation.url(), name, password, true, Optional.empty(),
                         dev.baton.ifmap.FederationClientConfig.DEFAULT_POLL_COALESCE),
                 new GatewaySettings.Storage("memory", "", "", ""),
-                Optional.of(new GatewaySettings.Admin(new InetSocketAddress("127.0.0.1", 0), operators, Optional.empty()))),
+                Optional.of(new GatewaySettings.Admin(new InetSocketAddress("127.0.0.1", 0), operators, Optional.empty(), Optional.empty()))),
                 dir.resolve(name), Clock.systemUTC());
     }
 

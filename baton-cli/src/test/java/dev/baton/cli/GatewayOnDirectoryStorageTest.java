@@ -89,6 +89,34 @@ class GatewayOnDirectoryStorageTest {
     }
 
     @Test
+    void theAdminApiShowsThePurgeAndRunsAPass() throws Exception {
+        InMemoryDirectoryServer ldap = directory(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), 0, null));
+        IfmapServer federation = federation();
+        java.nio.file.Path operators = dir.resolve("operators.yaml");
+        java.nio.file.Files.writeString(operators, "operators:\n  ops:\n    role: admin\n    password-hash: \""
+                + dev.baton.core.Argon2id.hash("ops-pw".toCharArray(), 1024, 1) + "\"\n");
+        java.nio.file.Files.setPosixFilePermissions(operators, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String yaml = yaml(federation.url().toString(), """
+                ldap: { servers: "127.0.0.1:%d", tls: none, bindDn: "cn=admin,dc=baton,dc=test", password: secret, baseDn: "ou=sessions,dc=baton,dc=test" }
+                """.formatted(ldap.getListenPort())) + "admin: { listen: \"127.0.0.1:0\", operators: \"" + operators + "\" }\n";
+        var http = java.net.http.HttpClient.newBuilder().sslContext(AgentTls.trustAll()).build();
+        String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:ops-pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (GatewayNode node = GatewayNode.start(new GatewayConfigFile().parse(yaml), dir.resolve("gw"), Clock.systemUTC())) {
+            java.net.URI admin = node.adminUrl().orElseThrow();
+            var run = http.send(java.net.http.HttpRequest.newBuilder(admin.resolve("/api/admin/v1/purge/run")).header("Authorization", auth)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+            assertThat(run.body()).contains("\"leaderNode\":\"gw\"");
+            var status = http.send(java.net.http.HttpRequest.newBuilder(admin.resolve("/api/admin/v1/purge")).header("Authorization", auth)
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(status.body()).contains("\"node\":\"gw\"", "\"maxUpdatesPerSecond\":50", "\"lastPass\"");
+        } finally {
+            federation.stop();
+            ldap.shutDown(true);
+        }
+    }
+
+    @Test
     void signInsAreStoredInTheDirectoryUnderTheirHash() throws Exception {
         InMemoryDirectoryServer ldap = directory(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), 0, null));
         IfmapServer federation = federation();

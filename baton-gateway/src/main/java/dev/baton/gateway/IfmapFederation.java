@@ -127,4 +127,16 @@ public final class IfmapFederation implements Federation, AutoCloseable {
         return new Session(s.hash(), s.user(), s.realm(), s.authGroup(), s.authServerKind(), s.roles(), attributes,
                 s.startTime(), s.lastActivity(), s.lastHeartbeat(), s.owner(), s.remediation(), s.agentKey());
     }
+
+    /**
+     * Registers the connection's state with {@code registry}: {@code baton.federation.connected} (1 while the
+     * last exchange with the federation server went through, 0 after a network failure) and
+     * {@code baton.federation.reconnects} (new IF-MAP sessions that replaced a lost one).
+     */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder("baton.federation.connected", client, c -> c.connected() ? 1 : 0)
+                .description("1 while the federation server answers").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("baton.federation.reconnects", client, FederationClient::reconnects)
+                .description("IF-MAP sessions opened again after one was lost").register(registry);
+    }
 }

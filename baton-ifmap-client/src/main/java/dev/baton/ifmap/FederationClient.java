@@ -153,6 +153,11 @@ public final class FederationClient implements AutoCloseable {
         return ownership.owns(hash);
     }
 
+    /** Whether the last exchange with the federation server went through (false after a network failure). */
+    public boolean connected() {
+        return connection.up();
+    }
+
     /** How many times the client reconnected since it started. */
     public long reconnects() {
         return connection.reconnects();

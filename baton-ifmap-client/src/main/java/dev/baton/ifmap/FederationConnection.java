@@ -32,6 +32,8 @@ final class FederationConnection implements AutoCloseable {
     /** Re-subscribes on a new session; returns how many subscriptions it restored. */
     private volatile ToIntFunction<IfmapClient> restore = c -> 0;
     private volatile long reconnects;
+    /** Whether the last exchange with the server went through (false after one the network failed). */
+    private volatile boolean up;
 
     FederationConnection(FederationClientConfig config) {
         this.config = config;
@@ -50,6 +52,7 @@ final class FederationConnection implements AutoCloseable {
         this.restore = restore;
         try {
             client.newSession(0);
+            up = true;
         } catch (RuntimeException e) {
             timer.shutdownNow();
             client.close();
@@ -66,13 +69,28 @@ final class FederationConnection implements AutoCloseable {
     <T> T call(Function<IfmapClient, T> call) {
         String session = client.sessionId();
         try {
-            return call.apply(client);
+            return observed(call);
         } catch (IfmapException e) {
             if (e.error() != IfmapError.InvalidSessionID) {
                 throw e;
             }
             reconnect(session);
-            return call.apply(client);
+            return observed(call);
+        }
+    }
+
+    /** Runs {@code call}, noting whether the server was reached: an IF-MAP error is an answer, a network failure is not. */
+    private <T> T observed(Function<IfmapClient, T> call) {
+        try {
+            T answer = call.apply(client);
+            up = true;
+            return answer;
+        } catch (IfmapException e) {
+            up = true;
+            throw e;
+        } catch (BatonException e) {
+            up = e.code() != dev.baton.core.ResultCode.UNAVAILABLE;
+            throw e;
         }
     }
 
@@ -91,7 +109,7 @@ final class FederationConnection implements AutoCloseable {
 
     /** One poll in the current session, without a retry: the poll loop decides how to go on. */
     List<PollResult> poll() {
-        return client.poll();
+        return observed(IfmapClient::poll);
     }
 
     /**
@@ -105,13 +123,20 @@ final class FederationConnection implements AutoCloseable {
             }
             try {
                 client.newSession(0);
+                up = true;
                 reconnects++;
                 int restored = restore.applyAsInt(client);
                 LOG.info("reconnected to the federation server, {} ownership subscriptions restored", restored);
             } catch (BatonException e) {
+                up = false;
                 LOG.warn("reconnection to the federation server failed: {}", e.getMessage());
             }
         }
+    }
+
+    /** Whether the last exchange with the server went through. */
+    boolean up() {
+        return up;
     }
 
     /** How many times a new session replaced a lost one. */

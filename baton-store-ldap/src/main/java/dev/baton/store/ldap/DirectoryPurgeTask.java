@@ -83,6 +83,8 @@ public final class DirectoryPurgeTask implements AutoCloseable {
     private final AtomicInteger behindGauge = new AtomicInteger();
     private volatile boolean closed;
     private boolean started;
+    private volatile Pass lastPass;
+    private volatile Instant lastPassAt;
 
     /**
      * A task for the sessions of {@code store}; nothing runs until {@link #start()}.
@@ -170,6 +172,19 @@ public final class DirectoryPurgeTask implements AutoCloseable {
      * scheduler calls this every polling interval; operators and benchmarks may call it directly.
      */
     public Pass runOnce() {
+        Pass pass = poll();
+        lastPassAt = clock.instant();
+        lastPass = pass;
+        return pass;
+    }
+
+    /** The last poll's outcome and when it ended, for an operator's status page; empty before the first. */
+    public java.util.Optional<java.util.Map.Entry<Instant, Pass>> lastPass() {
+        Pass p = lastPass;
+        return p == null ? java.util.Optional.empty() : java.util.Optional.of(java.util.Map.entry(lastPassAt, p));
+    }
+
+    private Pass poll() {
         Instant now = clock.instant();
         heartbeats.beat(now);
         String leader = leader(now);
