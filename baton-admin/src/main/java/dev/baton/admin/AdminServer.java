@@ -53,8 +53,9 @@ public final class AdminServer implements AutoCloseable {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(config.tls.keyStore());
         ssl.setKeyStorePassword(new String(config.tls.password()));
-        if (config.clientTrust != null) {
-            ssl.setTrustStore(config.clientTrust);
+        KeyStore clientTrust = config.clientTrust != null ? config.clientTrust : config.operators.clientCa().orElse(null);
+        if (clientTrust != null) {
+            ssl.setTrustStore(clientTrust);
             ssl.setWantClientAuth(true);
         }
         HttpConfiguration https = new HttpConfiguration();
@@ -128,7 +129,10 @@ public final class AdminServer implements AutoCloseable {
             return this;
         }
 
-        /** Issuers of operators' client certificates; without it, operators sign in by password only. */
+        /**
+         * Issuers of operators' client certificates, instead of the operators file's {@code client-ca}; without
+         * either, operators sign in by password only.
+         */
         public Builder clientTrust(KeyStore trustStore) {
             this.clientTrust = trustStore;
             return this;

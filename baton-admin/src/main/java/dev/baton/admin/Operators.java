@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.KeyStore;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  *   monitor:
  *     role: auditor
  *     certificate-cn: monitor                               # a client certificate the listener trusts
+ * client-ca: operator-ca.p12   # optional: PKCS#12 trust store (no password) of the CAs of those certificates
  * </pre>
  *
  * <p>The file holds password hashes, so it must not be readable by other users. Checking a password costs
@@ -46,11 +48,13 @@ public final class Operators {
     }
 
     private final Map<String, Entry> byName;
+    private final KeyStore clientCa;
     private final Map<String, Operator> byCertificate = new LinkedHashMap<>();
     private final Semaphore checks = new Semaphore(CONCURRENT_CHECKS);
 
-    private Operators(Map<String, Entry> byName) {
+    private Operators(Map<String, Entry> byName, KeyStore clientCa) {
         this.byName = Map.copyOf(byName);
+        this.clientCa = clientCa;
         byName.values().stream().filter(e -> e.certificateCn != null)
                 .forEach(e -> byCertificate.put(e.certificateCn, e.operator));
     }
@@ -68,8 +72,9 @@ public final class Operators {
         } catch (IOException e) {
             throw invalid(file, "cannot be read as YAML: " + e.getMessage());
         }
-        if (root == null || !root.isObject() || !root.path("operators").isObject() || root.size() != 1) {
-            throw invalid(file, "must hold one key, 'operators', a map from operator name to its settings");
+        if (root == null || !root.isObject() || !root.path("operators").isObject()
+                || root.size() != (root.has("client-ca") ? 2 : 1)) {
+            throw invalid(file, "must hold 'operators', a map from operator name to its settings, and optionally 'client-ca'");
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.get("operators").fields(); it.hasNext(); ) {
@@ -79,14 +84,29 @@ public final class Operators {
         if (entries.isEmpty()) {
             throw invalid(file, "operators: names no operator");
         }
-        return new Operators(entries);
+        return new Operators(entries, root.has("client-ca") ? trustStore(file, root.get("client-ca").asText()) : null);
+    }
+
+    /** The PKCS#12 trust store {@code name} (relative to the operators file's folder), without a password. */
+    private static KeyStore trustStore(Path file, String name) {
+        Path ca = file.toAbsolutePath().getParent().resolve(name);
+        try (var in = Files.newInputStream(ca)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, new char[0]);
+            if (ks.size() == 0) {
+                throw invalid(file, "client-ca: " + ca + " holds no certificate");
+            }
+            return ks;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw invalid(file, "client-ca: cannot read " + ca + " as a PKCS#12 trust store without a password: " + e.getMessage());
+        }
     }
 
     /** Operators given in code, for tests and embedded use: name to role and password hash. */
     public static Operators of(Map<String, Operator> operators, Map<String, String> passwordHashes) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         operators.forEach((name, op) -> entries.put(name, new Entry(op, passwordHashes.get(name), null)));
-        return new Operators(entries);
+        return new Operators(entries, null);
     }
 
     private static Entry entry(Path file, String name, JsonNode node) {
@@ -142,6 +162,11 @@ public final class Operators {
     /** The operator a trusted client certificate with this common name signs in as, or empty. */
     public Optional<Operator> byCertificate(String commonName) {
         return Optional.ofNullable(byCertificate.get(commonName));
+    }
+
+    /** The CAs of operators' client certificates, when the file names them ({@code client-ca}). */
+    public Optional<KeyStore> clientCa() {
+        return Optional.ofNullable(clientCa);
     }
 
     /** Operators by name, for the listener's start-up line. */

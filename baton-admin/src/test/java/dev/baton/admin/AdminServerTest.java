@@ -110,6 +110,42 @@ class AdminServerTest {
         assertThat(locked.headers().firstValue("Retry-After")).isPresent();
     }
 
+    @Test
+    void anOperatorWithAClientCertificateFromTheOperatorsFilesCaSignsInWithoutAPassword() throws Exception {
+        // The client's certificate is self-signed, so it is its own CA: the operators file trusts exactly it.
+        SelfSignedCertificate.Identity client = SelfSignedCertificate.loadOrCreate(dir.resolve("monitor.p12"), "monitor-cert");
+        KeyStore ca = KeyStore.getInstance("PKCS12");
+        ca.load(null, null);
+        ca.setCertificateEntry("operators", client.keyStore().getCertificate(SelfSignedCertificate.ALIAS));
+        try (var out = java.nio.file.Files.newOutputStream(dir.resolve("operator-ca.p12"))) {
+            ca.store(out, new char[0]);
+        }
+        java.nio.file.Path file = dir.resolve("operators.yaml");
+        java.nio.file.Files.writeString(file, "operators:\n  monitor:\n    role: auditor\n    certificate-cn: monitor-cert\n"
+                + "client-ca: operator-ca.p12\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        SelfSignedCertificate.Identity tls = SelfSignedCertificate.loadOrCreate(dir.resolve("admin.p12"), "127.0.0.1");
+        try (AdminServer withCa = AdminServer.builder().listen("127.0.0.1", 0).tls(tls).operators(Operators.read(file))
+                .metrics(registry).build().start()) {
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(client.keyStore(), client.password());
+            SSLContext withCert = SSLContext.getInstance("TLS");
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            KeyStore serverTrust = KeyStore.getInstance("PKCS12");
+            serverTrust.load(null, null);
+            serverTrust.setCertificateEntry("admin", tls.keyStore().getCertificate(SelfSignedCertificate.ALIAS));
+            tmf.init(serverTrust);
+            withCert.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            HttpClient certClient = HttpClient.newBuilder().sslContext(withCert).build();
+            HttpResponse<String> scraped = certClient.send(HttpRequest.newBuilder(withCa.url().resolve("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            HttpResponse<String> noCert = HttpClient.newBuilder().sslContext(trusting(tls)).build()
+                    .send(HttpRequest.newBuilder(withCa.url().resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(noCert.statusCode()).isEqualTo(401);
+        }
+    }
+
     private HttpResponse<String> get(String path, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(server.url().resolve(path)).timeout(Duration.ofSeconds(20));
         if (authorization != null) {

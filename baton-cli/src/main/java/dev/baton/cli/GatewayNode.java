@@ -133,7 +133,6 @@ final class GatewayNode implements AutoCloseable {
         if (registry instanceof PrometheusMeterRegistry prometheus) {
             b.metrics(prometheus);
         }
-        a.clientCa().ifPresent(ca -> b.clientTrust(load(ca, new char[0], "admin.client-ca")));
         return b.build().start();
     }
 

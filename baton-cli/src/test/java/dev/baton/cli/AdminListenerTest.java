@@ -130,7 +130,7 @@ class AdminListenerTest {
                 new GatewaySettings.Federation(federation.url(), name, password, true, Optional.empty(),
                         dev.baton.ifmap.FederationClientConfig.DEFAULT_POLL_COALESCE),
                 new GatewaySettings.Storage("memory", "", "", ""),
-                Optional.of(new GatewaySettings.Admin(new InetSocketAddress("127.0.0.1", 0), operators, Optional.empty(), Optional.empty()))),
+                Optional.of(new GatewaySettings.Admin(new InetSocketAddress("127.0.0.1", 0), operators, Optional.empty()))),
                 dir.resolve(name), Clock.systemUTC());
     }
 

@@ -95,14 +95,15 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.hostCheck = new HostCheck(config, clock);
         this.tier = new TieredSessionStore(store, settings, config.name(), clock, registry, this::expired);
         this.table = new SessionTable(tier, hostCheck::expiry);
-        this.limits = new SessionLimits(federation, config.name());
+        this.events = new GatewayEvents(registry, audit, config.realms().stream().map(r -> r.realm().name())
+                .collect(java.util.stream.Collectors.toSet()), clock, table::size);
+        this.limits = new SessionLimits(federation, config.name(), events);
         this.revocations = new Revocations(federation, config.name());
         this.migration = new Migration(config, federation, table, clock, limits);
         this.challenges = new Challenges(config.name(), clock, Duration.ofMinutes(1), Duration.ofSeconds(30), 200_000);
         this.admission = new AdmissionControl(config.name(), config.admission(), clock, registry);
         this.store = store;
-        this.events = new GatewayEvents(registry, audit, config.realms().stream().map(r -> r.realm().name())
-                .collect(java.util.stream.Collectors.toSet()), clock, table::size);
+
         this.subscription = federation.subscribe(config.name(), Federation.OwnershipListener.of((hash, newOwner) -> {
             migration.ownershipLost(hash, newOwner);
             hostCheck.forget(hash);

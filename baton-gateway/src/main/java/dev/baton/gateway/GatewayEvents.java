@@ -84,6 +84,13 @@ final class GatewayEvents {
         audit.event("migration-out", "session", hash.hex(), "to", newOwner);
     }
 
+    /** A sign-in or migration found {@code user} at the realm's limit; under end-oldest {@code oldest} are revoked. */
+    void limitHit(String user, String realm, SessionLimit limit, int held, List<Federation.Published> oldest) {
+        audit.event("session-limit", "user", user, "realm", realm, "limit", limit.maxPerUser(), "held", held,
+                "policy", limit.policy(), "revoked", limit.policy() == SessionLimit.Policy.END_OLDEST
+                        ? oldest.stream().map(p -> p.hash().hex()).toList() : null);
+    }
+
     /** A session ended here: signed out, timed out, revoked, or failed its Host Check. */
     void ended(Session s, String why) {
         sessionLength.record(Math.max(0, Duration.between(s.startTime(), clock.instant()).toSeconds()));

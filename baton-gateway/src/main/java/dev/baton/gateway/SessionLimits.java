@@ -22,10 +22,12 @@ final class SessionLimits {
 
     private final Federation federation;
     private final String gateway;
+    private final GatewayEvents events;
 
-    SessionLimits(Federation federation, String gateway) {
+    SessionLimits(Federation federation, String gateway, GatewayEvents events) {
         this.federation = federation;
         this.gateway = gateway;
+        this.events = events;
     }
 
     /**
@@ -48,6 +50,7 @@ final class SessionLimits {
         if (excess <= 0) {
             return;
         }
+        events.limitHit(user, realm.realm().name(), limit, live.size(), live.subList(0, Math.min(excess, live.size())));
         if (limit.policy() == SessionLimit.Policy.DENY_NEW) {
             throw new BatonException(ResultCode.SESSION_LIMIT, "user " + LogSafe.name(user) + " already holds "
                     + live.size() + " sessions in the federation, the most realm " + realm.realm().name() + " allows ("

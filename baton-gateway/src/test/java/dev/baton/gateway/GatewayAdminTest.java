@@ -161,6 +161,24 @@ class GatewayAdminTest {
     }
 
     @Test
+    void aSessionLimitHitIsAnAuditEventNamingWhatItRevoked() {
+        Realm realm = Realm.simple("users", AuthServerKind.LOCAL, "corp", "staff");
+        AccessPolicy access = new AccessPolicy(List.of(new Role("staff", GatewayTest.OPTIONS, List.of())), List.of());
+        Gateway a = new Gateway(new GatewayConfig("a", GatewayKind.REMOTE_ACCESS, true,
+                List.of(new RealmBinding(realm, ACCOUNTS, new SessionLimit(1, SessionLimit.Policy.END_OLDEST))), access),
+                federation, clock, new MemorySessionStore(), TieredStoreSettings.DEFAULTS, registry, audit);
+        gateways.add(a);
+        String first = new TestAgent().signIn(a, "alice", "secret");
+        new TestAgent().signIn(a, "alice", "secret");
+        assertThat(events).filteredOn(e -> e.get("event").equals("session-limit"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e).containsEntry("user", "alice").containsEntry("limit", 1).containsEntry("held", 1)
+                            .containsEntry("policy", "end_oldest");
+                    assertThat(e.get("revoked")).isEqualTo(List.of(SessionId.hashOf(first).hex()));
+                });
+    }
+
+    @Test
     void signInsAndMigrationsAreCountedByRealmAndOutcomeWithoutLettingAgentsMakeUpLabels() {
         Gateway a = gateway("a");
         Gateway b = gateway("b");

@@ -171,9 +171,9 @@ public final class GatewayConfigFile {
         if (n.missing()) {
             return Optional.empty();
         }
-        n.allowOnly(Set.of("listen", "operators", "audit-dir", "client-ca"));
+        n.allowOnly(Set.of("listen", "operators", "audit-dir"));
         return Optional.of(new GatewaySettings.Admin(address(n.optionalText("listen").orElse("127.0.0.1:9444"), n.path() + ".listen"),
-                Path.of(n.text("operators")), n.path("audit-dir"), n.path("client-ca")));
+                Path.of(n.text("operators")), n.path("audit-dir")));
     }
 
     private static GatewaySettings.Federation federation(ConfigNode n) {

@@ -39,10 +39,8 @@ public record GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, O
      * @param listen    where it listens; loopback unless the operator says otherwise
      * @param operators the operators file (owner-only YAML: names, roles, Argon2id hashes or certificate names)
      * @param auditDir  where audit events are written ({@code audit.jsonl}); default {@code <data dir>/audit}
-     * @param clientCa  a PKCS#12 trust store (no password) of the CAs that issue operators' client certificates;
-     *                  without it operators sign in by password only
      */
-    public record Admin(InetSocketAddress listen, Path operators, Optional<Path> auditDir, Optional<Path> clientCa) {
+    public record Admin(InetSocketAddress listen, Path operators, Optional<Path> auditDir) {
     }
 
     /**

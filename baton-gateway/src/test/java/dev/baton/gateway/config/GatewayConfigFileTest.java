@@ -73,12 +73,11 @@ class GatewayConfigFileTest {
     void theAdminListenerIsOffUnlessConfiguredAndItsKeysAreRead() {
         assertThat(new GatewayConfigFile().parse(VALID).admin()).isEmpty();
         GatewaySettings s = new GatewayConfigFile().parse(VALID + "\nadmin:\n  listen: 127.0.0.1:9555\n  operators: ops.yaml\n"
-                + "  audit-dir: /var/log/baton\n  client-ca: ca.p12\n");
+                + "  audit-dir: /var/log/baton\n");
         GatewaySettings.Admin admin = s.admin().orElseThrow();
         assertThat(admin.listen().getPort()).isEqualTo(9555);
         assertThat(admin.operators()).hasToString("ops.yaml");
         assertThat(admin.auditDir()).contains(java.nio.file.Path.of("/var/log/baton"));
-        assertThat(admin.clientCa()).contains(java.nio.file.Path.of("ca.p12"));
         assertThat(failure(VALID + "\nadmin:\n  listen: 127.0.0.1:9555\n").getMessage()).contains("admin.operators").contains("required");
         assertThat(failure(VALID + "\nadmin:\n  operators: ops.yaml\n  port: 9\n").getMessage()).contains("admin.port");
     }
