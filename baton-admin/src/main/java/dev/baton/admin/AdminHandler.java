@@ -64,6 +64,7 @@ final class AdminHandler extends Handler.Abstract {
         }
         Optional<Operator> operator = authenticate(request, response, callback);
         if (operator.isEmpty()) {
+            drain(request);
             return true;
         }
         if (path.equals("/metrics")) {
@@ -105,6 +106,7 @@ final class AdminHandler extends Handler.Abstract {
             return text(response, callback, 404, "metrics are not served by this listener");
         }
         if (!request.getMethod().equals("GET")) {
+            drain(request);
             return text(response, callback, 405, "GET /metrics");
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
@@ -125,8 +127,27 @@ final class AdminHandler extends Handler.Abstract {
                 return call(request, response, callback, operator, route, params.get());
             }
         }
+        drain(request);
         return pathKnown ? json(response, callback, 405, error("method " + request.getMethod() + " not allowed here"))
                 : json(response, callback, 404, error("no admin operation at " + API + path));
+    }
+
+    /**
+     * Reads and drops a request body the answer does not use (a bounded amount), so that the client reads the
+     * answer on a connection left in order instead of finding it reset under its next request.
+     */
+    static void drain(Request request) {
+        if (request.getLength() == 0) {
+            return;
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            long rest = 4L * MAX_BODY;
+            for (long skipped; rest > 0 && (skipped = in.skip(rest)) > 0; ) {
+                rest -= skipped;
+            }
+        } catch (java.io.IOException e) {
+            // the client went away; nothing to answer
+        }
     }
 
     private boolean call(Request request, Response response, Callback callback, Operator operator, ApiRoute route,
@@ -150,6 +171,13 @@ final class AdminHandler extends Handler.Abstract {
         byte[] bytes;
         try (InputStream in = Content.Source.asInputStream(request)) {
             bytes = Bodies.readAtMost(in, request.getLength(), MAX_BODY);
+            if (bytes.length > MAX_BODY) {
+                // Let the client finish sending (up to a bound) so that it reads the 413 instead of a reset.
+                long rest = Math.min(Math.max(0, request.getLength() - bytes.length), 4L * MAX_BODY);
+                for (long skipped; rest > 0 && (skipped = in.skip(rest)) > 0; ) {
+                    rest -= skipped;
+                }
+            }
         }
         if (bytes.length > MAX_BODY) {
             throw new AdminException(413, "request body over " + MAX_BODY + " bytes");

@@ -113,7 +113,14 @@ public final class Console {
         String path = Request.getPathInContext(request);
         ConsoleRequests.headers(response);
         boolean post = request.getMethod().equals("POST");
+        if (post) {
+            // Read the form (bounded, kept on the request) before any refusal, and drop what is left of an
+            // oversized body, so the connection stays in order for the browser's next request.
+            ConsoleRequests.form(request);
+            AdminHandler.drain(request);
+        }
         if (!post && !request.getMethod().equals("GET")) {
+            AdminHandler.drain(request);
             return page(response, callback, 405, "Method not allowed", null,
                     ConsolePages.error("The console answers GET and POST only.", "Use the links and buttons of the console."));
         }
