@@ -113,14 +113,8 @@ public final class Console {
         String path = Request.getPathInContext(request);
         ConsoleRequests.headers(response);
         boolean post = request.getMethod().equals("POST");
-        if (post) {
-            // Read the form (bounded, kept on the request) before any refusal, and drop what is left of an
-            // oversized body, so the connection stays in order for the browser's next request.
-            ConsoleRequests.form(request);
-            AdminHandler.drain(request);
-        }
+        readBody(request, post);
         if (!post && !request.getMethod().equals("GET")) {
-            AdminHandler.drain(request);
             return page(response, callback, 405, "Method not allowed", null,
                     ConsolePages.error("The console answers GET and POST only.", "Use the links and buttons of the console."));
         }
@@ -154,6 +148,17 @@ public final class Console {
                     "Go back, reload the page, and try again."));
         }
         return post(request, response, callback, path, viewer, form, audit);
+    }
+
+    /**
+     * Reads a POST's form (bounded, kept on the request) before any refusal, and drops what is left of any body,
+     * so the connection stays in order for the browser's next request.
+     */
+    private static void readBody(Request request, boolean post) {
+        if (post) {
+            ConsoleRequests.form(request);
+        }
+        AdminHandler.drain(request);
     }
 
     private Optional<ConsoleSessions.Entry> session(Request request, Response response, OperatorAuthentication auth) {
