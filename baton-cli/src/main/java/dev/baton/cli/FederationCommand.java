@@ -85,11 +85,12 @@ final class FederationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (adminPort != null) {
+        FederationServerMain.Options options = options();
+        if (adminPort != null && operators != null) {
             // The admin listener's audit events (operators' actions, failed sign-ins) go to a file of their own.
             AuditFile.attach((dataDir == null ? Path.of("federation-data") : dataDir).resolve("audit"));
         }
-        return new FederationServerMain(System.out, System.err).run(options(), stop);
+        return new FederationServerMain(System.out, System.err).run(options, stop);
     }
 
     /** The typed options; {@code --listen} is split here, the one option picocli cannot type. */
