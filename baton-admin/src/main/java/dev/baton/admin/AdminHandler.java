@@ -141,10 +141,7 @@ final class AdminHandler extends Handler.Abstract {
             return;
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
-            long rest = 4L * MAX_BODY;
-            for (long skipped; rest > 0 && (skipped = in.skip(rest)) > 0; ) {
-                rest -= skipped;
-            }
+            Bodies.discard(in, 4L * MAX_BODY);
         } catch (java.io.IOException e) {
             // the client went away; nothing to answer
         }
@@ -172,11 +169,7 @@ final class AdminHandler extends Handler.Abstract {
         try (InputStream in = Content.Source.asInputStream(request)) {
             bytes = Bodies.readAtMost(in, request.getLength(), MAX_BODY);
             if (bytes.length > MAX_BODY) {
-                // Let the client finish sending (up to a bound) so that it reads the 413 instead of a reset.
-                long rest = Math.min(Math.max(0, request.getLength() - bytes.length), 4L * MAX_BODY);
-                for (long skipped; rest > 0 && (skipped = in.skip(rest)) > 0; ) {
-                    rest -= skipped;
-                }
+                Bodies.discard(in, 4L * MAX_BODY);
             }
         }
         if (bytes.length > MAX_BODY) {

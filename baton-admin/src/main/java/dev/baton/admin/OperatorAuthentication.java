@@ -13,9 +13,6 @@ import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
 /**
  * Who is calling the admin listener: a client certificate the listener's trust store accepted (its common
@@ -104,7 +101,7 @@ final class OperatorAuthentication {
     /** The operator a trusted client certificate names, or empty. */
     Optional<Operator> byCertificate(X509Certificate[] peer) {
         return peer == null || peer.length == 0 ? Optional.empty()
-                : commonName(peer[0]).flatMap(operators::byCertificate);
+                : dev.baton.http.tls.Certificates.commonName(peer[0]).flatMap(operators::byCertificate);
     }
 
     /**
@@ -165,18 +162,5 @@ final class OperatorAuthentication {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
-    }
-
-    static Optional<String> commonName(X509Certificate cert) {
-        try {
-            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return Optional.of(rdn.getValue().toString());
-                }
-            }
-        } catch (InvalidNameException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
     }
 }

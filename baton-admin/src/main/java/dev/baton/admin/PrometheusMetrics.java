@@ -19,16 +19,26 @@ public final class PrometheusMetrics {
     private PrometheusMetrics() {
     }
 
-    /** A new registry with the JVM and process metrics bound. */
+    /** A new registry with the JVM and process metrics bound for the life of the process. */
     public static PrometheusMeterRegistry registry() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        bindJvmAndProcess(registry);
+        return registry;
+    }
+
+    /**
+     * Binds the JVM's and the process's metrics to {@code registry}; closing what it returns stops the garbage
+     * collection listener, the one binder that holds a resource.
+     */
+    public static AutoCloseable bindJvmAndProcess(io.micrometer.core.instrument.MeterRegistry registry) {
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        return registry;
+        return gc;
     }
 }

@@ -29,6 +29,8 @@ import java.util.function.IntSupplier;
  */
 final class GatewayEvents {
     private final MeterRegistry registry;
+    /** Bounded: names and tag values come from the configuration's realms and from {@link ResultCode}. */
+    private final java.util.concurrent.ConcurrentMap<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
     private final AuditLog audit;
     private final Set<String> realms;
     private final InstantSource clock;
@@ -97,10 +99,12 @@ final class GatewayEvents {
         audit.event("session-end", "user", s.user(), "session", s.hash().hex(), "reason", why);
     }
 
+    /** Counts one sign-in or migration; each counter is built once, not on every request. */
     private void count(String name, String tag, String value, ResultCode outcome) {
-        Counter.builder(name).description(name.equals("baton.signins") ? "sign-ins by realm and outcome"
+        counters.computeIfAbsent(name + '|' + value + '|' + outcome, k -> Counter.builder(name)
+                .description(name.equals("baton.signins") ? "sign-ins by realm and outcome"
                         : "migrations by direction (in, out, resumed) and outcome")
-                .tag(tag, value).tag("outcome", label(outcome)).register(registry).increment();
+                .tag(tag, value).tag("outcome", label(outcome)).register(registry)).increment();
     }
 
     private static String label(ResultCode code) {

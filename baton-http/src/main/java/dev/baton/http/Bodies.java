@@ -23,6 +23,16 @@ public final class Bodies {
     }
 
     /**
+     * Reads and drops up to {@code max} more bytes of a body the answer will not use, so that the client, still
+     * sending, reads the answer (a 413, a refusal) on a connection left in order instead of finding it reset.
+     */
+    public static void discard(InputStream in, long max) throws IOException {
+        for (long rest = max, skipped; rest > 0 && (skipped = in.skip(rest)) > 0; ) {
+            rest -= skipped;
+        }
+    }
+
+    /**
      * Reads {@code length} declared bytes from {@code in} into an array of exactly that size. A body that ends
      * early is returned as far as it came (whoever parses it then says what is missing).
      */

@@ -2,11 +2,6 @@ package dev.baton.ifmap.server;
 
 import dev.baton.admin.AdminServer;
 import dev.baton.http.tls.SelfSignedCertificate;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 
@@ -17,15 +12,11 @@ import java.net.URI;
  */
 final class AdminListener implements AutoCloseable {
     private final AdminServer server;
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final AutoCloseable gc;
 
     private AdminListener(IfmapServerConfig.Admin config, SelfSignedCertificate.Identity tls,
                           PrometheusMeterRegistry registry, FederationAdmin api) {
-        new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        this.gc = dev.baton.admin.PrometheusMetrics.bindJvmAndProcess(registry);
         this.server = AdminServer.builder().listen(config.host(), config.port()).tls(tls).operators(config.operators())
                 .metrics(registry).routes(api.routes()).audit(config.audit())
                 // The console over the federation's routes: every session of the federation, a user's everywhere.
@@ -39,7 +30,7 @@ final class AdminListener implements AutoCloseable {
         try {
             l.server.start();
         } catch (RuntimeException e) {
-            l.gc.close();
+            l.closeGc();
             throw e;
         }
         return l;
@@ -52,6 +43,14 @@ final class AdminListener implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        gc.close();
+        closeGc();
+    }
+
+    private void closeGc() {
+        try {
+            gc.close();
+        } catch (Exception e) {
+            // nothing to release beyond a listener
+        }
     }
 }

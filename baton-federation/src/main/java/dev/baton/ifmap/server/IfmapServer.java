@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
@@ -207,11 +205,7 @@ public final class IfmapServer implements AutoCloseable {
                 // Jetty holds a declared body to its Content-Length.
                 body = dev.baton.http.Bodies.readAtMost(in, declared, config.xmlLimits().maxBytes());
                 if (body.length > config.xmlLimits().maxBytes()) {
-                    // Let the client finish sending (up to a bound) so it reads the 413 instead of a reset.
-                    long rest = Math.min(Math.max(0, request.getLength() - body.length), 4L * config.xmlLimits().maxBytes());
-                    for (long skipped; rest > 0 && (skipped = in.skip(rest)) > 0; ) {
-                        rest -= skipped;
-                    }
+                    dev.baton.http.Bodies.discard(in, 4L * config.xmlLimits().maxBytes());
                 }
             }
             SoapEndpoint.Answer answer = body.length > config.xmlLimits().maxBytes()
@@ -229,7 +223,7 @@ public final class IfmapServer implements AutoCloseable {
     private String authenticate(Request request) {
         if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData tls
                 && tls.peerCertificates() != null && tls.peerCertificates().length > 0) {
-            String cn = commonName(tls.peerCertificates()[0]);
+            String cn = dev.baton.http.tls.Certificates.commonName(tls.peerCertificates()[0]).orElse(null);
             if (cn != null) {
                 return cn;
             }
@@ -250,19 +244,6 @@ public final class IfmapServer implements AutoCloseable {
         }
         String user = decoded.substring(0, colon);
         return config.users().check(user, decoded.substring(colon + 1)) ? user : null;
-    }
-
-    private static String commonName(X509Certificate cert) {
-        try {
-            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return rdn.getValue().toString();
-                }
-            }
-        } catch (Exception e) {
-            LOG.debug("client certificate subject unreadable", e);
-        }
-        return null;
     }
 
     /** The port actually listened on (useful with port 0). */

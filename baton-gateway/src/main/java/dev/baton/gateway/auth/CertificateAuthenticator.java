@@ -4,9 +4,6 @@ import dev.baton.gateway.Authenticator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -145,25 +142,10 @@ public final class CertificateAuthenticator implements Authenticator {
     private Optional<String> identity(X509Certificate leaf) {
         return switch (config.identity()) {
             case SUBJECT_DN -> Optional.of(leaf.getSubjectX500Principal().getName());
-            case SUBJECT_CN -> commonName(leaf);
+            case SUBJECT_CN -> dev.baton.http.tls.Certificates.commonName(leaf);
             case SAN_EMAIL -> alternativeName(leaf, SAN_EMAIL);
             case SAN_DNS -> alternativeName(leaf, SAN_DNS);
         };
-    }
-
-    private static Optional<String> commonName(X509Certificate leaf) {
-        try {
-            List<Rdn> rdns = new LdapName(leaf.getSubjectX500Principal().getName()).getRdns();
-            // getRdns() lists the rightmost RDN first; the leftmost (most specific) CN is the one a person is known by.
-            for (int i = rdns.size() - 1; i >= 0; i--) {
-                if (rdns.get(i).getType().equalsIgnoreCase("CN")) {
-                    return Optional.of(rdns.get(i).getValue().toString());
-                }
-            }
-            return Optional.empty();
-        } catch (InvalidNameException e) {
-            return Optional.empty();
-        }
     }
 
     private static Optional<String> alternativeName(X509Certificate leaf, int type) {
