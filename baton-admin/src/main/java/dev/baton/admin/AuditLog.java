@@ -55,11 +55,19 @@ public class AuditLog {
     protected void write(Map<String, Object> event) {
         if (LOG.isInfoEnabled()) {
             try {
-                LOG.info(JSON.writeValueAsString(event));
+                LOG.info(line(event));
             } catch (JsonProcessingException e) {
                 LOG.error("{\"event\":\"audit-failure\",\"reason\":\"cannot write an audit event as JSON\"}");
             }
         }
+    }
+
+    /**
+     * One event as one line of JSON: every value is a JSON string or number, so a line break or a quote in a
+     * user name (an agent's own text) is escaped and cannot start an event of its own.
+     */
+    static String line(Map<String, Object> event) throws JsonProcessingException {
+        return JSON.writeValueAsString(event);
     }
 
     void adminSignInFailed(String source) {

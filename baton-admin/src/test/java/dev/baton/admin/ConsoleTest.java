@@ -122,6 +122,21 @@ class ConsoleTest {
     }
 
     @Test
+    void aGuessedCookieGetsTheSignInPageAndAFloodOfWrongPasswordsLocksTheAddressOutRightPasswordIncluded() throws Exception {
+        String guessed = "baton-console=" + "A".repeat(43);
+        HttpResponse<String> withGuess = get("/console/dashboard", guessed);
+        assertThat(withGuess.statusCode()).isEqualTo(303);
+        assertThat(withGuess.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/console/sign-in"));
+        for (int i = 0; i < OperatorAuthentication.MAX_FAILURES; i++) {
+            assertThat(post("/console/sign-in", null, Map.of("name", "root", "password", "guess" + i), null).statusCode())
+                    .isEqualTo(401);
+        }
+        HttpResponse<String> locked = post("/console/sign-in", null, Map.of("name", "root", "password", "root-pw"), null);
+        assertThat(locked.statusCode()).isEqualTo(429);
+        assertThat(locked.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
     void aWrongPasswordShowsTheFormAgainWithWhatToDo() throws Exception {
         HttpResponse<String> wrong = post("/console/sign-in", null, Map.of("name", "root", "password", "nope"), null);
         assertThat(wrong.statusCode()).isEqualTo(401);

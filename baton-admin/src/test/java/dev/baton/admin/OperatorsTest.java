@@ -34,6 +34,16 @@ class OperatorsTest {
     }
 
     @Test
+    void aPasswordOverItsBoundOrAnUnknownNameGetsNothing() {
+        Operators ops = Operators.of(java.util.Map.of("ops", new Operator("ops", OperatorRole.ADMIN)),
+                java.util.Map.of("ops", Argon2id.hash("pw".toCharArray(), 1024, 1)));
+        assertThat(ops.authenticate("ops", "x".repeat(1025).toCharArray())).isEmpty();
+        assertThat(ops.authenticate("nobody", "pw".toCharArray())).isEmpty();
+        assertThat(ops.authenticate(null, "pw".toCharArray())).isEmpty();
+        assertThat(ops.authenticate("ops", new char[0])).isEmpty();
+    }
+
+    @Test
     void aFileOthersCanReadIsRefused() throws Exception {
         Path f = file("operators:\n  ops:\n    role: admin\n    certificate-cn: x\n", "rw-r--r--");
         assertThatThrownBy(() -> Operators.read(f)).hasMessageContaining("readable by its owner only (chmod 600");

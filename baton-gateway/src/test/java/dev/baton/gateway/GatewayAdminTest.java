@@ -131,6 +131,25 @@ class GatewayAdminTest {
     }
 
     @Test
+    void craftedHashesCursorsAndFiltersGetARefusalOrNothing() throws Exception {
+        Gateway a = gateway("a");
+        GatewayAdmin admin = new GatewayAdmin(a, audit, clock, Optional.empty());
+        new TestAgent().signIn(a, "alice", "secret");
+        for (String hash : List.of("XYZ", "..%2F..%2Fetc", "0".repeat(63), "0".repeat(65))) {
+            assertThatThrownBy(() -> call(admin, ROOT, "POST", "/sessions/" + hash + "/revoke", Map.of()))
+                    .isInstanceOf(AdminException.class).extracting(e -> ((AdminException) e).status()).isEqualTo(400);
+        }
+        assertThatThrownBy(() -> call(admin, WATCHER, "GET", "/sessions", Map.of("after", "1." + "g".repeat(64))))
+                .isInstanceOf(AdminException.class).extracting(e -> ((AdminException) e).status()).isEqualTo(400);
+        assertThatThrownBy(() -> call(admin, WATCHER, "GET", "/sessions", Map.of("limit", "100000")))
+                .isInstanceOf(AdminException.class).extracting(e -> ((AdminException) e).status()).isEqualTo(400);
+        var injected = (com.fasterxml.jackson.databind.JsonNode) call(admin, WATCHER, "GET", "/sessions",
+                Map.of("user", "alice' OR '1'='1"));
+        assertThat(injected.get("sessions")).isEmpty();
+        assertThat(events).filteredOn(e -> e.get("event").equals("admin-action")).isEmpty();
+    }
+
+    @Test
     void revokingASessionOrAUserEndsThemSoTheAgentsAreRefusedAndIsAudited() throws Exception {
         Gateway a = gateway("a");
         GatewayAdmin admin = new GatewayAdmin(a, audit, clock, Optional.empty());

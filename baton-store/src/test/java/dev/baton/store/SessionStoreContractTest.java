@@ -304,6 +304,9 @@ public abstract class SessionStoreContractTest {
         SessionFilter olderThanNow = new SessionFilter(Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of("gw-a"), Optional.empty(), Optional.of(now.minusSeconds(1)));
         assertThat(store.count(olderThanNow, now)).isZero();
+        SessionFilter crafted = SessionFilter.ALL.withUser("alice' OR '1'='1");
+        assertThat(store.find(crafted, now, Optional.empty(), 10).sessions()).as("values are bound, never spliced").isEmpty();
+        assertThat(store.count(crafted.withOwner("gw-a' OR 1=1 --"), now)).isZero();
     }
 
     private static String hash(StoredSession s) {
