@@ -44,7 +44,9 @@ public final class BenchRegistry {
                             return true;
                         })
                 .register("admin", "admin API on a million stored sessions: user filter p99, count; revoking a user everywhere",
-                        dev.baton.bench.admin.AdminBenchmark::new);
+                        dev.baton.bench.admin.AdminBenchmark::new)
+                .register("sso", "browser single sign-on: code flows with a session and full sign-ins per second, vs Keycloak",
+                        dev.baton.bench.sso.SsoBenchmark::new);
     }
 
     /**

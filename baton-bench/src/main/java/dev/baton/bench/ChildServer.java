@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
  * A server under test running as a child process that listens on a loopback port: irond, or Baton's own
  * {@code baton federation} as a user starts it. Its console output goes to a file in its working folder
  * and is shown when it fails to start. Closing stops the process (TERM, then KILL after five seconds); a
- * shutdown hook kills it if the benchmark itself is stopped mid-run. Not thread safe.
+ * shutdown hook kills it if the benchmark itself is stopped mid-run. Public for the benchmarks in sub-packages
+ * (Keycloak in {@code dev.baton.bench.sso}). Not thread safe.
  */
-final class ChildServer implements AutoCloseable {
+public final class ChildServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final String name;
@@ -45,12 +46,27 @@ final class ChildServer implements AutoCloseable {
      */
     static ChildServer start(String name, List<String> command, Path workDir, int port)
             throws IOException, InterruptedException {
+        return start(name, command, java.util.Map.of(), workDir, port, START_TIMEOUT);
+    }
+
+    /**
+     * Runs {@code command} in {@code workDir} with {@code environment} added to this process's, its output to
+     * {@code workDir/NAME.out}, and waits up to {@code timeout} until it accepts connections on
+     * {@code 127.0.0.1:port}.
+     *
+     * @throws IOException when it cannot be started or does not listen in time; the message carries the end of
+     *                     its console output
+     */
+    public static ChildServer start(String name, List<String> command, java.util.Map<String, String> environment,
+                                    Path workDir, int port, Duration timeout) throws IOException, InterruptedException {
         Path console = workDir.resolve(name + ".out");
-        Process process = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(console.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         ChildServer child = new ChildServer(name, process, console, port);
         try {
-            child.awaitListening();
+            child.awaitListening(timeout);
             return child;
         } catch (IOException | InterruptedException | RuntimeException e) {
             String output = child.consoleTail();
@@ -60,7 +76,7 @@ final class ChildServer implements AutoCloseable {
     }
 
     /** A port that was free on loopback a moment ago, for a child server to listen on. */
-    static int freeLoopbackPort() throws IOException {
+    public static int freeLoopbackPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
@@ -72,7 +88,7 @@ final class ChildServer implements AutoCloseable {
     }
 
     /** The child's process id, for profiling it ({@code jcmd PID JFR.start}). */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -80,7 +96,7 @@ final class ChildServer implements AutoCloseable {
      * How much the child wrote to its console so far: lines and bytes. A server logging per request
      * (a level below WARN) is measured writing its log, so the benchmark reports this beside the figures.
      */
-    String consoleSummary() {
+    public String consoleSummary() {
         try (var lines = Files.lines(console, java.nio.charset.StandardCharsets.ISO_8859_1)) {
             return name + " wrote " + lines.count() + " lines (" + Files.size(console) + " bytes) to its console";
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -106,8 +122,8 @@ final class ChildServer implements AutoCloseable {
         }
     }
 
-    private void awaitListening() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    private void awaitListening(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException(name + " exited with status " + process.exitValue() + " while starting");
@@ -119,10 +135,11 @@ final class ChildServer implements AutoCloseable {
                 Thread.sleep(100);
             }
         }
-        throw new IOException(name + " did not listen on 127.0.0.1:" + port + " within " + START_TIMEOUT.toSeconds() + " s");
+        throw new IOException(name + " did not listen on 127.0.0.1:" + port + " within " + timeout.toSeconds() + " s");
     }
 
-    private String consoleTail() {
+    /** The last 2,000 characters the child wrote to its console, for a reason why it failed. */
+    public String consoleTail() {
         try {
             String all = Files.readString(console);
             return all.length() <= 2000 ? all : all.substring(all.length() - 2000);
