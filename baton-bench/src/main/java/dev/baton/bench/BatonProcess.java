@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * file the system property {@code baton.cli.jar} names. Closing stops the process ({@link ChildServer})
  * and deletes the temp folder.
  */
-final class BatonProcess implements FederationUnderTest {
+public final class BatonProcess implements FederationUnderTest {
     static final String NAME = "baton_process";
     static final String JAR_PROPERTY = "baton.cli.jar";
 
@@ -101,8 +101,11 @@ final class BatonProcess implements FederationUnderTest {
         return command;
     }
 
-    /** The jar named by {@code -Dbaton.cli.jar}, else baton-cli's build output beside baton-bench's. */
-    static Optional<Path> cliJar() {
+    /**
+     * The jar named by {@code -Dbaton.cli.jar}, else baton-cli's build output beside baton-bench's. Public for the
+     * benchmarks in sub-packages that run a gateway process.
+     */
+    public static Optional<Path> cliJar() {
         String named = System.getProperty(JAR_PROPERTY);
         if (named != null && !named.isBlank()) {
             return Optional.of(Path.of(named)).filter(Files::isRegularFile);

@@ -3,6 +3,7 @@ package dev.baton.bench.sso;
 import dev.baton.bench.Benchmark;
 import dev.baton.bench.Results;
 import dev.baton.bench.RunMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,8 +21,8 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Both workloads run {@value #CLIENTS} simulated browsers at once (virtual threads, each its own cookie jar,
  * {@link BrowserClient}), the same code against both providers; system property {@code baton.bench.sso.clients}
- * changes the number. Each measured phase follows a warm-up; providers take turns phase by phase and round by
- * round ({@link RunMode#rounds()}), and the median round is reported.
+ * changes the number. Each measured phase follows a warm-up (three times as long in the first round); providers
+ * take turns phase by phase and round by round ({@link RunMode#rounds()}), and the median round is reported.
  */
 public final class SsoBenchmark implements Benchmark {
     static final int CLIENTS = 16;
@@ -31,7 +32,8 @@ public final class SsoBenchmark implements Benchmark {
         SsoFixture fixture = SsoFixture.STANDARD;
         int clients = Integer.getInteger("baton.bench.sso.clients", CLIENTS);
         results.note("sso: " + clients + " simulated browsers at once per provider; warm-up " + mode.warmUp().toSeconds()
-                + " s, then " + mode.phase().toSeconds() + " s measured, " + mode.rounds() + " round(s)");
+                + " s (" + mode.warmUp().multipliedBy(3).toSeconds() + " s in the first round), then " + mode.phase().toSeconds()
+                + " s measured, " + mode.rounds() + " round(s)");
         results.figure("clients", clients);
         List<AutoCloseable> started = new ArrayList<>();
         try {
@@ -49,6 +51,7 @@ public final class SsoBenchmark implements Benchmark {
                 k.passwordHashCost().report(KeycloakPeer.NAME, results);
             }, () -> results.state("peer." + KeycloakPeer.NAME, "absent"));
             measure(targets, clients, mode, results);
+            baton.ifPresent(b -> results.note(b.consoleSummary()));
             keycloak.ifPresent(k -> results.note(k.consoleSummary()));
             return baton.isPresent();
         } finally {
@@ -76,7 +79,9 @@ public final class SsoBenchmark implements Benchmark {
         Map<String, Long> failures = new LinkedHashMap<>();
         for (int round = 0; round < mode.rounds(); round++) {
             for (var load : loads.entrySet()) {
-                FlowLoad.Outcome outcome = load.getValue().run(workload, mode.warmUp(), mode.phase());
+                // A JVM just started (Keycloak's more than most) is still compiling: the first round warms up longer.
+                Duration warmUp = round == 0 ? mode.warmUp().multipliedBy(3) : mode.warmUp();
+                FlowLoad.Outcome outcome = load.getValue().run(workload, warmUp, mode.phase());
                 rates.computeIfAbsent(load.getKey(), k -> new double[mode.rounds()])[round] = outcome.perSecond();
                 failures.merge(load.getKey(), outcome.failures(), Long::sum);
                 results.note(figure + " " + load.getKey() + " round " + (round + 1) + ": " + outcome.flows() + " flows in "
