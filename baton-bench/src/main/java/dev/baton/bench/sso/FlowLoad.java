@@ -53,17 +53,51 @@ final class FlowLoad {
      * @throws IllegalStateException when no flow completed in the measured phase (the message has the first failure)
      */
     Outcome run(Workload workload, Duration warmUp, Duration phase) throws InterruptedException {
-        long start = System.nanoTime();
-        long measureFrom = start + warmUp.toNanos();
+        if (workload == Workload.SSO_FLOW) {
+            everyBrowser(FlowLoad::signInForSession); // before the clock starts: a cold provider may take long
+        }
+        long measureFrom = System.nanoTime() + warmUp.toNanos();
         long measureTo = measureFrom + phase.toNanos();
         AtomicLong flows = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         AtomicReference<String> firstFailure = new AtomicReference<>();
+        everyBrowser(browser -> loop(browser, workload, measureFrom, measureTo, flows, failures, firstFailure));
+        Outcome outcome = new Outcome(flows.get(), failures.get(), phase.toNanos() / 1e9, firstFailure.get());
+        if (outcome.flows() == 0) {
+            throw new IllegalStateException("no " + workload + " flow completed in the measured phase; "
+                    + (outcome.firstFailure() == null ? "none failed: every flow took longer than the phase"
+                    : "first failure: " + outcome.firstFailure()));
+        }
+        return outcome;
+    }
+
+    /** Signs in, trying again a few times: a provider may refuse a burst of sign-ins (Baton: 503 overloaded). */
+    private static void signInForSession(BrowserClient browser) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                browser.signIn();
+                return;
+            } catch (java.io.IOException | RuntimeException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(500L * attempt);
+            }
+        }
+    }
+
+    /** What one browser does, on its own virtual thread. */
+    private interface BrowserTask {
+        void run(BrowserClient browser) throws Exception;
+    }
+
+    /** Runs {@code task} on every browser at once and waits for all. */
+    private void everyBrowser(BrowserTask task) throws InterruptedException {
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> running = new ArrayList<>();
             for (BrowserClient browser : browsers) {
                 running.add(threads.submit(() -> {
-                    loop(browser, workload, measureFrom, measureTo, flows, failures, firstFailure);
+                    task.run(browser);
                     return null;
                 }));
             }
@@ -71,16 +105,11 @@ final class FlowLoad {
                 join(f);
             }
         }
-        Outcome outcome = new Outcome(flows.get(), failures.get(), phase.toNanos() / 1e9, firstFailure.get());
-        if (outcome.flows() == 0) {
-            throw new IllegalStateException("no " + workload + " flow completed; first failure: " + outcome.firstFailure());
-        }
-        return outcome;
     }
 
     private static void loop(BrowserClient browser, FlowLoad.Workload workload, long measureFrom, long measureTo,
                              AtomicLong flows, AtomicLong failures, AtomicReference<String> firstFailure) throws InterruptedException {
-        boolean needsSession = workload == Workload.SSO_FLOW;
+        boolean needsSession = false;
         while (System.nanoTime() < measureTo) {
             try {
                 if (needsSession) {
