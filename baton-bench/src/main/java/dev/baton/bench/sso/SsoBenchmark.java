@@ -21,7 +21,7 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Both workloads run {@value #CLIENTS} simulated browsers at once (virtual threads, each its own cookie jar,
  * {@link BrowserClient}), the same code against both providers; system property {@code baton.bench.sso.clients}
- * changes the number. Each measured phase follows a warm-up (three times as long in the first round); providers
+ * changes the number, and {@code baton.bench.sso.keycloak=false} leaves Keycloak out. Each measured phase follows a warm-up (three times as long in the first round); providers
  * take turns phase by phase and round by round ({@link RunMode#rounds()}), and the median round is reported.
  */
 public final class SsoBenchmark implements Benchmark {
@@ -44,7 +44,8 @@ public final class SsoBenchmark implements Benchmark {
                 targets.put("baton", b.target(fixture));
                 b.passwordHashCost().report("baton", results);
             });
-            Optional<KeycloakPeer> keycloak = KeycloakPeer.start(fixture, results::note);
+            Optional<KeycloakPeer> keycloak = Boolean.parseBoolean(System.getProperty("baton.bench.sso.keycloak", "true"))
+                    ? KeycloakPeer.start(fixture, results::note) : skipped(results);
             keycloak.ifPresentOrElse(k -> {
                 started.add(k);
                 targets.put(KeycloakPeer.NAME, k.target(fixture));
@@ -59,6 +60,11 @@ public final class SsoBenchmark implements Benchmark {
                 c.close();
             }
         }
+    }
+
+    private static Optional<KeycloakPeer> skipped(Results results) {
+        results.note(KeycloakPeer.NAME + ": not started (-Dbaton.bench.sso.keycloak=false)");
+        return Optional.empty();
     }
 
     private static void measure(Map<String, OidcTarget> targets, int clients, RunMode mode, Results results)
