@@ -3,6 +3,7 @@ package dev.baton.bench.sso;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,11 +12,17 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A fixed number of simulated browsers, one virtual thread each, repeating one flow against one provider as
- * fast as the provider answers: a warm-up, then a measured phase. A flow counts when it completes inside the
- * measured phase; a failed flow counts as a failure and its browser starts over (for the single sign-on path:
- * signs in again, outside the count). Not thread safe: one benchmark thread runs one load at a time.
+ * fast as the provider answers: a warm-up, then a measured phase. The browsers count completed and failed flows
+ * as they go; the benchmark thread reads the counters window by window. The warm-up lasts at least its minimum
+ * and then goes on, window by window (each as long as the measured phase), while the rate still climbs by more
+ * than {@value #SETTLED_PERCENT}% from one window to the next, up to its maximum: a provider whose JVM just
+ * started is measured once its compiler has caught up, not before. A failed flow counts as a failure and its
+ * browser starts over (for the single sign-on path: signs in again, outside the count). Not thread safe: one
+ * benchmark thread runs one load at a time.
  */
 final class FlowLoad {
+    static final int SETTLED_PERCENT = 10;
+
     /** What one simulated browser repeats. */
     enum Workload {
         /** The single sign-on path: authorize with a session cookie, code, token. Each browser signs in once first. */
@@ -27,18 +34,27 @@ final class FlowLoad {
     /**
      * What a phase measured.
      *
-     * @param flows        flows completed inside the measured phase
-     * @param failures     flows that failed inside the measured phase
-     * @param seconds      how long the measured phase lasted
-     * @param firstFailure the first failure seen (warm-up included), or null
+     * @param flows         flows completed inside the measured phase
+     * @param failures      flows that failed inside the measured phase
+     * @param seconds       how long the measured phase lasted
+     * @param warmUpSeconds how long the warm-up before it lasted
+     * @param firstFailure  the first failure seen (warm-up included), or null
      */
-    record Outcome(long flows, long failures, double seconds, String firstFailure) {
+    record Outcome(long flows, long failures, double seconds, double warmUpSeconds, String firstFailure) {
         double perSecond() {
             return flows / seconds;
         }
     }
 
+    /** How long the warm-up lasts: at least {@code min}, at most {@code max}. */
+    record WarmUp(Duration min, Duration max) {
+    }
+
     private final List<BrowserClient> browsers = new ArrayList<>();
+    private final AtomicLong flows = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicReference<String> firstFailure = new AtomicReference<>();
+    private volatile boolean stop;
 
     /** {@code count} browsers against {@code target}, each with its own cookie jar. */
     FlowLoad(OidcTarget target, SSLContext tls, int count) {
@@ -48,27 +64,65 @@ final class FlowLoad {
     }
 
     /**
-     * Runs {@code workload} on every browser at once: {@code warmUp}, then {@code phase} measured.
+     * Runs {@code workload} on every browser at once: the warm-up, then {@code phase} measured.
      *
      * @throws IllegalStateException when no flow completed in the measured phase (the message has the first failure)
      */
-    Outcome run(Workload workload, Duration warmUp, Duration phase) throws InterruptedException {
+    Outcome run(Workload workload, WarmUp warmUp, Duration phase) throws InterruptedException {
         if (workload == Workload.SSO_FLOW) {
             everyBrowser(FlowLoad::signInForSession); // before the clock starts: a cold provider may take long
         }
-        long measureFrom = System.nanoTime() + warmUp.toNanos();
-        long measureTo = measureFrom + phase.toNanos();
-        AtomicLong flows = new AtomicLong();
-        AtomicLong failures = new AtomicLong();
-        AtomicReference<String> firstFailure = new AtomicReference<>();
-        everyBrowser(browser -> loop(browser, workload, measureFrom, measureTo, flows, failures, firstFailure));
-        Outcome outcome = new Outcome(flows.get(), failures.get(), phase.toNanos() / 1e9, firstFailure.get());
+        firstFailure.set(null);
+        stop = false;
+        long[] measured;
+        long warmedNanos;
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            browsers.forEach(b -> running.add(threads.submit(() -> {
+                loop(b, workload);
+                return null;
+            })));
+            long start = System.nanoTime();
+            warm(warmUp, phase);
+            warmedNanos = System.nanoTime() - start;
+            long[] before = {flows.get(), failures.get()};
+            Thread.sleep(phase);
+            measured = new long[] {flows.get() - before[0], failures.get() - before[1]};
+            stop = true;
+            for (Future<?> f : running) {
+                join(f);
+            }
+        }
+        Outcome outcome = new Outcome(measured[0], measured[1], phase.toNanos() / 1e9, warmedNanos / 1e9, firstFailure.get());
         if (outcome.flows() == 0) {
             throw new IllegalStateException("no " + workload + " flow completed in the measured phase; "
                     + (outcome.firstFailure() == null ? "none failed: every flow took longer than the phase"
                     : "first failure: " + outcome.firstFailure()));
         }
         return outcome;
+    }
+
+    /**
+     * Waits out the minimum (its last window counted), then goes on window by window while the count still
+     * climbs by more than {@value #SETTLED_PERCENT}%, until the maximum.
+     */
+    private void warm(WarmUp warmUp, Duration window) throws InterruptedException {
+        long deadline = System.nanoTime() + warmUp.max().toNanos();
+        Thread.sleep(warmUp.min().compareTo(window) > 0 ? warmUp.min().minus(window) : Duration.ZERO);
+        long previous = countOver(window);
+        while (System.nanoTime() + window.toNanos() <= deadline) {
+            long count = countOver(window);
+            if (count * 100 <= previous * (100 + SETTLED_PERCENT)) {
+                return;
+            }
+            previous = count;
+        }
+    }
+
+    private long countOver(Duration window) throws InterruptedException {
+        long before = flows.get();
+        Thread.sleep(window);
+        return flows.get() - before;
     }
 
     /** Signs in, trying again a few times: a provider may refuse a burst of sign-ins (Baton: 503 overloaded). */
@@ -107,10 +161,9 @@ final class FlowLoad {
         }
     }
 
-    private static void loop(BrowserClient browser, FlowLoad.Workload workload, long measureFrom, long measureTo,
-                             AtomicLong flows, AtomicLong failures, AtomicReference<String> firstFailure) throws InterruptedException {
+    private void loop(BrowserClient browser, Workload workload) throws InterruptedException {
         boolean needsSession = false;
-        while (System.nanoTime() < measureTo) {
+        while (!stop) {
             try {
                 if (needsSession) {
                     browser.signIn();
@@ -122,22 +175,14 @@ final class FlowLoad {
                 } else {
                     browser.signIn();
                 }
-                if (inside(System.nanoTime(), measureFrom, measureTo)) {
-                    flows.incrementAndGet();
-                }
+                flows.incrementAndGet();
             } catch (java.io.IOException | RuntimeException e) {
-                if (inside(System.nanoTime(), measureFrom, measureTo)) {
-                    failures.incrementAndGet();
-                }
+                failures.incrementAndGet();
                 firstFailure.compareAndSet(null, e.toString());
                 needsSession = workload == Workload.SSO_FLOW;
                 Thread.sleep(10); // a refusing provider is not spun against
             }
         }
-    }
-
-    private static boolean inside(long now, long from, long to) {
-        return now >= from && now < to;
     }
 
     private static void join(Future<?> f) throws InterruptedException {

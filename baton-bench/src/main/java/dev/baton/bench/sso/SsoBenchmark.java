@@ -3,7 +3,6 @@ package dev.baton.bench.sso;
 import dev.baton.bench.Benchmark;
 import dev.baton.bench.Results;
 import dev.baton.bench.RunMode;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,8 +20,10 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Both workloads run {@value #CLIENTS} simulated browsers at once (virtual threads, each its own cookie jar,
  * {@link BrowserClient}), the same code against both providers; system property {@code baton.bench.sso.clients}
- * changes the number, and {@code baton.bench.sso.keycloak=false} leaves Keycloak out. Each measured phase follows a warm-up (three times as long in the first round); providers
- * take turns phase by phase and round by round ({@link RunMode#rounds()}), and the median round is reported.
+ * changes the number, and {@code baton.bench.sso.keycloak=false} leaves Keycloak out. Each measured phase
+ * follows a warm-up (in the first round three times as long, and longer while the rate still climbs, up to six
+ * times: {@link FlowLoad}); providers take turns phase by phase and round by round ({@link RunMode#rounds()}),
+ * and the median round is reported.
  */
 public final class SsoBenchmark implements Benchmark {
     static final int CLIENTS = 16;
@@ -32,8 +33,10 @@ public final class SsoBenchmark implements Benchmark {
         SsoFixture fixture = SsoFixture.STANDARD;
         int clients = Integer.getInteger("baton.bench.sso.clients", CLIENTS);
         results.note("sso: " + clients + " simulated browsers at once per provider; warm-up " + mode.warmUp().toSeconds()
-                + " s (" + mode.warmUp().multipliedBy(3).toSeconds() + " s in the first round), then " + mode.phase().toSeconds()
-                + " s measured, " + mode.rounds() + " round(s)");
+                + " s (in the first round " + mode.warmUp().multipliedBy(3).toSeconds() + " s, longer while the rate still climbs by more than "
+                + FlowLoad.SETTLED_PERCENT + "% from one " + mode.phase().toSeconds() + " s window to the next, up to "
+                + mode.warmUp().multipliedBy(6).toSeconds() + " s), then " + mode.phase().toSeconds() + " s measured, "
+                + mode.rounds() + " round(s)");
         results.figure("clients", clients);
         List<AutoCloseable> started = new ArrayList<>();
         try {
@@ -85,13 +88,16 @@ public final class SsoBenchmark implements Benchmark {
         Map<String, Long> failures = new LinkedHashMap<>();
         for (int round = 0; round < mode.rounds(); round++) {
             for (var load : loads.entrySet()) {
-                // A JVM just started (Keycloak's more than most) is still compiling: the first round warms up longer.
-                Duration warmUp = round == 0 ? mode.warmUp().multipliedBy(3) : mode.warmUp();
+                // A JVM just started (Keycloak's more than most) is still compiling: the first round warms up longer,
+                // until the rate settles.
+                FlowLoad.WarmUp warmUp = round == 0 ? new FlowLoad.WarmUp(mode.warmUp().multipliedBy(3), mode.warmUp().multipliedBy(6))
+                        : new FlowLoad.WarmUp(mode.warmUp(), mode.warmUp());
                 FlowLoad.Outcome outcome = load.getValue().run(workload, warmUp, mode.phase());
                 rates.computeIfAbsent(load.getKey(), k -> new double[mode.rounds()])[round] = outcome.perSecond();
                 failures.merge(load.getKey(), outcome.failures(), Long::sum);
                 results.note(figure + " " + load.getKey() + " round " + (round + 1) + ": " + outcome.flows() + " flows in "
-                        + outcome.seconds() + " s, " + outcome.failures() + " failed"
+                        + outcome.seconds() + " s after " + Math.round(outcome.warmUpSeconds()) + " s of warm-up, "
+                        + outcome.failures() + " failed"
                         + (outcome.firstFailure() == null ? "" : "; first failure: " + outcome.firstFailure()));
             }
         }
