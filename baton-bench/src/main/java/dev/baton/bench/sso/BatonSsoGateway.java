@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * The provider's endpoints are read from its discovery document. Closing stops both and deletes the folder.
  * Not thread safe.
  */
-final class BatonSsoGateway implements AutoCloseable {
+final class BatonSsoGateway implements ProviderUnderTest {
     static final String NAME = "baton";
     /** Keycloak 26's Argon2 default memory ({@code Argon2Parameters.DEFAULT_MEMORY}), KiB. */
     static final int MEMORY_KIB = 7168;
@@ -172,19 +172,29 @@ final class BatonSsoGateway implements AutoCloseable {
         return URI.create(m.group(1).replace("\\/", "/"));
     }
 
-    /** The benchmark's view of this provider. */
-    OidcTarget target(SsoFixture fixture) {
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ProcessHandle process() {
+        return ProcessHandle.of(process.pid()).orElseThrow(() -> new IllegalStateException(NAME + " is not running"));
+    }
+
+    @Override
+    public OidcTarget target(SsoFixture fixture) {
         return new OidcTarget(NAME, authorize, token, fixture.clientId(), fixture.clientSecret(), fixture.redirectUri(),
                 fixture.username(), fixture.password());
     }
 
-    /** The cost of the user's stored password hash, read from the hash in the gateway's configuration. */
-    PasswordHashCost passwordHashCost() {
+    @Override
+    public PasswordHashCost passwordHashCost() {
         return cost;
     }
 
-    /** How much the gateway process wrote to its console. */
-    String consoleSummary() {
+    @Override
+    public String consoleSummary() {
         return process.consoleSummary();
     }
 

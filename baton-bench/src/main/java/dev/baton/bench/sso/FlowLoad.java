@@ -38,11 +38,17 @@ final class FlowLoad {
      * @param failures      flows that failed inside the measured phase
      * @param seconds       how long the measured phase lasted
      * @param warmUpSeconds how long the warm-up before it lasted
+     * @param serverCpu     CPU seconds the provider's process used in the measured phase, or NaN when unknown
      * @param firstFailure  the first failure seen (warm-up included), or null
      */
-    record Outcome(long flows, long failures, double seconds, double warmUpSeconds, String firstFailure) {
+    record Outcome(long flows, long failures, double seconds, double warmUpSeconds, double serverCpu, String firstFailure) {
         double perSecond() {
             return flows / seconds;
+        }
+
+        /** The provider's CPU milliseconds per completed flow, or NaN when unknown. */
+        double serverCpuMillisPerFlow() {
+            return serverCpu * 1000 / flows;
         }
     }
 
@@ -51,13 +57,18 @@ final class FlowLoad {
     }
 
     private final List<BrowserClient> browsers = new ArrayList<>();
+    private final ProcessHandle server;
     private final AtomicLong flows = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
     private volatile boolean stop;
 
-    /** {@code count} browsers against {@code target}, each with its own cookie jar. */
-    FlowLoad(OidcTarget target, SSLContext tls, int count) {
+    /**
+     * {@code count} browsers against {@code target}, each with its own cookie jar; {@code server} is the provider's
+     * process, whose CPU time is read around the measured phase.
+     */
+    FlowLoad(OidcTarget target, SSLContext tls, int count, ProcessHandle server) {
+        this.server = server;
         for (int i = 0; i < count; i++) {
             browsers.add(new BrowserClient(target, tls));
         }
@@ -76,6 +87,7 @@ final class FlowLoad {
         stop = false;
         long[] measured;
         long warmedNanos;
+        double cpu;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> running = new ArrayList<>();
             browsers.forEach(b -> running.add(threads.submit(() -> {
@@ -86,14 +98,16 @@ final class FlowLoad {
             warm(warmUp, phase);
             warmedNanos = System.nanoTime() - start;
             long[] before = {flows.get(), failures.get()};
+            double cpuBefore = cpuSeconds();
             Thread.sleep(phase);
             measured = new long[] {flows.get() - before[0], failures.get() - before[1]};
+            cpu = cpuSeconds() - cpuBefore;
             stop = true;
             for (Future<?> f : running) {
                 join(f);
             }
         }
-        Outcome outcome = new Outcome(measured[0], measured[1], phase.toNanos() / 1e9, warmedNanos / 1e9, firstFailure.get());
+        Outcome outcome = new Outcome(measured[0], measured[1], phase.toNanos() / 1e9, warmedNanos / 1e9, cpu, firstFailure.get());
         if (outcome.flows() == 0) {
             throw new IllegalStateException("no " + workload + " flow completed in the measured phase; "
                     + (outcome.firstFailure() == null ? "none failed: every flow took longer than the phase"
@@ -123,6 +137,11 @@ final class FlowLoad {
         long before = flows.get();
         Thread.sleep(window);
         return flows.get() - before;
+    }
+
+    /** The provider process's CPU time so far, seconds; NaN when the operating system does not tell. */
+    private double cpuSeconds() {
+        return server.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     /** Signs in, trying again a few times: a provider may refuse a burst of sign-ins (Baton: 503 overloaded). */

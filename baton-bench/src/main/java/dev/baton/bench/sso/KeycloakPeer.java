@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * benchmark's own unless {@code KEYCLOAK_JAVA_HOME} names another. Closing stops the process (TERM, then KILL)
  * and deletes its data. Not thread safe.
  */
-final class KeycloakPeer implements AutoCloseable {
+final class KeycloakPeer implements ProviderUnderTest {
     static final String NAME = "keycloak";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
     private static final String REALM = "bench";
@@ -85,20 +85,30 @@ final class KeycloakPeer implements AutoCloseable {
         }
     }
 
-    /** The benchmark's view of this Keycloak. */
-    OidcTarget target(SsoFixture fixture) {
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ProcessHandle process() {
+        return ProcessHandle.of(process.pid()).orElseThrow(() -> new IllegalStateException(NAME + " is not running"));
+    }
+
+    @Override
+    public OidcTarget target(SsoFixture fixture) {
         URI oidc = base.resolve("realms/" + REALM + "/protocol/openid-connect/");
         return new OidcTarget(NAME, oidc.resolve("auth"), oidc.resolve("token"), fixture.clientId(), fixture.clientSecret(),
                 fixture.redirectUri(), fixture.username(), fixture.password());
     }
 
-    /** The cost of the user's stored password hash, as Keycloak's admin API reports it. */
-    PasswordHashCost passwordHashCost() {
+    @Override
+    public PasswordHashCost passwordHashCost() {
         return cost;
     }
 
-    /** How much Keycloak wrote to its console. */
-    String consoleSummary() {
+    @Override
+    public String consoleSummary() {
         return process.consoleSummary();
     }
 

@@ -4,7 +4,7 @@ import dev.baton.bench.Benchmark;
 import dev.baton.bench.Results;
 import dev.baton.bench.RunMode;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,8 @@ import javax.net.ssl.SSLContext;
  * changes the number, and {@code baton.bench.sso.keycloak=false} leaves Keycloak out. Each measured phase
  * follows a warm-up (in the first round three times as long, and longer while the rate still climbs, up to six
  * times: {@link FlowLoad}); providers take turns phase by phase and round by round ({@link RunMode#rounds()}),
- * and the median round is reported.
+ * and the median round is reported, with the provider process's CPU time per flow in that round
+ * ({@code *_cpu_ms_per_flow}: on a busy machine a steadier comparison than the rates).
  */
 public final class SsoBenchmark implements Benchmark {
     static final int CLIENTS = 16;
@@ -38,29 +39,20 @@ public final class SsoBenchmark implements Benchmark {
                 + mode.warmUp().multipliedBy(6).toSeconds() + " s), then " + mode.phase().toSeconds() + " s measured, "
                 + mode.rounds() + " round(s)");
         results.figure("clients", clients);
-        List<AutoCloseable> started = new ArrayList<>();
+        List<ProviderUnderTest> providers = new ArrayList<>();
         try {
-            Map<String, OidcTarget> targets = new LinkedHashMap<>();
             Optional<BatonSsoGateway> baton = BatonSsoGateway.start(fixture, results::note);
-            baton.ifPresent(b -> {
-                started.add(b);
-                targets.put("baton", b.target(fixture));
-                b.passwordHashCost().report("baton", results);
-            });
+            baton.ifPresent(providers::add);
             Optional<KeycloakPeer> keycloak = Boolean.parseBoolean(System.getProperty("baton.bench.sso.keycloak", "true"))
                     ? KeycloakPeer.start(fixture, results::note) : skipped(results);
-            keycloak.ifPresentOrElse(k -> {
-                started.add(k);
-                targets.put(KeycloakPeer.NAME, k.target(fixture));
-                k.passwordHashCost().report(KeycloakPeer.NAME, results);
-            }, () -> results.state("peer." + KeycloakPeer.NAME, "absent"));
-            measure(targets, clients, mode, results);
-            baton.ifPresent(b -> results.note(b.consoleSummary()));
-            keycloak.ifPresent(k -> results.note(k.consoleSummary()));
+            keycloak.ifPresentOrElse(providers::add, () -> results.state("peer." + KeycloakPeer.NAME, "absent"));
+            providers.forEach(p -> p.passwordHashCost().report(p.name(), results));
+            measure(providers, fixture, clients, mode, results);
+            providers.forEach(p -> results.note(p.consoleSummary()));
             return baton.isPresent();
         } finally {
-            for (AutoCloseable c : started.reversed()) {
-                c.close();
+            for (ProviderUnderTest p : providers.reversed()) {
+                p.close();
             }
         }
     }
@@ -70,52 +62,53 @@ public final class SsoBenchmark implements Benchmark {
         return Optional.empty();
     }
 
-    private static void measure(Map<String, OidcTarget> targets, int clients, RunMode mode, Results results)
-            throws InterruptedException {
+    private static void measure(List<ProviderUnderTest> providers, SsoFixture fixture, int clients, RunMode mode,
+                                Results results) throws InterruptedException {
         SSLContext tls = dev.baton.agent.AgentTls.trustAll(); // loopback only: Baton's generated certificate
         Map<String, FlowLoad> loads = new LinkedHashMap<>();
-        targets.forEach((name, target) -> {
+        for (ProviderUnderTest p : providers) {
+            OidcTarget target = p.target(fixture);
             results.note("target " + target);
-            loads.put(name, new FlowLoad(target, tls, clients));
-        });
+            loads.put(p.name(), new FlowLoad(target, tls, clients, p.process()));
+        }
         workload(FlowLoad.Workload.SSO_FLOW, "sso_flow", loads, mode, results);
         workload(FlowLoad.Workload.SIGN_IN, "signin", loads, mode, results);
     }
 
+    /**
+     * Runs one workload on every provider, round by round, and reports each provider's median round: flows per
+     * second, the provider's CPU milliseconds per flow in that round, failures in all rounds; then the ratio.
+     */
     private static void workload(FlowLoad.Workload workload, String figure, Map<String, FlowLoad> loads, RunMode mode,
                                  Results results) throws InterruptedException {
-        Map<String, double[]> rates = new LinkedHashMap<>();
-        Map<String, Long> failures = new LinkedHashMap<>();
+        Map<String, List<FlowLoad.Outcome>> outcomes = new LinkedHashMap<>();
         for (int round = 0; round < mode.rounds(); round++) {
+            // A JVM just started (Keycloak's more than most) is still compiling: the first round warms up longer,
+            // until the rate settles.
+            FlowLoad.WarmUp warmUp = round == 0 ? new FlowLoad.WarmUp(mode.warmUp().multipliedBy(3), mode.warmUp().multipliedBy(6))
+                    : new FlowLoad.WarmUp(mode.warmUp(), mode.warmUp());
             for (var load : loads.entrySet()) {
-                // A JVM just started (Keycloak's more than most) is still compiling: the first round warms up longer,
-                // until the rate settles.
-                FlowLoad.WarmUp warmUp = round == 0 ? new FlowLoad.WarmUp(mode.warmUp().multipliedBy(3), mode.warmUp().multipliedBy(6))
-                        : new FlowLoad.WarmUp(mode.warmUp(), mode.warmUp());
-                FlowLoad.Outcome outcome = load.getValue().run(workload, warmUp, mode.phase());
-                rates.computeIfAbsent(load.getKey(), k -> new double[mode.rounds()])[round] = outcome.perSecond();
-                failures.merge(load.getKey(), outcome.failures(), Long::sum);
-                results.note(figure + " " + load.getKey() + " round " + (round + 1) + ": " + outcome.flows() + " flows in "
-                        + outcome.seconds() + " s after " + Math.round(outcome.warmUpSeconds()) + " s of warm-up, "
-                        + outcome.failures() + " failed"
-                        + (outcome.firstFailure() == null ? "" : "; first failure: " + outcome.firstFailure()));
+                FlowLoad.Outcome o = load.getValue().run(workload, warmUp, mode.phase());
+                outcomes.computeIfAbsent(load.getKey(), k -> new ArrayList<>()).add(o);
+                results.note(figure + " " + load.getKey() + " round " + (round + 1) + ": " + o.flows() + " flows in " + o.seconds()
+                        + " s after " + Math.round(o.warmUpSeconds()) + " s of warm-up, server CPU "
+                        + String.format(java.util.Locale.ROOT, "%.2f", o.serverCpuMillisPerFlow()) + " ms per flow, " + o.failures() + " failed"
+                        + (o.firstFailure() == null ? "" : "; first failure: " + o.firstFailure()));
             }
         }
         Map<String, Double> medians = new LinkedHashMap<>();
-        rates.forEach((name, perRound) -> {
-            double median = median(perRound);
-            medians.put(name, median);
-            results.figure(figure + "." + name + "_per_second", median);
-            results.figure(figure + "." + name + "_failures", failures.get(name));
+        outcomes.forEach((name, all) -> {
+            List<FlowLoad.Outcome> sorted = all.stream().sorted(Comparator.comparingDouble(FlowLoad.Outcome::perSecond)).toList();
+            FlowLoad.Outcome median = sorted.get(sorted.size() / 2);
+            medians.put(name, median.perSecond());
+            results.figure(figure + "." + name + "_per_second", median.perSecond());
+            if (Double.isFinite(median.serverCpuMillisPerFlow())) {
+                results.figure(figure + "." + name + "_cpu_ms_per_flow", median.serverCpuMillisPerFlow());
+            }
+            results.figure(figure + "." + name + "_failures", all.stream().mapToLong(FlowLoad.Outcome::failures).sum());
         });
-        if (medians.containsKey("baton") && medians.containsKey(KeycloakPeer.NAME)) {
-            results.ratio(figure, KeycloakPeer.NAME, medians.get("baton"), medians.get(KeycloakPeer.NAME));
+        if (medians.containsKey(BatonSsoGateway.NAME) && medians.containsKey(KeycloakPeer.NAME)) {
+            results.ratio(figure, KeycloakPeer.NAME, medians.get(BatonSsoGateway.NAME), medians.get(KeycloakPeer.NAME));
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }
