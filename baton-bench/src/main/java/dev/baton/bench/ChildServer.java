@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A server under test running as a child process that listens on a loopback port: irond, or Baton's own
  * {@code baton federation} as a user starts it. Its console output goes to a file in its working folder
- * and is shown when it fails to start. Closing stops the process (TERM, then KILL after five seconds); a
- * shutdown hook kills it if the benchmark itself is stopped mid-run. Public for the benchmarks in sub-packages
- * (Keycloak in {@code dev.baton.bench.sso}). Not thread safe.
+ * and is shown when it fails to start. Closing stops the process and any it started (TERM, then KILL after five
+ * seconds); a shutdown hook kills them if the benchmark itself is stopped mid-run. Public for the benchmarks in
+ * sub-packages (Keycloak in {@code dev.baton.bench.sso}). Not thread safe.
  */
 public final class ChildServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -33,7 +33,10 @@ public final class ChildServer implements AutoCloseable {
         this.console = console;
         this.port = port;
         // A harness killed mid-run must not leave the server listening.
-        this.reaper = new Thread(process::destroyForcibly, name + "-reaper");
+        this.reaper = new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }, name + "-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
@@ -106,13 +109,24 @@ public final class ChildServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // A launcher script may run the server as its child instead of exec-ing it (Keycloak's kc.sh start-dev).
+        List<ProcessHandle> children = process.descendants().toList();
+        children.forEach(ProcessHandle::destroy);
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+            for (ProcessHandle child : children) {
+                try {
+                    child.onExit().get(5, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    child.destroyForcibly();
+                }
+            }
         } catch (InterruptedException e) {
             process.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
             Thread.currentThread().interrupt();
         }
         try {

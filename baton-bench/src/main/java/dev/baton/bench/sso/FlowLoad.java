@@ -139,9 +139,13 @@ final class FlowLoad {
         return flows.get() - before;
     }
 
-    /** The provider process's CPU time so far, seconds; NaN when the operating system does not tell. */
+    /**
+     * The CPU time so far of the provider's process and its descendants (Keycloak's {@code kc.sh start-dev} runs
+     * its JVM as a child), seconds; NaN when the operating system does not tell.
+     */
     private double cpuSeconds() {
-        return server.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(server), server.descendants())
+                .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN)).sum();
     }
 
     /** Signs in, trying again a few times: a provider may refuse a burst of sign-ins (Baton: 503 overloaded). */
