@@ -43,6 +43,7 @@ final class BatonSsoGateway implements ProviderUnderTest {
     /** Keycloak 26's Argon2 default passes ({@code Argon2Parameters.DEFAULT_ITERATIONS}). */
     static final int ITERATIONS = 5;
     private static final String GATEWAY = "bench-gw";
+    static final String MAX_CONCURRENT_SIGN_INS = "baton.bench.sso.maxConcurrentSignIns";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
     private final IfmapServer federation;
@@ -86,7 +87,8 @@ final class BatonSsoGateway implements ProviderUnderTest {
             Files.writeString(workDir.resolve("gw.yaml"), yaml(fixture, agentPort, ssoPort, federation.url(), federationPassword, hash));
             List<String> command = command(jar.get(), workDir);
             note.accept(NAME + ": " + String.join(" ", command) + ", its sso listener on 127.0.0.1:" + ssoPort
-                    + ", H2 storage, federation server in this JVM");
+                    + ", H2 storage, federation server in this JVM, admission control "
+                    + (admission().isEmpty() ? "by default" : admission().strip()));
             process = ChildServer.start(NAME, command, Map.of(), workDir, agentPort, START_TIMEOUT);
             URI issuer = URI.create("https://127.0.0.1:" + ssoPort);
             Map<String, URI> endpoints = discover(issuer);
@@ -101,7 +103,7 @@ final class BatonSsoGateway implements ProviderUnderTest {
 
     /** The gateway's configuration: docs/gateway.md and the {@code sso:} section of issue 17's contract. */
     static String yaml(SsoFixture f, int agentPort, int ssoPort, String federationUrl, String federationPassword, String hash) {
-        return """
+        return admission() + """
                 name: %s
                 listen: 127.0.0.1:%d
                 federation: { url: "%s", user: %s, password: "%s", trust-all: true }
@@ -127,6 +129,16 @@ final class BatonSsoGateway implements ProviderUnderTest {
                       scopes: [openid]
                 """.formatted(GATEWAY, agentPort, federationUrl, GATEWAY, federationPassword, f.username(), hash, ssoPort,
                 f.clientId(), f.clientSecret(), f.redirectUri());
+    }
+
+    /**
+     * Admission control is the shipped default (credential checks at once: half the cores) unless the system
+     * property {@value #MAX_CONCURRENT_SIGN_INS} sets {@code admission.max-concurrent-sign-ins}; Keycloak hashes on
+     * as many threads at once as there are cores.
+     */
+    private static String admission() {
+        Integer concurrent = Integer.getInteger(MAX_CONCURRENT_SIGN_INS);
+        return concurrent == null ? "" : "admission: { max-concurrent-sign-ins: " + concurrent + " }\n";
     }
 
     private static List<String> command(Path jar, Path workDir) {
