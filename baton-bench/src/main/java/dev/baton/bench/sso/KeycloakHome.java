@@ -146,6 +146,13 @@ final class KeycloakHome {
             }
         }
         Files.writeString(staging.resolve(".unpacked"), ARTIFACT + "\n");
+        if (Files.exists(home)) { // a copy whose unpacking was cut short (no .unpacked mark)
+            try (var walk = Files.walk(home)) {
+                for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
         Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
     }
 
