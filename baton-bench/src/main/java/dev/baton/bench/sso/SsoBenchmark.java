@@ -96,19 +96,26 @@ public final class SsoBenchmark implements Benchmark {
                         + (o.firstFailure() == null ? "" : "; first failure: " + o.firstFailure()));
             }
         }
-        Map<String, Double> medians = new LinkedHashMap<>();
+        Map<String, FlowLoad.Outcome> medians = new LinkedHashMap<>();
         outcomes.forEach((name, all) -> {
             List<FlowLoad.Outcome> sorted = all.stream().sorted(Comparator.comparingDouble(FlowLoad.Outcome::perSecond)).toList();
             FlowLoad.Outcome median = sorted.get(sorted.size() / 2);
-            medians.put(name, median.perSecond());
+            medians.put(name, median);
             results.figure(figure + "." + name + "_per_second", median.perSecond());
             if (Double.isFinite(median.serverCpuMillisPerFlow())) {
                 results.figure(figure + "." + name + "_cpu_ms_per_flow", median.serverCpuMillisPerFlow());
             }
             results.figure(figure + "." + name + "_failures", all.stream().mapToLong(FlowLoad.Outcome::failures).sum());
         });
-        if (medians.containsKey(BatonSsoGateway.NAME) && medians.containsKey(KeycloakPeer.NAME)) {
-            results.ratio(figure, KeycloakPeer.NAME, medians.get(BatonSsoGateway.NAME), medians.get(KeycloakPeer.NAME));
+        FlowLoad.Outcome baton = medians.get(BatonSsoGateway.NAME);
+        FlowLoad.Outcome keycloak = medians.get(KeycloakPeer.NAME);
+        if (baton != null && keycloak != null) {
+            results.ratio(figure, KeycloakPeer.NAME, baton.perSecond(), keycloak.perSecond());
+            if (Double.isFinite(baton.serverCpuMillisPerFlow()) && Double.isFinite(keycloak.serverCpuMillisPerFlow())) {
+                // CPU per flow: below 1 favours Baton.
+                results.ratio(figure + "_cpu_ms_per_flow", KeycloakPeer.NAME, baton.serverCpuMillisPerFlow(),
+                        keycloak.serverCpuMillisPerFlow());
+            }
         }
     }
 }
