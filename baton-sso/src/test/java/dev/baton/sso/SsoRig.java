@@ -31,15 +31,15 @@ final class SsoRig implements AutoCloseable {
                 auth-server:
                   kind: local
                   accounts:
-                    - { username: alice, password: "alice-pw", attributes: { mail: [alice@example.test], cn: [Alice A] } }
-                    - { username: bob, password: "bob-pw" }
+                    - { username: alice, password-hash: "ALICE_HASH", attributes: { mail: [alice@example.test], cn: [Alice A] } }
+                    - { username: bob, password-hash: "BOB_HASH" }
                 role-mapping:
                   - { when: [], roles: [staff] }
               - name: staff
                 auth-server:
                   kind: local
                   accounts:
-                    - { username: carol, password: "carol-pw" }
+                    - { username: carol, password-hash: "CAROL_HASH" }
                 role-mapping:
                   - { when: [], roles: [staff] }
             sso:
@@ -61,7 +61,12 @@ final class SsoRig implements AutoCloseable {
                 spa:
                   public: true
                   redirect-uris: [http://127.0.0.1:8083/spa/cb]
-            """;
+            """.replace("ALICE_HASH", cheap("alice-pw")).replace("BOB_HASH", cheap("bob-pw")).replace("CAROL_HASH", cheap("carol-pw"));
+
+    /** An Argon2id hash at the lowest cost, so that tests do not spend their time hashing. */
+    static String cheap(String password) {
+        return new dev.baton.gateway.LocalAccounts(1024, 1).hash(password.toCharArray());
+    }
 
     final ManualClock clock = new ManualClock(Instant.parse("2026-12-02T09:00:00Z"));
     final SessionStore store;
