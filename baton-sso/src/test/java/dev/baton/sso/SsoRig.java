@@ -82,10 +82,15 @@ final class SsoRig implements AutoCloseable {
      * @param backChannel where app1's logout tokens go
      */
     SsoRig(SessionStore store, Path dir, int port, String backChannel, Instant now) {
+        this(store, dir, port, backChannel, now, YAML);
+    }
+
+    /** As above, with a YAML of the test's own (placeholders PORT and BACKCHANNEL as in {@link #YAML}). */
+    SsoRig(SessionStore store, Path dir, int port, String backChannel, Instant now, String yaml) {
         this.store = store;
         this.dir = dir;
         clock.set(now);
-        GatewaySettings s = new GatewayConfigFile().parse(YAML.replace("127.0.0.1:0\nfederation", "127.0.0.1:0\nfederation")
+        GatewaySettings s = new GatewayConfigFile().parse(yaml
                 .replace("listen: 127.0.0.1:0\n  issuer", "listen: 127.0.0.1:" + port + "\n  issuer")
                 .replace("PORT", Integer.toString(port)).replace("BACKCHANNEL", backChannel));
         this.settings = SsoSettings.read(s.sso().orElseThrow(), s.gateway());
