@@ -85,6 +85,27 @@ class ThrowawayApacheOidcTest {
     }
 
     @Test
+    void theRedirectUriTakesBackChannelAndRpInitiatedLogout() throws Exception {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(apache.backchannelLogoutUri("app1"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("nothing=here")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(noToken.statusCode()).as("a back-channel logout without a logout_token").isEqualTo(400);
+        assertThat(apache.errorLog()).contains("logout_token");
+
+        URI home = apache.home("app2");
+        HttpResponse<String> signOut = http.send(HttpRequest.newBuilder(apache.logout("app2", home)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(signOut.statusCode()).as("no session here: straight to the page after logout").isEqualTo(302);
+        assertThat(signOut.headers().firstValue("Location")).hasValue(home.toString());
+        HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(apache.logout("app2",
+                URI.create("http://evil.example/"))).build(), HttpResponse.BodyHandlers.ofString());
+        // mod_auth_openidc 2.4.12 answers this with an error page, status 200
+        assertThat(elsewhere.headers().firstValue("Location")).as("nobody is sent to another host after logout").isEmpty();
+        assertThat(elsewhere.body()).contains("does not match the hostname");
+    }
+
+    @Test
     void closingStopsApache() {
         assertThat(apache.alive()).isTrue();
         ThrowawayApacheOidc other = ThrowawayApacheOidc.start(URI.create(issuer + "/.well-known/openid-configuration"),
