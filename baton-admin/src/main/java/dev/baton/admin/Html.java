@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * Pieces of the console's HTML: escaping, the page frame with its navigation, and bar charts as inline SVG.
  * Every value that did not come from this class's own literals goes through {@link #esc}.
  */
-final class Html {
+public final class Html {
     private Html() {
     }
 
@@ -16,7 +16,7 @@ final class Html {
     }
 
     /** Text or an attribute value, escaped. */
-    static String esc(Object value) {
+    public static String esc(Object value) {
         String s = value == null ? "" : value.toString();
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
