@@ -362,10 +362,18 @@ class BrowserSsoIT {
         assertThat(page(b)).as(diagnosis(b)).isEqualTo(Page.APPLICATION);
         forgetApplications(b);
         assertThat(visit(b, "app1")).as("live before the clock moves").isEqualTo(Page.APPLICATION);
+        WebDriver other = browser(dir.resolve("profile-not-idle"));
+        visit(other, "app1");
+        signIn(other, "users", "alice", Cluster.PASSWORD, false);
+        assertThat(page(other)).as(diagnosis(other)).isEqualTo(Page.APPLICATION);
 
         clock.moveTo(clock.now().plus(Duration.ofMinutes(4)));
         forgetApplications(b);
         assertThat(visit(b, "app1")).as("4 minutes idle in a realm with a 3-minute idle timeout").isEqualTo(Page.SIGN_IN);
+        forgetApplications(other);
+        assertThat(visit(other, "app1")).as("4 minutes idle in a realm with a 30-minute idle timeout: " + diagnosis(other))
+                .isEqualTo(Page.APPLICATION);
+        quit(other);
         signIn(b, "kiosk", "dave", Cluster.PASSWORD, false);
         assertThat(page(b)).as("a new sign-in works with the moved clock: " + diagnosis(b)).isEqualTo(Page.APPLICATION);
         quit(b);
