@@ -197,6 +197,7 @@ class BrowserSsoIT {
         signIn(b, "users", "alice", Cluster.PASSWORD, false);
         assertThat(page(b)).as(diagnosis(b)).isEqualTo(Page.APPLICATION);
         assertThat(user(b)).isEqualTo("alice");
+        assertThat(b.findElement(By.id("username")).getText()).as("the profile scope's preferred_username").isEqualTo("alice");
         assertThat(b.getCurrentUrl()).startsWith(apache.home("app1").toString());
 
         // No form is filled in from here on: reaching app 2's page proves no sign-in page stood in the way.
