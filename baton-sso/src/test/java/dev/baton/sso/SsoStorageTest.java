@@ -26,26 +26,55 @@ import java.util.function.Supplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Authentication sessions in external storage: they survive a restart of the gateway with its provider (H2 file and
- * PostgreSQL), the tokens after the restart are signed with the same published key, and the database cleanup
+ * Authentication sessions in external storage: they survive a restart of the gateway with its provider (H2 file,
+ * PostgreSQL and MariaDB), the tokens after the restart are signed with the same published key, and the database cleanup
  * removes them once expired, as it does agent sessions.
  */
 class SsoStorageTest {
+    static final String MARIADB_URL = System.getenv().getOrDefault("BATON_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test");
     static final String PG_URL = System.getenv().getOrDefault("BATON_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
     @TempDir
     Path dir;
 
+    private String prefix;
+    private String kind;
+
+    /** Drops the tables a test made in the shared PostgreSQL or MariaDB database. */
+    @org.junit.jupiter.api.AfterEach
+    void dropTables() throws Exception {
+        if (kind == null || kind.equals("h2")) {
+            return;
+        }
+        String url = kind.equals("postgresql") ? PG_URL : MARIADB_URL;
+        try (var c = java.sql.DriverManager.getConnection(url, kind.equals("postgresql") ? null : "root", kind.equals("postgresql") ? null : "");
+             var tables = c.getMetaData().getTables(null, null, prefix + "%", new String[] {"TABLE"})) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            while (tables.next()) {
+                names.add(tables.getString("TABLE_NAME"));
+            }
+            try (var st = c.createStatement()) {
+                for (String n : names) {
+                    st.execute("DROP TABLE " + n);
+                }
+            }
+        }
+    }
+
     Supplier<SessionStore> store(String kind) {
-        String prefix = "sso_t" + Long.toHexString(System.nanoTime() & 0xffffffL) + "_";
-        JdbcStoreConfig config = kind.equals("h2")
-                ? JdbcStoreConfig.of("jdbc:h2:file:" + dir.resolve("sessions").toAbsolutePath(), "", "")
-                : JdbcStoreConfig.of(PG_URL, "", "").withTablePrefix(prefix);
+        this.kind = kind;
+        this.prefix = "sso_t" + Long.toHexString(System.nanoTime() & 0xffffffL) + "_";
+        String prefix = this.prefix;
+        JdbcStoreConfig config = switch (kind) {
+            case "h2" -> JdbcStoreConfig.of("jdbc:h2:file:" + dir.resolve("sessions").toAbsolutePath(), "", "");
+            case "postgresql" -> JdbcStoreConfig.of(PG_URL, "", "").withTablePrefix(prefix);
+            default -> JdbcStoreConfig.of(MARIADB_URL, "root", "").withTablePrefix(prefix);
+        };
         return () -> JdbcSessionStore.open(config);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgresql"})
+    @ValueSource(strings = {"h2", "postgresql", "mariadb"})
     void aSignedInBrowserStaysSignedInAcrossARestartAndCleanupRemovesTheExpiredSession(String kind) throws Exception {
         Supplier<SessionStore> open = store(kind);
         int port = SsoRig.freePort();
