@@ -138,6 +138,33 @@ class SsoLogoutTest {
         assertThat(browser.get(SsoFlowTest.Ask.of("app2", SsoFlowTest.APP2_CB).url(rig.issuer(), "")).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void signingInAgainKeepsTheSessionAndAnotherUserSigningInSignsTheFirstOutEverywhere() throws Exception {
+        TestBrowser browser = new TestBrowser();
+        String sid = SignedJWT.parse(signInAtApp1(browser)).getJWTClaimsSet().getStringClaim("sid");
+        String cookie = browser.cookie(Cookies.SESSION).getValue();
+        rig.clock.advance(java.time.Duration.ofMinutes(5));
+        SsoFlowTest.Ask again = SsoFlowTest.Ask.of("app1", SsoFlowTest.APP1_CB);
+        HttpResponse<String> page = browser.get(again.url(rig.issuer(), "&prompt=login"));
+        HttpResponse<String> done = browser.post(rig.issuer() + "/sign-in", Map.of("flow", TestBrowser.flow(page), "realm", "users",
+                "username", "alice", "password", "alice-pw"));
+        SsoFlowTest helper = new SsoFlowTest();
+        helper.rig = rig;
+        JWTClaimsSet renewed = SignedJWT.parse(SsoFlowTest.json(helper.token(TestBrowser.query(done).get("code"), again,
+                "app1-secret-0123456789", again.verifier().getValue())).getAsString("id_token")).getJWTClaimsSet();
+        assertThat(renewed.getStringClaim("sid")).as("the same session").isEqualTo(sid);
+        assertThat(renewed.getDateClaim("auth_time").toInstant()).isEqualTo(rig.clock.instant());
+        assertThat(browser.cookie(Cookies.SESSION).getValue()).isEqualTo(cookie);
+        assertThat(logoutTokens).isEmpty();
+
+        HttpResponse<String> other = browser.get(again.url(rig.issuer(), "&prompt=login"));
+        browser.post(rig.issuer() + "/sign-in", Map.of("flow", TestBrowser.flow(other), "realm", "users", "username", "bob",
+                "password", "bob-pw"));
+        assertThat(browser.cookie(Cookies.SESSION).getValue()).as("a new id for another user").isNotEqualTo(cookie);
+        assertThat(logoutTokens).hasSize(1);
+        assertThat(SignedJWT.parse(logoutTokens.get(0)).getJWTClaimsSet().getStringClaim("sid")).isEqualTo(sid);
+    }
+
     static ApiRoute route(List<ApiRoute> routes, String method, String path) {
         return routes.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).findFirst().orElseThrow();
     }
