@@ -44,7 +44,7 @@ public final class Html {
     }
 
     /** A whole page: {@code current} is the navigation entry to mark ({@code dashboard}, {@code sessions}, ...). */
-    static String page(String title, String current, Viewer viewer, boolean storage, String body) {
+    static String page(String title, String current, Viewer viewer, boolean storage, boolean browser, String body) {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -53,17 +53,20 @@ public final class Html {
                 .append("<a class=\"skip\" href=\"#main\">Skip to the page content</a>")
                 .append("<header class=\"top\"><p class=\"brand\">Baton console</p>");
         if (viewer != null) {
-            b.append(nav(current, storage)).append(who(viewer));
+            b.append(nav(current, storage, browser)).append(who(viewer));
         }
         b.append("</header>\n<main id=\"main\"><h1>").append(esc(title)).append("</h1>\n").append(body)
                 .append("</main></body></html>\n");
         return b.toString();
     }
 
-    private static String nav(String current, boolean storage) {
+    private static String nav(String current, boolean storage, boolean browser) {
         StringBuilder b = new StringBuilder("<nav aria-label=\"Console sections\"><ul>");
         link(b, current, "dashboard", "/console/dashboard", "Dashboard");
         link(b, current, "sessions", "/console/sessions", "Sessions");
+        if (browser) {
+            link(b, current, "browser", "/console/browser-sessions", "Browser sign-ins");
+        }
         if (storage) {
             link(b, current, "storage", "/console/storage", "Storage");
         }

@@ -69,22 +69,33 @@ final class AuthenticationSessions implements AutoCloseable {
     record Started(SessionId id, Session session) {
     }
 
-    /**
-     * Starts a session for a user who just signed in; {@code carried} are the clients of the session this one
-     * replaces (a re-authentication of the same user), so that a later sign-out still reaches them.
-     */
-    Started start(Credentials.Verified who, boolean persistent, String amr, List<String> carried) {
+    /** Starts a session for a user who just signed in. */
+    Started start(Credentials.Verified who, boolean persistent, String amr) {
         SessionId id = SessionId.generate();
+        Session s = build(id.hash(), who, persistent, amr, List.of());
+        tier.put(new StoredSession(s, deadline(s)));
+        return new Started(id, s);
+    }
+
+    /**
+     * The same user signed in again in the same browser ({@code prompt=login}, {@code max_age}): the session keeps
+     * its id, so its {@code sid} and the relying parties to tell at sign-out stay, and starts again from now.
+     */
+    Session renew(Session previous, Credentials.Verified who, boolean persistent, String amr) {
+        Session s = build(previous.hash(), who, persistent, amr, clients(previous));
+        tier.put(new StoredSession(s, deadline(s)));
+        return s;
+    }
+
+    private Session build(SessionIdHash hash, Credentials.Verified who, boolean persistent, String amr, List<String> clients) {
         Map<String, List<String>> attributes = new HashMap<>(who.facts());
         attributes.keySet().removeIf(k -> k.startsWith("baton.sso."));
         attributes.put(ATTR_PERSISTENT, List.of(Boolean.toString(persistent)));
         attributes.put(ATTR_AMR, List.of(amr));
-        attributes.put(ATTR_CLIENTS, List.copyOf(carried));
+        attributes.put(ATTR_CLIENTS, List.copyOf(clients));
         var realm = who.binding().realm();
-        Session s = Session.start(id.hash(), who.user(), realm.name(), realm.authGroup(), realm.kind(),
-                who.decision().roles(), attributes, clock.instant(), owner).withRoles(who.decision().roles(), who.decision().remediation());
-        tier.put(new StoredSession(s, deadline(s)));
-        return new Started(id, s);
+        return Session.start(hash, who.user(), realm.name(), realm.authGroup(), realm.kind(), who.decision().roles(), attributes,
+                clock.instant(), owner).withRoles(who.decision().roles(), who.decision().remediation());
     }
 
     /**

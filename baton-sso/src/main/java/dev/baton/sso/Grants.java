@@ -24,9 +24,9 @@ import java.util.Optional;
  */
 final class Grants {
     /** Pending sign-ins kept at most; beyond it the oldest are dropped. */
-    static final long MAX_FLOWS = 200_000;
+    static final long MAX_FLOWS = 50_000;
     /** Unredeemed codes kept at most. */
-    static final long MAX_CODES = 200_000;
+    static final long MAX_CODES = 100_000;
     static final Duration FLOW_LIFETIME = Duration.ofMinutes(10);
     static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
 

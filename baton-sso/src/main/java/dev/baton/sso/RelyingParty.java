@@ -60,7 +60,7 @@ public record RelyingParty(String id, Optional<String> secret, Set<URI> redirect
         boolean isPublic = n.bool("public", false);
         Optional<String> secret = n.optionalSecret("secret");
         if (isPublic == secret.isPresent()) {
-            throw n.error(isPublic ? "secret" : "public", isPublic ? "a public client has no secret"
+            throw n.error("secret", isPublic ? "must not be given for a public client"
                     : "is required: give secret (at least " + MIN_SECRET + " characters), or public: true for a client that uses PKCE alone");
         }
         if (secret.isPresent() && secret.get().length() < MIN_SECRET) {

@@ -88,24 +88,26 @@ final class SignInEndpoint {
     private void signedIn(Context ctx, String flowId, Grants.Ask ask, Credentials.Verified who) {
         SsoSettings.RealmOptions options = settings.realms().get(who.binding().realm().name());
         boolean persistent = options.persistent() || options.keepSignedIn() && "on".equals(ctx.formParam("keep"));
-        List<String> carried = List.of();
-        Optional<Session> previous = sessions.find(Cookies.session(ctx));
-        if (previous.isPresent()) {
-            if (previous.get().user().equals(who.user())) {
-                carried = AuthenticationSessions.clients(previous.get()); // re-authenticated: the same user's applications stay reachable
-                sessions.end(previous.get().hash());
-            } else {
-                signOut.end(previous.get(), "replaced"); // another user signs in in this browser: the first one is signed out everywhere
-            }
-        }
         String amr = certificateRealm(who.binding().realm().name()) ? "x509" : "pwd";
-        AuthenticationSessions.Started started = sessions.start(who, persistent, amr, carried);
+        String cookie = Cookies.session(ctx);
+        Optional<Session> previous = sessions.find(cookie);
+        Session session;
+        if (previous.isPresent() && previous.get().user().equals(who.user())) {
+            // signed in again: the same session (and sid) starts over, so a later sign-out still reaches its applications
+            session = sessions.renew(previous.get(), who, persistent, amr);
+        } else {
+            // another user signs in in this browser: the first one is signed out everywhere, and a new id is issued
+            previous.ifPresent(p -> signOut.end(p, "replaced"));
+            AuthenticationSessions.Started started = sessions.start(who, persistent, amr);
+            session = started.session();
+            cookie = started.id().reveal();
+        }
         grants.finish(flowId);
-        Cookies.setSession(ctx, started.id().reveal(), sessions.cookieLifetime(started.session()));
+        Cookies.setSession(ctx, cookie, sessions.cookieLifetime(session));
         metrics.signIn("ok");
         audit.event("sso-sign-in", "outcome", "ok", "user", who.user(), "realm", who.binding().realm().name(),
-                "session", started.session().hash().hex(), "client", ask.client().id(), "persistent", persistent, "source", ctx.ip());
-        ctx.redirect(AuthorizeEndpoint.codeRedirect(grants, settings.issuer(), ask, started.session()).toString(), HttpStatus.SEE_OTHER);
+                "session", session.hash().hex(), "client", ask.client().id(), "persistent", persistent, "source", ctx.ip());
+        ctx.redirect(AuthorizeEndpoint.codeRedirect(grants, settings.issuer(), ask, session).toString(), HttpStatus.SEE_OTHER);
     }
 
     private void refused(Context ctx, String flowId, Grants.Ask ask, BatonException e, String username) {

@@ -45,6 +45,9 @@ final class SigningKeys {
     private final Duration lifetime;
     private final InstantSource clock;
     private volatile List<RSAKey> keys; // newest first
+    /** Signers and verifiers by key id: turning a JWK into a Java key costs more than a signature. */
+    private final java.util.Map<String, com.nimbusds.jose.crypto.RSASSASigner> signers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, com.nimbusds.jose.crypto.RSASSAVerifier> verifiers = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Loads the key set from {@code file}, or makes one; refuses a file that group or others may read.
@@ -74,6 +77,28 @@ final class SigningKeys {
     JWKSet publicSet() {
         current();
         return new JWKSet(keys.stream().map(k -> (JWK) k.toPublicJWK()).toList());
+    }
+
+    /** The signer of the current key. */
+    com.nimbusds.jose.crypto.RSASSASigner signer(RSAKey key) {
+        return signers.computeIfAbsent(key.getKeyID(), id -> {
+            try {
+                return new com.nimbusds.jose.crypto.RSASSASigner(key.toRSAPrivateKey());
+            } catch (JOSEException e) {
+                throw new BatonException(ResultCode.INTERNAL, "signing key " + id + " is unusable: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The verifier of a published key, if the key is still published. */
+    Optional<com.nimbusds.jose.crypto.RSASSAVerifier> verifier(String kid) {
+        return byId(kid).map(key -> verifiers.computeIfAbsent(kid, id -> {
+            try {
+                return new com.nimbusds.jose.crypto.RSASSAVerifier(key.toRSAPublicKey());
+            } catch (JOSEException e) {
+                throw new BatonException(ResultCode.INTERNAL, "signing key " + id + " is unusable: " + e.getMessage(), e);
+            }
+        }));
     }
 
     /** The key with that id, if it is still published. */

@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -123,8 +122,8 @@ final class Tokens {
             if (!JWSAlgorithm.RS256.equals(h.getAlgorithm()) || h.getKeyID() == null || !types.contains(h.getType())) {
                 return Optional.empty();
             }
-            Optional<RSAKey> key = keys.byId(h.getKeyID());
-            if (key.isEmpty() || !jwt.verify(new RSASSAVerifier(key.get()))) {
+            Optional<RSASSAVerifier> verifier = keys.verifier(h.getKeyID());
+            if (verifier.isEmpty() || !jwt.verify(verifier.get())) {
                 return Optional.empty();
             }
             JWTClaimsSet c = jwt.getJWTClaimsSet();
@@ -144,7 +143,7 @@ final class Tokens {
         RSAKey key = keys.current();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(type).keyID(key.getKeyID()).build(), claims);
         try {
-            jwt.sign(new RSASSASigner(key));
+            jwt.sign(keys.signer(key));
         } catch (JOSEException e) {
             throw new BatonException(ResultCode.INTERNAL, "cannot sign a token: " + e.getMessage(), e);
         }
