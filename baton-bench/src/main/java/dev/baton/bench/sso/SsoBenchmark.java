@@ -21,8 +21,8 @@ import javax.net.ssl.SSLContext;
  * <p>Both workloads run {@value #CLIENTS} simulated browsers at once (virtual threads, each its own cookie jar,
  * {@link BrowserClient}), the same code against both providers; system property {@code baton.bench.sso.clients}
  * changes the number, and {@code baton.bench.sso.keycloak=false} leaves Keycloak out. Each measured phase
- * follows a warm-up (in the first round three times as long, and longer while the rate still climbs, up to six
- * times: {@link FlowLoad}); providers take turns phase by phase and round by round ({@link RunMode#rounds()}),
+ * follows a warm-up (in the first round longer, and longer still while the rate climbs: {@link #firstWarmUp},
+ * {@link FlowLoad}); providers take turns phase by phase and round by round ({@link RunMode#rounds()}),
  * and the median round is reported, with the provider process's CPU time per flow in that round
  * ({@code *_cpu_ms_per_flow}: on a busy machine a steadier comparison than the rates).
  */
@@ -33,11 +33,11 @@ public final class SsoBenchmark implements Benchmark {
     public boolean run(RunMode mode, Results results) throws Exception {
         SsoFixture fixture = SsoFixture.STANDARD;
         int clients = Integer.getInteger("baton.bench.sso.clients", CLIENTS);
+        FlowLoad.WarmUp first = firstWarmUp(mode);
         results.note("sso: " + clients + " simulated browsers at once per provider; warm-up " + mode.warmUp().toSeconds()
-                + " s (in the first round " + mode.warmUp().multipliedBy(3).toSeconds() + " s, longer while the rate still climbs by more than "
+                + " s (in the first round " + first.min().toSeconds() + " s, longer while the rate still climbs by more than "
                 + FlowLoad.SETTLED_PERCENT + "% from one " + mode.phase().toSeconds() + " s window to the next, up to "
-                + mode.warmUp().multipliedBy(6).toSeconds() + " s), then " + mode.phase().toSeconds() + " s measured, "
-                + mode.rounds() + " round(s)");
+                + first.max().toSeconds() + " s), then " + mode.phase().toSeconds() + " s measured, " + mode.rounds() + " round(s)");
         results.figure("clients", clients);
         List<ProviderUnderTest> providers = new ArrayList<>();
         try {
@@ -55,6 +55,15 @@ public final class SsoBenchmark implements Benchmark {
                 p.close();
             }
         }
+    }
+
+    /**
+     * The first round's warm-up: at least 60 s, up to 120 s while the rate still climbs (a full run; Keycloak's
+     * code flows still got faster round after round with 30 s), or 6 to 12 s with {@code --quick}.
+     */
+    static FlowLoad.WarmUp firstWarmUp(RunMode mode) {
+        int times = mode == RunMode.QUICK ? 3 : 6;
+        return new FlowLoad.WarmUp(mode.warmUp().multipliedBy(times), mode.warmUp().multipliedBy(2L * times));
     }
 
     private static Optional<KeycloakPeer> skipped(Results results) {
@@ -85,8 +94,7 @@ public final class SsoBenchmark implements Benchmark {
         for (int round = 0; round < mode.rounds(); round++) {
             // A JVM just started (Keycloak's more than most) is still compiling: the first round warms up longer,
             // until the rate settles.
-            FlowLoad.WarmUp warmUp = round == 0 ? new FlowLoad.WarmUp(mode.warmUp().multipliedBy(3), mode.warmUp().multipliedBy(6))
-                    : new FlowLoad.WarmUp(mode.warmUp(), mode.warmUp());
+            FlowLoad.WarmUp warmUp = round == 0 ? firstWarmUp(mode) : new FlowLoad.WarmUp(mode.warmUp(), mode.warmUp());
             for (var load : loads.entrySet()) {
                 FlowLoad.Outcome o = load.getValue().run(workload, warmUp, mode.phase());
                 outcomes.computeIfAbsent(load.getKey(), k -> new ArrayList<>()).add(o);
