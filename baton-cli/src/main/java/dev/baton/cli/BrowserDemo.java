@@ -133,8 +133,9 @@ final class BrowserDemo {
         List<DemoBrowser.Hop> signedIn = browser.signIn(signInPage, "users", "alice", MigrationDemo.PASSWORD);
         String appPage = last(signedIn).body();
         say("8. alice types her password. The provider sets its authentication-session cookie and sends the browser to");
-        say("   %s with a code; the application redeems it, checks the ID token and shows: \"%s\".", path(signedIn, "/callback"),
+        say("   %s with a code; the application redeems it, checks the ID token and shows: \"%s\",", path(signedIn, "/callback"),
                 shown(appPage));
+        say("   with the time of her sign-in at Baton from the ID token: %s.", authTime(appPage));
 
         browser.dropCookie(DemoApp.SESSION_COOKIE);
         List<DemoBrowser.Hop> second = browser.open(app);
@@ -248,6 +249,12 @@ final class BrowserDemo {
     private static String shown(String page) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("<p id=\"user\">([^<]*)</p>").matcher(page);
         return m.find() ? m.group(1) : "no signed-in user";
+    }
+
+    /** The application page's auth time, or "none shown". */
+    private static String authTime(String page) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Signed in at Baton at ([^<(]*) \\(").matcher(page);
+        return m.find() ? m.group(1) : "none shown";
     }
 
     private void say(String format, Object... args) {

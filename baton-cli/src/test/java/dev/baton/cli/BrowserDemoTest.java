@@ -37,6 +37,7 @@ class BrowserDemoTest {
         assertThat(text.toString())
                 .contains("which shows its sign-in page.")
                 .contains("shows: \"Signed in as alice\"")
+                .containsPattern("from the ID token: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\.")
                 .contains("answers with a code at once: no sign-in page, no password")
                 .contains("Opening the application again brings the sign-in page.")
                 .contains("Not waiting for a browser")
