@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  */
 final class MigrationDemo {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
-    private static final String PASSWORD = "correct horse battery staple";
+    static final String PASSWORD = "correct horse battery staple";
 
     /** What the demo observed at each step, for tests. */
     record Outcome(AccessResult signedIn, AccessResult migrated, boolean aHeldAfterMigration, BatonException oldSessionAtA,
@@ -199,7 +199,7 @@ final class MigrationDemo {
         out.flush();
     }
 
-    private static Path tempDir() {
+    static Path tempDir() {
         try {
             return Files.createTempDirectory("baton-demo");
         } catch (IOException e) {
@@ -207,7 +207,7 @@ final class MigrationDemo {
         }
     }
 
-    private static void delete(Path dir) {
+    static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -40,11 +40,22 @@ class FirstMigrationStoryTest {
     }
 
     @Test
-    void demoCommandExitsZeroAndUnknownCommandsDoNot() {
+    void theDemoWaitsForABrowserOnlyOnATerminal() {
+        assertThat(DemoCommand.untilEnter(null)).isEmpty();
+        assertThat(DemoCommand.untilEnter(System.console())).as("surefire's JVM has no terminal").isEmpty();
+    }
+
+    @Test
+    void demoCommandExitsZeroWithoutWaitingAndUnknownCommandsDoNot() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         assertThat(BatonCommand.execute(new PrintWriter(out), new PrintWriter(err), "demo")).isZero();
-        assertThat(out.toString()).contains("1. alice signs in at gateway-a");
+        assertThat(out.toString()).contains("1. alice signs in at gateway-a")
+                .contains("Browser sign-on:", "Signed in as alice")
+                .as("no terminal here: the demo does not wait for a browser").contains("Not waiting for a browser")
+                .doesNotContain("Serving until Enter");
+        assertThat(BatonCommand.execute(new PrintWriter(out), new PrintWriter(err), "demo", "--help")).isZero();
+        assertThat(out.toString()).contains("--no-wait");
         assertThat(BatonCommand.execute(new PrintWriter(out), new PrintWriter(err), "no-such-command")).isNotZero();
         assertThat(err.toString()).contains("no-such-command");
     }

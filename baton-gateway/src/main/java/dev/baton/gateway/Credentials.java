@@ -55,6 +55,12 @@ public final class Credentials {
         }
     }
 
+    /** The realm of that name, or {@link ResultCode#INVALID_REQUEST} naming it. */
+    RealmBinding realm(String name) {
+        return config.realm(name).orElseThrow(() -> new BatonException(
+                ResultCode.INVALID_REQUEST, "gateway " + config.name() + " has no realm named '" + name + "'"));
+    }
+
     /**
      * Checks the credentials of {@code request} (the agent key is not looked at) with admission control, and maps
      * roles with the request's posture.
@@ -66,8 +72,7 @@ public final class Credentials {
      *                        {@link ResultCode#OVERLOADED} or {@link ResultCode#NOT_AUTHORIZED} (no role mapped)
      */
     Verified check(SignInRequest request, List<X509Certificate> chain, String source) {
-        RealmBinding binding = config.realm(request.realm()).orElseThrow(() -> new BatonException(
-                ResultCode.INVALID_REQUEST, "gateway " + config.name() + " has no realm named '" + request.realm() + "'"));
+        RealmBinding binding = realm(request.realm());
         UserDirectory.Entry entry = admission.signIn(request.realm(), request.username(), source,
                 () -> binding.authenticate(request, chain));
         // A certificate names its user, and an anonymous realm its one configured name; other servers confirm the

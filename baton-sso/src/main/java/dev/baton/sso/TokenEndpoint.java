@@ -189,7 +189,15 @@ final class TokenEndpoint {
 
     private static void write(Context ctx, HTTPResponse response) {
         ctx.status(response.getStatusCode());
-        response.getHeaderMap().forEach((k, v) -> v.forEach(value -> ctx.res().addHeader(k, value)));
+        // Content-Type through Javalin, which would otherwise write its default (text/plain) over it: relying parties
+        // such as Nimbus's refuse a token response that is not application/json
+        response.getHeaderMap().forEach((k, v) -> {
+            if ("Content-Type".equalsIgnoreCase(k)) {
+                ctx.contentType(v.get(0));
+            } else {
+                v.forEach(value -> ctx.res().addHeader(k, value));
+            }
+        });
         ctx.result(response.getBody() == null ? "" : response.getBody());
     }
 }

@@ -130,6 +130,8 @@ class SsoFlowTest {
         HttpResponse<String> tokens = token(answer.get("code"), ask, "app1-secret-0123456789", ask.verifier().getValue());
         assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
         assertThat(tokens.headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
+        assertThat(tokens.headers().allValues("Content-Type")).as("relying parties read only JSON here").hasSize(1)
+                .allMatch(v -> v.startsWith("application/json"));
         JWTClaimsSet id = validate(json(tokens).getAsString("id_token"), "app1", ask.nonce());
         assertThat(id.getSubject()).isEqualTo("alice");
         assertThat(id.getStringListClaim("amr")).containsExactly("pwd");
