@@ -121,6 +121,10 @@ final class FlowLoad {
      * climbs by more than {@value #SETTLED_PERCENT}%, until the maximum.
      */
     private void warm(WarmUp warmUp, Duration window) throws InterruptedException {
+        if (warmUp.max().compareTo(warmUp.min()) <= 0) {
+            Thread.sleep(warmUp.min());
+            return;
+        }
         long deadline = System.nanoTime() + warmUp.max().toNanos();
         Thread.sleep(warmUp.min().compareTo(window) > 0 ? warmUp.min().minus(window) : Duration.ZERO);
         long previous = countOver(window);

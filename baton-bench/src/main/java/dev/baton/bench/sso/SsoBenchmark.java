@@ -20,7 +20,7 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Both workloads run {@value #CLIENTS} simulated browsers at once (virtual threads, each its own cookie jar,
  * {@link BrowserClient}), the same code against both providers; system property {@code baton.bench.sso.clients}
- * changes the number, and {@code baton.bench.sso.keycloak=false} leaves Keycloak out. Each measured phase
+ * changes the number, {@code baton.bench.sso.rounds} the rounds, and {@code baton.bench.sso.keycloak=false} leaves Keycloak out. Each measured phase
  * follows a warm-up (in the first round longer, and longer still while the rate climbs: {@link #firstWarmUp},
  * {@link FlowLoad}); providers take turns phase by phase and round by round ({@link RunMode#rounds()}),
  * and the median round is reported, with the provider process's CPU time per flow in that round
@@ -37,7 +37,7 @@ public final class SsoBenchmark implements Benchmark {
         results.note("sso: " + clients + " simulated browsers at once per provider; warm-up " + mode.warmUp().toSeconds()
                 + " s (in the first round " + first.min().toSeconds() + " s, longer while the rate still climbs by more than "
                 + FlowLoad.SETTLED_PERCENT + "% from one " + mode.phase().toSeconds() + " s window to the next, up to "
-                + first.max().toSeconds() + " s), then " + mode.phase().toSeconds() + " s measured, " + mode.rounds() + " round(s)");
+                + first.max().toSeconds() + " s), then " + mode.phase().toSeconds() + " s measured, " + rounds(mode) + " round(s)");
         results.figure("clients", clients);
         List<ProviderUnderTest> providers = new ArrayList<>();
         try {
@@ -66,6 +66,11 @@ public final class SsoBenchmark implements Benchmark {
         return new FlowLoad.WarmUp(mode.warmUp().multipliedBy(times), mode.warmUp().multipliedBy(2L * times));
     }
 
+    /** The mode's rounds, or the system property {@code baton.bench.sso.rounds} (at least 1). */
+    static int rounds(RunMode mode) {
+        return Math.max(1, Integer.getInteger("baton.bench.sso.rounds", mode.rounds()));
+    }
+
     private static Optional<KeycloakPeer> skipped(Results results) {
         results.note(KeycloakPeer.NAME + ": not started (-Dbaton.bench.sso.keycloak=false)");
         return Optional.empty();
@@ -91,7 +96,7 @@ public final class SsoBenchmark implements Benchmark {
     private static void workload(FlowLoad.Workload workload, String figure, Map<String, FlowLoad> loads, RunMode mode,
                                  Results results) throws InterruptedException {
         Map<String, List<FlowLoad.Outcome>> outcomes = new LinkedHashMap<>();
-        for (int round = 0; round < mode.rounds(); round++) {
+        for (int round = 0; round < rounds(mode); round++) {
             // A JVM just started (Keycloak's more than most) is still compiling: the first round warms up longer,
             // until the rate settles.
             FlowLoad.WarmUp warmUp = round == 0 ? firstWarmUp(mode) : new FlowLoad.WarmUp(mode.warmUp(), mode.warmUp());
