@@ -10,14 +10,13 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Map;
 
 /**
  * How a SQL store opens: the pool, then the schema. Opening waits longer than a request does, because a
  * database that is starting (an H2 file replaying its log on a busy machine, a PostgreSQL server coming up) is
  * not a database that is down: requests give up after {@code store.jdbc.connection-timeout-ms} (2 s), the
- * start-up waits up to {@link #SCHEMA_WAIT} and logs what it waits for.
+ * start-up waits up to {@code store.jdbc.startup-timeout-ms} (60 s) and logs what it waits for.
  *
  * <p>An embedded H2 database is opened first with one plain connection, which waits as long as opening the file
  * takes and fails at once, with {@link #H2_IN_USE}, when another process holds the file: H2 lets one process open
@@ -25,8 +24,6 @@ import java.util.Map;
  * as a timeout, the cause only in H2's trace file.
  */
 final class StoreStartup {
-    /** The longest the start-up waits for a pooled connection, for the schema migration. */
-    static final Duration SCHEMA_WAIT = Duration.ofSeconds(60);
     /** H2's error code for a database file another process holds ({@code DATABASE_ALREADY_OPEN_1}). */
     static final int H2_IN_USE = 90020;
 
@@ -39,9 +36,9 @@ final class StoreStartup {
     static HikariDataSource open(JdbcStoreConfig config) {
         String where = config.url().replaceAll("[?;].*", "");
         LOG.info("opening session store {}: waiting up to {} s for the database to open and its schema to be brought up to date",
-                config, SCHEMA_WAIT.toSeconds());
+                config, config.startupTimeout().toSeconds());
         Connection first = config.dialect() == Dialect.H2 ? openH2(config, where) : null;
-        HikariDataSource pool = new HikariDataSource(Pools.hikari(config, SCHEMA_WAIT));
+        HikariDataSource pool = new HikariDataSource(Pools.hikari(config, config.startupTimeout()));
         try {
             Flyway.configure().dataSource(pool).locations(config.dialect().migrations())
                     .table(config.tablePrefix() + "schema_history").placeholders(Map.of("prefix", config.tablePrefix()))
@@ -51,7 +48,7 @@ final class StoreStartup {
         } catch (RuntimeException e) {
             pool.close();
             throw new BatonException(ResultCode.UNAVAILABLE, "cannot prepare the session store schema at " + where
-                    + " within " + SCHEMA_WAIT.toSeconds() + " s: " + e.getMessage(), e);
+                    + " within " + config.startupTimeout().toMillis() + " ms: " + e.getMessage(), e);
         } finally {
             close(first);
         }
