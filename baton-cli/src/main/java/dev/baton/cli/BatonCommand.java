@@ -40,6 +40,8 @@ public final class BatonCommand implements Runnable {
         CommandLine cli = new CommandLine(new BatonCommand());
         cli.setDefaultValueProvider(arg -> arg instanceof CommandLine.Model.OptionSpec o && o.longestName().equals("--state")
                 && o.command().name().equals("agent") ? AgentState.defaultFile(env).toString() : null);
+        cli.getCommandSpec().usageMessage().footer(HelpFooter.text());
+        cli.getCommandSpec().exitCodeOnInvalidInput(dev.baton.core.ResultCode.INVALID_REQUEST.exitStatus());
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

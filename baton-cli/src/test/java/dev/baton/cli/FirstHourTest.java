@@ -167,6 +167,16 @@ class FirstHourTest {
     }
 
     @Test
+    void theHelpListsEveryExitStatusAndTheEnvironmentVariables() {
+        Said help = baton(Map.of(), "--help");
+        assertThat(help.status()).isZero();
+        for (ResultCode code : ResultCode.values()) {
+            assertThat(help.out()).containsPattern("(?m)^\\s+" + code.exitStatus() + "  .*\\b" + code.name() + "\\b");
+        }
+        assertThat(help.out()).contains("BATON_LOG_LEVEL", "BATON_EVENT_LOG_LEVEL", "BATON_JAVA_OPTS", "JAVA_HOME", "$HOME/.baton/agent.state");
+    }
+
+    @Test
     void theBatonCommandsLogbackConfigurationLogsOperatorEventsByDefault() throws Exception {
         LoggerContext context = new LoggerContext();
         JoranConfigurator configurator = new JoranConfigurator();
