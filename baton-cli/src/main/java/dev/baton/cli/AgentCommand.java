@@ -59,7 +59,8 @@ final class AgentCommand {
 
     HttpGatewayEndpoint endpoint() {
         if (gateway == null) {
-            throw new BatonException(ResultCode.INVALID_REQUEST, "--gateway URL is required");
+            throw new BatonException(ResultCode.INVALID_REQUEST, "--gateway URL is required: the gateway's (or load"
+                    + " balancer's) agent API, e.g. --gateway https://127.0.0.1:8444");
         }
         if (!insecure && truststore == null) {
             throw new BatonException(ResultCode.INVALID_REQUEST, "give --truststore FILE, or --insecure for a self-signed gateway on loopback");
@@ -176,7 +177,7 @@ final class AgentCommand {
             PrintWriter out = spec.commandLine().getOut();
             AgentState s = AgentState.load(parent.state);
             if (!s.signedIn()) {
-                out.println("no session");
+                out.println("no session kept in " + parent.state + "; sign in first (baton agent --gateway URL sign-in --realm NAME ...)");
                 out.flush();
                 return ResultCode.UNKNOWN_SESSION.exitStatus();
             }

@@ -50,7 +50,7 @@ public final class BatonCommand implements Runnable {
                 err.flush();
                 return be.code().exitStatus();
             }
-            err.println("baton: internal error: " + e);
+            err.println("baton: internal error: " + e + " (a defect; BATON_LOG_LEVEL=DEBUG shows more, please report it)");
             err.flush();
             return 1;
         });
