@@ -24,6 +24,7 @@ final class Revocations {
     /** Why each session ended here, for a day: bounded, so a flood of sign-ins and sign-outs cannot fill the heap. */
     private final Cache<SessionIdHash, String> ended = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofHours(24)).build();
+    private final java.util.Map<String, String> messages = new java.util.concurrent.ConcurrentHashMap<>();
 
     Revocations(Federation federation, String gateway) {
         this.federation = federation;
@@ -54,7 +55,8 @@ final class Revocations {
 
     /** This gateway ended {@code hash} for {@code why} (an agent-facing sentence, {@link EndReasons}). */
     void ended(SessionIdHash hash, String why) {
-        ended.asMap().putIfAbsent(hash, EndReasons.ended(gateway, why));
+        // The reasons come from the configuration (roles' timeouts), so there are few: each is kept once, not per session.
+        ended.asMap().putIfAbsent(hash, messages.computeIfAbsent(EndReasons.ended(gateway, why), m -> m));
     }
 
     /** The answer to an agent whose session ended here, if this gateway remembers ending it. */
