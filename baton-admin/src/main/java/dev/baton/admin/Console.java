@@ -217,10 +217,15 @@ public final class Console {
         return switch (path) {
             case "/console", "/console/" -> ConsoleRequests.redirect(response, callback, "/console/dashboard");
             case "/console/dashboard" -> dashboardPage(response, callback, viewer);
-            case "/console/sessions" -> attempt(response, callback, viewer, () -> ConsoleViews.sessions(this, viewer, query, audit));
+            case "/console/sessions" -> attempt(response, callback, viewer,
+                    () -> ConsoleViews.sessions(this, viewer, query, audit, ConsoleViews.Kind.AGENT));
+            case "/console/browser-sessions" -> attempt(response, callback, viewer,
+                    () -> ConsoleViews.sessions(this, viewer, query, audit, ConsoleViews.Kind.BROWSER));
             case "/console/user" -> attempt(response, callback, viewer, () -> ConsoleViews.user(this, viewer, query, audit));
             case "/console/revoke-session" -> attempt(response, callback, viewer,
-                    () -> ConsoleViews.confirmSession(this, viewer, query, audit));
+                    () -> ConsoleViews.confirmSession(this, viewer, query, audit, ConsoleViews.Kind.AGENT));
+            case "/console/revoke-browser-session" -> attempt(response, callback, viewer,
+                    () -> ConsoleViews.confirmSession(this, viewer, query, audit, ConsoleViews.Kind.BROWSER));
             case "/console/revoke-user" -> attempt(response, callback, viewer,
                     () -> ConsoleViews.confirmUser(this, viewer, query, audit));
             case "/console/storage" -> storagePage(response, callback, viewer);
@@ -244,7 +249,9 @@ public final class Console {
                 yield ConsoleRequests.redirect(response, callback, "/console/sign-in");
             }
             case "/console/revoke-session" -> attempt(response, callback, viewer,
-                    () -> ConsoleViews.revokeSession(this, viewer, fields, audit));
+                    () -> ConsoleViews.revokeSession(this, viewer, fields, audit, ConsoleViews.Kind.AGENT));
+            case "/console/revoke-browser-session" -> attempt(response, callback, viewer,
+                    () -> ConsoleViews.revokeSession(this, viewer, fields, audit, ConsoleViews.Kind.BROWSER));
             case "/console/revoke-user" -> attempt(response, callback, viewer,
                     () -> ConsoleViews.revokeUser(this, viewer, fields, audit));
             default -> notFound(response, callback, viewer);
@@ -325,7 +332,8 @@ public final class Console {
                          String body, String current) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
-        String html = Html.page(title, current, viewer, storage != null, body);
+        boolean browser = RouteCalls.find(routes, "GET", ConsoleViews.Kind.BROWSER.api()).isPresent();
+        String html = Html.page(title, current, viewer, storage != null, browser, body);
         response.write(true, StandardCharsets.UTF_8.encode(html), callback);
         return true;
     }

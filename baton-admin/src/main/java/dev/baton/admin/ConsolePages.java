@@ -62,8 +62,8 @@ final class ConsolePages {
         return s;
     }
 
-    static String searchForm(Map<String, String> query) {
-        StringBuilder b = new StringBuilder("<form class=\"search\" method=\"get\" action=\"/console/sessions\" "
+    static String searchForm(Map<String, String> query, String action) {
+        StringBuilder b = new StringBuilder("<form class=\"search\" method=\"get\" action=\"" + action + "\" "
                 + "role=\"search\" aria-label=\"Search sessions\"><fieldset><legend>Find sessions</legend>");
         for (String[] f : FILTERS) {
             b.append("<div class=\"field\"><label for=\"f-").append(f[0]).append("\">").append(f[1]).append("</label>")
@@ -72,14 +72,14 @@ final class ConsolePages {
                     .append("\"><small id=\"h-").append(f[0]).append("\">").append(f[2]).append("</small></div>");
         }
         return b.append("</fieldset><p>Leave a field empty to match any value.</p>"
-                + "<button type=\"submit\">Search</button> <a href=\"/console/sessions\">Clear</a></form>").toString();
+                + "<button type=\"submit\">Search</button> <a href=\"" + action + "\">Clear</a></form>").toString();
     }
 
     /**
      * A table of sessions from a list answer; {@code canRevoke} adds a revoke link to each row, and
      * {@code nextHref} (or null) links the following page.
      */
-    static String sessionTable(JsonNode answer, String caption, boolean canRevoke, String nextHref) {
+    static String sessionTable(JsonNode answer, String caption, boolean canRevoke, String nextHref, String revokePage) {
         JsonNode sessions = answer.path("sessions");
         if (sessions.isEmpty()) {
             return "<p class=\"empty\">No session matches. Check the spelling, or clear a field to widen the search.</p>";
@@ -90,7 +90,7 @@ final class ConsolePages {
                 .append("<th scope=\"col\">Session (hash of its id)</th>")
                 .append(canRevoke ? "<th scope=\"col\">Action</th>" : "").append("</tr></thead><tbody>");
         for (JsonNode s : sessions) {
-            b.append(row(s, canRevoke));
+            b.append(row(s, canRevoke, revokePage));
         }
         b.append("</tbody></table>");
         if (nextHref != null) {
@@ -99,7 +99,7 @@ final class ConsolePages {
         return b.toString();
     }
 
-    private static String row(JsonNode s, boolean canRevoke) {
+    private static String row(JsonNode s, boolean canRevoke, String revokePage) {
         String user = s.path("user").asText();
         String hash = s.path("hash").asText();
         StringBuilder roles = new StringBuilder();
@@ -111,7 +111,7 @@ final class ConsolePages {
                 .append("</td><td>").append(time(s.path("lastActivity"))).append("</td><td>").append(time(s.path("expiry")))
                 .append("</td><td><code class=\"hash\">").append(esc(hash)).append("</code></td>");
         if (canRevoke) {
-            b.append("<td><a class=\"danger\" href=\"/console/revoke-session?hash=").append(esc(url(hash)))
+            b.append("<td><a class=\"danger\" href=\"").append(revokePage).append("?hash=").append(esc(url(hash)))
                     .append("\">Revoke<span class=\"visually-hidden\"> this session of ").append(esc(user))
                     .append("</span>…</a></td>");
         }
@@ -123,15 +123,17 @@ final class ConsolePages {
         return "<time datetime=\"" + esc(t) + "\">" + esc(t.replace('T', ' ').replaceFirst("(\\.\\d+)?Z$", " UTC")) + "</time>";
     }
 
-    static String confirmSession(Html.Viewer viewer, String hash, JsonNode detail) {
+    static String confirmSession(Html.Viewer viewer, String hash, JsonNode detail, ConsoleViews.Kind kind) {
         String who = detail == null ? "" : " of " + detail.path("user").asText() + " (realm "
                 + detail.path("realm").asText() + ")";
         return "<p>Revoke the session" + esc(who) + " whose id hashes to <code class=\"hash\">" + esc(hash)
-                + "</code>? The agent's next request is refused and the user must sign in again.</p>"
-                + "<form method=\"post\" action=\"/console/revoke-session\">" + csrfField(viewer)
+                + "</code>? " + (kind == ConsoleViews.Kind.AGENT ? "The agent's next request is refused"
+                        : "The browser's next sign-in goes to the sign-in page, the applications are told on the back channel,")
+                + " and the user must sign in again.</p>"
+                + "<form method=\"post\" action=\"" + kind.revokePage() + "\">" + csrfField(viewer)
                 + "<input type=\"hidden\" name=\"hash\" value=\"" + esc(hash) + "\">"
                 + "<button class=\"danger\" type=\"submit\">Revoke this session</button> "
-                + "<a href=\"/console/sessions\">Cancel</a></form>";
+                + "<a href=\"" + kind.page() + "\">Cancel</a></form>";
     }
 
     static String confirmUser(Html.Viewer viewer, String user, int shown) {

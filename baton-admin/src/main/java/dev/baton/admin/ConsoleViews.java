@@ -15,10 +15,25 @@ final class ConsoleViews {
     record Shown(String title, String body, String current) {
     }
 
+    /**
+     * Which sessions a page shows: a gateway's agent sessions (and the federation's), or a gateway's browser
+     * authentication sessions (its OpenID Connect provider's sign-ins).
+     *
+     * @param page       the console page that lists them
+     * @param api        the admin API path that lists them
+     * @param revokePage the console page that confirms and revokes one
+     * @param heading    what the list is called
+     */
+    record Kind(String page, String api, String revokePage, String heading) {
+        static final Kind AGENT = new Kind("/console/sessions", "/sessions", "/console/revoke-session", "Sessions");
+        static final Kind BROWSER = new Kind("/console/browser-sessions", "/authentication-sessions",
+                "/console/revoke-browser-session", "Browser sign-ins");
+    }
+
     private ConsoleViews() {
     }
 
-    static Shown sessions(Console console, Html.Viewer viewer, Map<String, String> query, AuditLog audit) throws Exception {
+    static Shown sessions(Console console, Html.Viewer viewer, Map<String, String> query, AuditLog audit, Kind kind) throws Exception {
         Map<String, String> filters = new LinkedHashMap<>();
         for (String[] f : ConsolePages.FILTERS) {
             String v = query.getOrDefault(f[0], "").strip();
@@ -29,18 +44,19 @@ final class ConsoleViews {
         Map<String, String> call = new LinkedHashMap<>(filters);
         call.put("limit", Integer.toString(Console.PAGE_SIZE));
         Optional.ofNullable(query.get("after")).filter(a -> !a.isBlank()).ifPresent(a -> call.put("after", a));
-        JsonNode answer = console.call(viewer, "GET", "/sessions", call, audit).orElse(null);
-        StringBuilder body = new StringBuilder(ConsolePages.searchForm(filters));
+        JsonNode answer = console.call(viewer, "GET", kind.api(), call, audit).orElse(null);
+        StringBuilder body = new StringBuilder(ConsolePages.searchForm(filters, kind.page()));
+        String current = kind == Kind.AGENT ? "sessions" : "browser";
         if (answer == null) {
-            return new Shown("Sessions", body + notOffered("list sessions"), "sessions");
+            return new Shown(kind.heading(), body + notOffered("list sessions"), current);
         }
-        String caption = heldBy(answer)
+        String caption = heldBy(answer).replaceFirst("^Sessions", kind.heading())
                 + (filters.isEmpty() ? "" : " matching " + filters.entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse(""))
                 + (call.containsKey("after") ? " (a later page)" : "");
-        boolean canRevoke = console.may(viewer, "POST", "/sessions/x/revoke");
-        body.append(ConsolePages.sessionTable(answer, caption, canRevoke, next("/console/sessions", filters, answer)));
-        return new Shown("Sessions", body.toString(), "sessions");
+        boolean canRevoke = console.may(viewer, "POST", kind.api() + "/x/revoke");
+        body.append(ConsolePages.sessionTable(answer, caption, canRevoke, next(kind.page(), filters, answer), kind.revokePage()));
+        return new Shown(kind.heading(), body.toString(), current);
     }
 
     /** A gateway's answer names the gateway; the federation server's lists the sessions of every gateway. */
@@ -66,16 +82,17 @@ final class ConsoleViews {
         }
         body.append(ConsolePages.sessionTable(answer, heldBy(answer).replaceFirst("^Sessions", java.util.regex.Matcher.quoteReplacement("Sessions of " + user)),
                 console.may(viewer, "POST", "/sessions/x/revoke"),
-                next("/console/user", Map.of("name", user), answer)));
+                next("/console/user", Map.of("name", user), answer), Kind.AGENT.revokePage()));
         return new Shown(title, body.toString(), "sessions");
     }
 
-    static Shown confirmSession(Console console, Html.Viewer viewer, Map<String, String> query, AuditLog audit)
+    static Shown confirmSession(Console console, Html.Viewer viewer, Map<String, String> query, AuditLog audit, Kind kind)
             throws Exception {
         String hash = required(query, "hash", "session hash");
-        requireMay(console, viewer, "/sessions/" + hash + "/revoke");
-        JsonNode detail = console.call(viewer, "GET", "/sessions/" + hash, Map.of(), audit).orElse(null);
-        return new Shown("Revoke a session?", ConsolePages.confirmSession(viewer, hash, detail), "sessions");
+        requireMay(console, viewer, kind.api() + "/" + hash + "/revoke");
+        JsonNode detail = console.call(viewer, "GET", kind.api() + "/" + hash, Map.of(), audit).orElse(null);
+        return new Shown("Revoke a session?", ConsolePages.confirmSession(viewer, hash, detail, kind),
+                kind == Kind.AGENT ? "sessions" : "browser");
     }
 
     static Shown confirmUser(Console console, Html.Viewer viewer, Map<String, String> query, AuditLog audit)
@@ -87,12 +104,12 @@ final class ConsoleViews {
         return new Shown("Revoke all sessions of " + user + "?", ConsolePages.confirmUser(viewer, user, shown), "sessions");
     }
 
-    static Shown revokeSession(Console console, Html.Viewer viewer, Map<String, String> form, AuditLog audit)
+    static Shown revokeSession(Console console, Html.Viewer viewer, Map<String, String> form, AuditLog audit, Kind kind)
             throws Exception {
         String hash = required(form, "hash", "session hash");
-        JsonNode answer = console.call(viewer, "POST", "/sessions/" + hash + "/revoke", Map.of(), audit)
+        JsonNode answer = console.call(viewer, "POST", kind.api() + "/" + hash + "/revoke", Map.of(), audit)
                 .orElseThrow(() -> AdminException.notFound("this listener cannot revoke sessions"));
-        return new Shown("Session revoked", ConsolePages.revoked(answer, "/console/sessions"), "sessions");
+        return new Shown("Session revoked", ConsolePages.revoked(answer, kind.page()), kind == Kind.AGENT ? "sessions" : "browser");
     }
 
     static Shown revokeUser(Console console, Html.Viewer viewer, Map<String, String> form, AuditLog audit)

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * Pieces of the console's HTML: escaping, the page frame with its navigation, and bar charts as inline SVG.
  * Every value that did not come from this class's own literals goes through {@link #esc}.
  */
-final class Html {
+public final class Html {
     private Html() {
     }
 
@@ -16,7 +16,7 @@ final class Html {
     }
 
     /** Text or an attribute value, escaped. */
-    static String esc(Object value) {
+    public static String esc(Object value) {
         String s = value == null ? "" : value.toString();
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
@@ -44,7 +44,7 @@ final class Html {
     }
 
     /** A whole page: {@code current} is the navigation entry to mark ({@code dashboard}, {@code sessions}, ...). */
-    static String page(String title, String current, Viewer viewer, boolean storage, String body) {
+    static String page(String title, String current, Viewer viewer, boolean storage, boolean browser, String body) {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -53,17 +53,20 @@ final class Html {
                 .append("<a class=\"skip\" href=\"#main\">Skip to the page content</a>")
                 .append("<header class=\"top\"><p class=\"brand\">Baton console</p>");
         if (viewer != null) {
-            b.append(nav(current, storage)).append(who(viewer));
+            b.append(nav(current, storage, browser)).append(who(viewer));
         }
         b.append("</header>\n<main id=\"main\"><h1>").append(esc(title)).append("</h1>\n").append(body)
                 .append("</main></body></html>\n");
         return b.toString();
     }
 
-    private static String nav(String current, boolean storage) {
+    private static String nav(String current, boolean storage, boolean browser) {
         StringBuilder b = new StringBuilder("<nav aria-label=\"Console sections\"><ul>");
         link(b, current, "dashboard", "/console/dashboard", "Dashboard");
         link(b, current, "sessions", "/console/sessions", "Sessions");
+        if (browser) {
+            link(b, current, "browser", "/console/browser-sessions", "Browser sign-ins");
+        }
         if (storage) {
             link(b, current, "storage", "/console/storage", "Storage");
         }

@@ -29,6 +29,7 @@ class ConsoleTest {
     /** A session id the fake routes hold; only its hash may ever reach a page. */
     static final String SESSION_ID = "sid-very-secret-0123456789";
     static final String HASH = "ab".repeat(32);
+    static final String BROWSER_HASH = "cd".repeat(32);
 
     @TempDir
     Path dir;
@@ -68,6 +69,19 @@ class ConsoleTest {
                 new ApiRoute("POST", "/users/{user}/revoke", OperatorRole.ADMIN, call -> {
                     revoked.add("user:" + call.path("user"));
                     return Map.of("revoked", List.of(HASH));
+                }),
+                new ApiRoute("GET", "/authentication-sessions", OperatorRole.AUDITOR, call -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("gateway", "gw-1");
+                    m.put("sessions", List.of(Map.of("hash", BROWSER_HASH, "user", "bob", "realm", "users", "roles", List.of("staff"),
+                            "gateway", "gw-1/sso", "startTime", "2026-01-01T08:00:00Z", "lastActivity", "2026-01-01T08:05:00Z",
+                            "expiry", "2026-01-01T16:00:00Z")));
+                    m.put("next", null);
+                    return m;
+                }),
+                new ApiRoute("POST", "/authentication-sessions/{hash}/revoke", OperatorRole.ADMIN, call -> {
+                    revoked.add("browser:" + call.path("hash"));
+                    return Map.of("revoked", List.of(call.path("hash")));
                 }));
         DashboardSource source = new DashboardSource() {
             public long sessionsHeld() {
@@ -179,6 +193,23 @@ class ConsoleTest {
         String token = csrf(get("/console/revoke-user?name=alice", cookie).body());
         assertThat(post("/console/revoke-user", cookie, Map.of("name", "alice", "csrf", token), null).statusCode()).isEqualTo(200);
         assertThat(revoked).containsExactly(HASH, "user:alice");
+    }
+
+    @Test
+    void browserSignInsHaveTheirOwnPageAndTheirRevocationGoesToTheirRoute() throws Exception {
+        String cookie = signIn("root", "root-pw");
+        HttpResponse<String> sessions = get("/console/sessions", cookie);
+        assertThat(sessions.body()).contains("href=\"/console/browser-sessions\"").doesNotContain(BROWSER_HASH);
+        HttpResponse<String> list = get("/console/browser-sessions", cookie);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).contains("Browser sign-ins held by gw-1", BROWSER_HASH,
+                "href=\"/console/revoke-browser-session?hash=" + BROWSER_HASH + "\"", "action=\"/console/browser-sessions\"");
+        HttpResponse<String> confirm = get("/console/revoke-browser-session?hash=" + BROWSER_HASH, cookie);
+        assertThat(confirm.body()).contains("the applications are told on the back channel", "action=\"/console/revoke-browser-session\"");
+        HttpResponse<String> done = post("/console/revoke-browser-session", cookie,
+                Map.of("hash", BROWSER_HASH, "csrf", csrf(confirm.body())), server.url().toString().replaceAll("/$", ""));
+        assertThat(done.body()).contains("Revoked 1 session");
+        assertThat(revoked).containsExactly("browser:" + BROWSER_HASH);
     }
 
     @Test

@@ -36,8 +36,11 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         GatewaySettings settings = Gateways.reader().read(config);
         var out = spec.commandLine().getOut();
+        var sso = settings.sso().map(n -> dev.baton.sso.SsoSettings.read(n, settings.gateway())); // validated before anything starts
         if (check) {
             out.print(EffectiveSettings.describe(settings, dataDir));
+            sso.ifPresent(o -> out.printf("  browser sign-on: issuer %s, listen %s, realms %s, clients %s%n", o.issuer(), o.listen(),
+                    o.realms().keySet(), new java.util.TreeSet<>(o.clients().keySet())));
             out.flush();
             return 0;
         }
@@ -45,6 +48,7 @@ final class GatewayCommand implements Callable<Integer> {
         try (GatewayNode node = GatewayNode.start(settings, dataDir, SimulatedClockOffset.forCommand(simulatedClockOffsetFile, "gateway " + settings.gateway().name()))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "gateway-shutdown"));
             out.printf("gateway %s listening on https://%s:%d%n", settings.gateway().name(), settings.listen().getHostString(), node.port());
+            node.ssoIssuer().ifPresent(issuer -> out.printf("browser sign-on (OpenID Connect provider) at %s, port %d%n", issuer, node.ssoPort()));
             out.flush();
             stop.await();
         }

@@ -19,6 +19,8 @@ import dev.baton.gateway.http.GatewayServer;
 import dev.baton.ifmap.FederationClient;
 import dev.baton.ifmap.FederationClientConfig;
 import dev.baton.http.tls.SelfSignedCertificate;
+import dev.baton.sso.SsoProvider;
+import dev.baton.sso.SsoSettings;
 import dev.baton.store.CleanupLease;
 import dev.baton.store.CleanupTask;
 import dev.baton.store.MemorySessionStore;
@@ -61,9 +63,11 @@ final class GatewayNode implements AutoCloseable {
     private final ScheduledExecutorService maintenance;
     private final DirectoryPurgeTask purge;
     private final AdminServer admin;
+    private final SsoProvider sso;
 
     private GatewayNode(SessionStore store, IfmapFederation federation, Gateway gateway, GatewayServer server,
-                        ScheduledExecutorService maintenance, DirectoryPurgeTask purge, AdminServer admin) {
+                        ScheduledExecutorService maintenance, DirectoryPurgeTask purge, AdminServer admin, SsoProvider sso) {
+        this.sso = sso;
         this.purge = purge;
         this.admin = admin;
         this.store = store;
@@ -94,11 +98,12 @@ final class GatewayNode implements AutoCloseable {
             SelfSignedCertificate.Identity tls = identity(settings, dataDir);
             GatewayServer server = new GatewayServer(gateway, settings.listen(), tls.keyStore(), tls.password());
             Cleanup tasks = cleanup;
-            AdminServer admin = settings.admin().map(a -> admin(a, gateway, tasks, registry, tls, dataDir, clock)).orElse(null);
-            log.info("gateway {} started: agents on https://{}:{}, federation {}, storage {}, admin {}", name,
+            SsoProvider sso = sso(settings, gateway, store, tls, dataDir, clock, registry, maintenance);
+            AdminServer admin = settings.admin().map(a -> admin(a, gateway, tasks, registry, tls, dataDir, clock, sso)).orElse(null);
+            log.info("gateway {} started: agents on https://{}:{}, federation {}, storage {}, admin {}, browser sign-on {}", name,
                     settings.listen().getHostString(), server.port(), settings.federation().url(), settings.storage().type(),
-                    admin == null ? "off" : admin.url());
-            return new GatewayNode(store, federation, gateway, server, maintenance, cleanup.purge(), admin);
+                    admin == null ? "off" : admin.url(), sso == null ? "off" : sso.issuer());
+            return new GatewayNode(store, federation, gateway, server, maintenance, cleanup.purge(), admin, sso);
         } catch (RuntimeException e) {
             cleanup.close();
             if (federation != null) {
@@ -114,7 +119,7 @@ final class GatewayNode implements AutoCloseable {
      * listener), the gateway's admin API, audit events to their own file.
      */
     private static AdminServer admin(GatewaySettings.Admin a, Gateway gateway, Cleanup tasks, MeterRegistry registry,
-                                     SelfSignedCertificate.Identity tls, Path dataDir, InstantSource clock) {
+                                     SelfSignedCertificate.Identity tls, Path dataDir, InstantSource clock, SsoProvider sso) {
         CleanupTask cleanup = tasks.task();
         AuditFile.attach(a.auditDir().orElse(dataDir.resolve("audit")));
         AuditLog audit = new AuditLog(gateway.name(), clock);
@@ -126,6 +131,9 @@ final class GatewayNode implements AutoCloseable {
         if (tasks.purge() != null) {
             routes.addAll(new PurgeAdmin(gateway.name(), tasks.purge(), audit).routes());
         }
+        if (sso != null) {
+            routes.addAll(sso.adminRoutes(audit, clock));
+        }
         AdminServer.Builder b = AdminServer.builder().listen(a.listen().getHostString(), a.listen().getPort()).tls(tls)
                 .operators(Operators.read(a.operators())).audit(audit).routes(routes)
                 .console(Console.builder().routes(routes).dashboard(DashboardSource.of(registry)).clock(clock)
@@ -134,6 +142,20 @@ final class GatewayNode implements AutoCloseable {
             b.metrics(prometheus);
         }
         return b.build().start();
+    }
+
+    /**
+     * The OpenID Connect provider, when the YAML has an {@code sso} section: on its own port with the gateway's TLS
+     * identity, its authentication sessions in the gateway's store, its signing keys in {@code <data dir>/<name>-sso-keys.json}.
+     */
+    private static SsoProvider sso(GatewaySettings settings, Gateway gateway, SessionStore store, SelfSignedCertificate.Identity tls,
+                                   Path dataDir, InstantSource clock, MeterRegistry registry, ScheduledExecutorService maintenance) {
+        if (settings.sso().isEmpty()) {
+            return null;
+        }
+        SsoSettings sso = SsoSettings.read(settings.sso().get(), settings.gateway());
+        return SsoProvider.start(sso, gateway, store, settings.storage().tier(), dataDir.resolve(gateway.name() + "-sso-keys.json"),
+                tls.keyStore(), tls.password(), clock, registry, new AuditLog(gateway.name(), clock), maintenance);
     }
 
     private static FederationClientConfig federationConfig(GatewaySettings.Federation f, String gateway) {
@@ -209,6 +231,16 @@ final class GatewayNode implements AutoCloseable {
         return start(settings, dataDir, clock, settings.admin().isPresent() ? PrometheusMetrics.registry() : new SimpleMeterRegistry());
     }
 
+    /** The OpenID Connect provider's issuer, when the node has one. */
+    java.util.Optional<URI> ssoIssuer() {
+        return java.util.Optional.ofNullable(sso).map(SsoProvider::issuer);
+    }
+
+    /** The OpenID Connect provider's port, or -1. */
+    int ssoPort() {
+        return sso == null ? -1 : sso.port();
+    }
+
     /** The admin listener's address, when the node has one. */
     java.util.Optional<URI> adminUrl() {
         return java.util.Optional.ofNullable(admin).map(AdminServer::url);
@@ -271,6 +303,9 @@ final class GatewayNode implements AutoCloseable {
     public void close() {
         if (admin != null) {
             admin.close();
+        }
+        if (sso != null) {
+            sso.close();
         }
         server.close();
         maintenance.shutdownNow();

@@ -65,6 +65,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     private final GatewayEvents events;
     private final SessionLimits limits;
     private final Revocations revocations;
+    private final Credentials credentials;
 
     /** A gateway whose sessions live in memory only (no external storage), for tests and the demo. */
     public Gateway(GatewayConfig config, Federation federation, InstantSource clock) {
@@ -102,7 +103,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.challenges = new Challenges(config.name(), clock, Duration.ofMinutes(1), Duration.ofSeconds(30), 200_000);
         this.admission = new AdmissionControl(config.name(), config.admission(), clock, registry);
         this.store = store;
-
+        this.credentials = new Credentials(config, admission, events);
         this.subscription = federation.subscribe(config.name(), Federation.OwnershipListener.of((hash, newOwner) -> {
             migration.ownershipLost(hash, newOwner);
             hostCheck.forget(hash);
@@ -156,26 +157,20 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     }
 
     private SignInResult signInAt(SignInRequest request, List<X509Certificate> clientCertificates, String source) {
-        RealmBinding binding = config.realm(request.realm()).orElseThrow(() -> new BatonException(
-                ResultCode.INVALID_REQUEST, "gateway " + name() + " has no realm named '" + request.realm() + "'"));
         if (request.agentKey() == null || request.agentKey().isBlank()) {
             // Every later request of the session is proven with this key; a session without one could not be used.
             throw new BatonException(ResultCode.INVALID_REQUEST, "sign-in needs the agent's public key (agentKey): every"
                     + " request of the session is signed with its private key");
         }
         ProofOfPossession.publicKey(request.agentKey()); // INVALID_REQUEST naming the problem if unreadable
-        UserDirectory.Entry user = admission.signIn(request.realm(), request.username(), source,
-                () -> binding.authenticate(request, clientCertificates));
-        // A certificate names its user, and an anonymous realm its one configured name; other servers confirm the
-        // name typed (a directory's entry name is a DN).
-        String username = binding.server() instanceof CertificateAuthenticator
-                || binding.server() instanceof AnonymousAuthenticator ? user.name() : request.username();
-        AccessPolicy.Decision roles = config.access().decide(binding.realm(),
-                RoleMappingRule.UserFacts.of(username, user.attributes()), request.posture());
+        Credentials.Verified user = credentials.check(request, clientCertificates, source);
+        RealmBinding binding = user.binding();
+        String username = user.user();
+        AccessPolicy.Decision roles = user.decision();
         limits.admit(binding, username, null);
         SessionId id = SessionId.generate();
         Session session = Session.start(id.hash(), username, binding.realm().name(), binding.realm().authGroup(),
-                binding.realm().kind(), roles.roles(), user.attributes(), clock.instant(), name())
+                binding.realm().kind(), roles.roles(), user.facts(), clock.instant(), name())
                 .withRoles(roles.roles(), roles.remediation()).withAgentKey(request.agentKey());
         table.put(session);
         hostCheck.reported(session.hash(), request.posture());
@@ -184,6 +179,11 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         }
         events.signedIn(session, source);
         return new SignInResult(id.reveal(), describe(session, "signed-in"));
+    }
+
+    /** The credential check of this gateway's sign-ins, for its browser sign-in pages. */
+    public Credentials credentials() {
+        return credentials;
     }
 
     /** The CAs of this gateway's certificate realms, whose certificates its TLS asks clients for. */

@@ -98,24 +98,39 @@ final class Cluster implements AutoCloseable {
         return launch(name, yaml, null);
     }
 
+    /** As {@link #startGateway(String, String)}, on the simulated {@code clock} if not null. */
+    BatonProcess startGateway(String name, String yaml, SimulatedClock clock) {
+        return launch(name, yaml, clock);
+    }
+
     /**
      * The first lines of a gateway's YAML, for tests that write the rest themselves (Host Checker policies,
      * roles, realms): its name and kind, a listen port of its own, this cluster's federation server, H2 storage.
      */
     String gatewayBasics(String name, String kind) {
+        return gatewayBasics(name, kind, "{ type: h2 }");
+    }
+
+    /** As {@link #gatewayBasics(String, String)}, with the storage section given as a YAML flow mapping. */
+    String gatewayBasics(String name, String kind, String storage) {
         int port = gatewayPorts.computeIfAbsent(name, n -> BatonProcess.freePort());
         return """
                 name: %s
                 kind: %s
                 listen: 127.0.0.1:%d
                 federation: { url: "https://127.0.0.1:%d", user: %s, password: "%s", trust-all: true }
-                storage: { type: h2 }
-                """.formatted(name, kind, port, federationPort, name, federationUsers.get(name));
+                storage: %s
+                """.formatted(name, kind, port, federationPort, name, federationUsers.get(name), storage);
     }
 
     /** Alice's local account as a YAML flow mapping, her password ({@link #PASSWORD}) hashed. */
     static String aliceAccount() {
-        return "{ username: alice, password-hash: \"" + HASH + "\" }";
+        return account("alice");
+    }
+
+    /** A local account named {@code username} with password {@link #PASSWORD}, as a YAML flow mapping. */
+    static String account(String username) {
+        return "{ username: " + username + ", password-hash: \"" + HASH + "\" }";
     }
 
     /** Writes the gateway's YAML and starts it, logging at INFO, on the simulated {@code clock} if not null. */

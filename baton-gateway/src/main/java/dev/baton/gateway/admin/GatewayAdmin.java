@@ -33,14 +33,65 @@ public final class GatewayAdmin {
     /** A role filter reads pages until it has a page's worth of matches or has looked at this many. */
     static final int MAX_ROLE_SCAN = 10_000;
 
-    private final Gateway gateway;
+    private final Sessions gateway;
+    private final String base;
     private final AuditLog audit;
     private final InstantSource clock;
     private final Optional<CleanupTask> cleanup;
 
+    /**
+     * The sessions an admin API lists and revokes: a gateway's agent sessions, or its browser authentication
+     * sessions. Reads come from storage; a revocation ends the session wherever it must end.
+     */
+    public interface Sessions {
+        /** The gateway's name, in every answer. */
+        String name();
+
+        /** A page of the live sessions {@code filter} selects. */
+        SessionPage sessions(SessionFilter filter, Optional<SessionPage.Cursor> after, int limit);
+
+        /** How many live sessions {@code filter} selects. */
+        long countSessions(SessionFilter filter);
+
+        /** The live session with that hash. */
+        Optional<Session> session(SessionIdHash hash);
+
+        /** Ends the session; false if there was no live one. */
+        boolean revoke(SessionIdHash hash);
+    }
+
     /** @param cleanup the storage's cleanup task, when this gateway's storage has one */
     public GatewayAdmin(Gateway gateway, AuditLog audit, InstantSource clock, Optional<CleanupTask> cleanup) {
-        this.gateway = gateway;
+        this(new Sessions() {
+            public String name() {
+                return gateway.name();
+            }
+
+            public SessionPage sessions(SessionFilter filter, Optional<SessionPage.Cursor> after, int limit) {
+                return gateway.sessions(filter, after, limit);
+            }
+
+            public long countSessions(SessionFilter filter) {
+                return gateway.countSessions(filter);
+            }
+
+            public Optional<Session> session(SessionIdHash hash) {
+                return gateway.session(hash);
+            }
+
+            public boolean revoke(SessionIdHash hash) {
+                return gateway.revoke(hash);
+            }
+        }, "/sessions", audit, clock, cleanup);
+    }
+
+    /**
+     * The admin API of {@code sessions} under {@code base} (list, count, detail, revoke one, and a user's at
+     * {@code base/users/{user}/revoke}, or {@code /users/{user}/revoke} for a gateway's agent sessions).
+     */
+    public GatewayAdmin(Sessions sessions, String base, AuditLog audit, InstantSource clock, Optional<CleanupTask> cleanup) {
+        this.gateway = sessions;
+        this.base = base;
         this.audit = audit;
         this.clock = clock;
         this.cleanup = cleanup;
@@ -48,14 +99,17 @@ public final class GatewayAdmin {
 
     /** The routes to give the admin listener. */
     public List<ApiRoute> routes() {
-        return List.of(
-                new ApiRoute("GET", "/sessions", OperatorRole.AUDITOR, this::list),
-                new ApiRoute("GET", "/sessions/count", OperatorRole.AUDITOR, this::count),
-                new ApiRoute("GET", "/sessions/{hash}", OperatorRole.AUDITOR, this::detail),
-                new ApiRoute("POST", "/sessions/{hash}/revoke", OperatorRole.ADMIN, this::revoke),
-                new ApiRoute("POST", "/users/{user}/revoke", OperatorRole.ADMIN, this::revokeUser),
-                new ApiRoute("GET", "/cleanup", OperatorRole.AUDITOR, this::cleanupStatus),
-                new ApiRoute("POST", "/cleanup/run", OperatorRole.ADMIN, this::runCleanup));
+        List<ApiRoute> routes = new ArrayList<>(List.of(
+                new ApiRoute("GET", base, OperatorRole.AUDITOR, this::list),
+                new ApiRoute("GET", base + "/count", OperatorRole.AUDITOR, this::count),
+                new ApiRoute("GET", base + "/{hash}", OperatorRole.AUDITOR, this::detail),
+                new ApiRoute("POST", base + "/{hash}/revoke", OperatorRole.ADMIN, this::revoke),
+                new ApiRoute("POST", (base.equals("/sessions") ? "" : base) + "/users/{user}/revoke", OperatorRole.ADMIN, this::revokeUser)));
+        if (base.equals("/sessions")) { // the storage's cleanup is the gateway's, listed once
+            routes.add(new ApiRoute("GET", "/cleanup", OperatorRole.AUDITOR, this::cleanupStatus));
+            routes.add(new ApiRoute("POST", "/cleanup/run", OperatorRole.ADMIN, this::runCleanup));
+        }
+        return routes;
     }
 
     private CleanupTask cleanupTask() {

@@ -83,7 +83,7 @@ public final class GatewayConfigFile {
 
     private GatewaySettings parse(Object doc) {
         ConfigNode root = ConfigNode.root(doc).allowOnly(Set.of("name", "kind", "listen", "tls", "migration",
-                "federation", "storage", "roles", "host-checker", "host-checker-timeout", "realms", "admission", "admin"));
+                "federation", "storage", "roles", "host-checker", "host-checker-timeout", "realms", "admission", "admin", "sso"));
         String name = root.text("name");
         GatewayKind kind = root.value("kind", GatewayKind::parse, GatewayKind.REMOTE_ACCESS);
         List<HostCheckerPolicy> policies = new ArrayList<>();
@@ -99,7 +99,7 @@ public final class GatewayConfigFile {
                 admission(root.get("admission")));
         return new GatewaySettings(config, address(root.optionalText("listen").orElse("127.0.0.1:8444"), "listen"),
                 tls(root.get("tls")), federation(root.get("federation"), name), StorageSection.read(root.get("storage"), name),
-                admin(root.get("admin")));
+                admin(root.get("admin")), root.has("sso") ? Optional.of(root.get("sso")) : Optional.empty());
     }
 
     private static AdmissionSettings admission(ConfigNode n) {

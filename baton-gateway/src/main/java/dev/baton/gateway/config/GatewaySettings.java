@@ -1,5 +1,6 @@
 package dev.baton.gateway.config;
 
+import dev.baton.core.config.ConfigNode;
 import dev.baton.core.BatonException;
 import dev.baton.core.Loopback;
 import dev.baton.core.ResultCode;
@@ -23,9 +24,17 @@ import java.util.Optional;
  * @param federation how to reach the federation server
  * @param storage    where sessions are stored besides memory
  * @param admin      the operators' listener (metrics, admin API, console), or empty for none
+ * @param sso        the YAML {@code sso} section (browser single sign-on, read by the {@code baton-sso} module), or
+ *                   empty for none
  */
 public record GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, Optional<Tls> tls,
-                              Federation federation, Storage storage, Optional<Admin> admin) {
+                              Federation federation, Storage storage, Optional<Admin> admin, Optional<ConfigNode> sso) {
+
+    /** Settings without browser single sign-on. */
+    public GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, Optional<Tls> tls, Federation federation,
+                           Storage storage, Optional<Admin> admin) {
+        this(gateway, listen, tls, federation, storage, admin, Optional.empty());
+    }
 
     /** Settings without an admin listener. */
     public GatewaySettings(GatewayConfig gateway, InetSocketAddress listen, Optional<Tls> tls, Federation federation,

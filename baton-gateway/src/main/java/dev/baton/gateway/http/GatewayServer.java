@@ -176,7 +176,8 @@ public final class GatewayServer implements AutoCloseable {
         app.stop();
     }
 
-    private static ServerConnector tlsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
+    /** A TLS connector on {@code listen}; with {@code clientCas} it asks clients for certificates of those CAs. */
+    public static ServerConnector tlsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
                                                 InetSocketAddress listen, KeyStore keyStore, char[] password, KeyStore clientCas) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(keyStore);
@@ -205,7 +206,8 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private static KeyStore clientCas(java.util.List<java.security.cert.X509Certificate> cas) {
+    /** A trust store of certificate realms' CAs, or null when there are none. */
+    public static KeyStore clientCas(java.util.List<java.security.cert.X509Certificate> cas) {
         if (cas.isEmpty()) {
             return null;
         }
@@ -222,7 +224,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** The TLS client certificate chain of the connection, leaf first; empty if none was presented. */
-    private static java.util.List<java.security.cert.X509Certificate> clientCertificates(Context ctx) {
+    public static java.util.List<java.security.cert.X509Certificate> clientCertificates(Context ctx) {
         Object chain = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
         return chain instanceof java.security.cert.X509Certificate[] certs ? java.util.List.of(certs) : java.util.List.of();
     }
