@@ -42,6 +42,12 @@ public final class Credentials {
     public record Verified(RealmBinding binding, String user, Map<String, List<String>> facts, AccessPolicy.Decision decision) {
     }
 
+    /** The realm named {@code name}; {@link ResultCode#INVALID_REQUEST} naming it if this gateway has none. */
+    RealmBinding realm(String name) {
+        return config.realm(name).orElseThrow(() -> new BatonException(ResultCode.INVALID_REQUEST, "gateway " + config.name()
+                + " has no realm named '" + name + "'; check the realm's name with the gateway's operator"));
+    }
+
     /**
      * Checks a browser's credentials: {@link #check} that also counts and audits a refusal as a sign-in
      * failure, as an agent's sign-in does.
@@ -66,8 +72,7 @@ public final class Credentials {
      *                        {@link ResultCode#OVERLOADED} or {@link ResultCode#NOT_AUTHORIZED} (no role mapped)
      */
     Verified check(SignInRequest request, List<X509Certificate> chain, String source) {
-        RealmBinding binding = config.realm(request.realm()).orElseThrow(() -> new BatonException(
-                ResultCode.INVALID_REQUEST, "gateway " + config.name() + " has no realm named '" + request.realm() + "'"));
+        RealmBinding binding = realm(request.realm());
         UserDirectory.Entry entry = admission.signIn(request.realm(), request.username(), source,
                 () -> binding.authenticate(request, chain));
         // A certificate names its user, and an anonymous realm its one configured name; other servers confirm the

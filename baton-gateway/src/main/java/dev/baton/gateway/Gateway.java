@@ -157,6 +157,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     }
 
     private SignInResult signInAt(SignInRequest request, List<X509Certificate> clientCertificates, String source) {
+        credentials.realm(request.realm()); // an unknown realm is named first, as it was before browser sign-in came
         if (request.agentKey() == null || request.agentKey().isBlank()) {
             // Every later request of the session is proven with this key; a session without one could not be used.
             throw new BatonException(ResultCode.INVALID_REQUEST, "sign-in needs the agent's public key (agentKey): every"
