@@ -25,7 +25,7 @@ final class EffectiveSettings {
         line(b, "listen", s.listen().getHostString() + ":" + s.listen().getPort());
         line(b, "migration", String.valueOf(s.gateway().migrationEnabled()));
         line(b, "tls", s.tls().map(t -> "keystore " + t.keystore() + ", password ****").orElse("self-signed, generated on first start in "
-                + dataDir.resolve(name + "-tls.p12").toAbsolutePath()));
+                + dataDir.resolve(name + "-tls.p12").toAbsolutePath().normalize()));
         line(b, "federation", "url " + f.url() + ", user " + f.user() + ", password " + (f.password().isEmpty() ? "(none)" : "****")
                 + ", trust-all " + f.trustAll() + ", truststore " + f.truststore().map(Path::toString).orElse("(none)")
                 + ", poll-coalesce-ms " + f.pollCoalesce().toMillis());

@@ -44,6 +44,11 @@ final class GatewayCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        // Said before the wait: a database that opens slowly (an H2 file after a crash, a busy machine) is waited for.
+        out.printf("gateway %s starting: opening its session store (%s; waiting up to %d s for a database to open), then"
+                + " connecting to the federation server %s%n", settings.gateway().name(), settings.storage().type(),
+                dev.baton.store.jdbc.JdbcStoreConfig.DEFAULT_STARTUP_TIMEOUT.toSeconds(), settings.federation().url());
+        out.flush();
         CountDownLatch stop = new CountDownLatch(1);
         try (GatewayNode node = GatewayNode.start(settings, dataDir, SimulatedClockOffset.forCommand(simulatedClockOffsetFile, "gateway " + settings.gateway().name()))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "gateway-shutdown"));

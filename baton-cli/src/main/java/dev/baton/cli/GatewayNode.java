@@ -272,7 +272,7 @@ final class GatewayNode implements AutoCloseable {
 
     /** The H2 database of {@code storage.type: h2}: the configured URL, else {@code sessions-<gateway>} in the data folder. */
     static String h2Url(GatewaySettings.Storage s, Path dataDir, String gateway) {
-        return s.url().isEmpty() ? "jdbc:h2:file:" + dataDir.resolve("sessions-" + gateway).toAbsolutePath() : s.url();
+        return s.url().isEmpty() ? "jdbc:h2:file:" + dataDir.resolve("sessions-" + gateway).toAbsolutePath().normalize() : s.url();
     }
 
     private static GatewaySettings.Directory directory(GatewaySettings.Storage s) {

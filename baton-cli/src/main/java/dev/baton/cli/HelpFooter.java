@@ -21,17 +21,20 @@ final class HelpFooter {
                 .entrySet().stream().map(e -> String.format("  %2d  %s", e.getKey(), e.getValue())).collect(Collectors.joining("%n"));
         return String.join("%n",
                 "",
-                "Exit status: 0 on success; otherwise the failure's result code, with \"baton: CODE: reason\" on standard",
-                "error (the reason names the cause and the next step; README, \"Errors\"):",
+                "Exit status: 0 on success; otherwise the result code's, with",
+                "\"baton: CODE: reason\" on standard error, the reason naming the cause and",
+                "the next step (README, \"Errors\"):",
                 statuses.replace("INVALID_REQUEST", "INVALID_REQUEST (also a command line that cannot be parsed)"),
                 "",
                 "Environment:",
-                "  BATON_LOG_LEVEL        level of all log lines on standard error (default WARN)",
-                "  BATON_EVENT_LOG_LEVEL  level of a gateway's event lines, logger baton.events: one per sign-in,",
-                "                         migration in and out, session end and refusal, at most 20 a second plus a",
-                "                         summary line (default INFO)",
-                "  HOME                   the agent keeps its state in $HOME/.baton/agent.state unless --state says otherwise",
-                "  BATON_JAVA_OPTS        (./baton) options for the java command that runs Baton",
+                "  BATON_LOG_LEVEL        all log lines on standard error (default WARN)",
+                "  BATON_EVENT_LOG_LEVEL  a gateway's event lines (logger baton.events): one",
+                "                         per sign-in, migration in and out, session end and",
+                "                         refusal; at most 20 a second plus a summary line",
+                "                         (default INFO)",
+                "  HOME                   the agent's state is $HOME/.baton/agent.state unless",
+                "                         --state says otherwise",
+                "  BATON_JAVA_OPTS        (./baton) options for the java command running Baton",
                 "  JAVA_HOME              (./baton) the JDK to use when it is 21 or newer");
     }
 }

@@ -39,7 +39,7 @@ final class SessionsCommand {
         CommandSpec spec;
         @Option(names = "--config", required = true, description = "The gateway's YAML configuration (its storage and cleanup settings).")
         Path config;
-        @Option(names = "--data-dir", defaultValue = "./baton-data", description = "The gateway's data folder (default H2 sessions).")
+        @Option(names = "--data-dir", defaultValue = "./baton-data", description = "The gateway's data folder, where its default H2 sessions file is (default: ${DEFAULT-VALUE}).")
         Path dataDir;
         @Option(names = "--dry-run", description = "Only say how many sessions would be removed.")
         boolean dryRun;

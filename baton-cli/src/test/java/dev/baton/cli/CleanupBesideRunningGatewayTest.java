@@ -43,6 +43,8 @@ class CleanupBesideRunningGatewayTest {
                     "--data-dir", data.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 awaitListening(gateway, log);
+                // The start-up says what it waits for, longer than a request would (issue 19).
+                assertThat(Files.readString(log)).contains("gateway gw-a starting: opening its session store (h2; waiting up to 60 s");
                 StringWriter out = new StringWriter();
                 StringWriter err = new StringWriter();
                 long start = System.nanoTime();
