@@ -35,6 +35,18 @@ public record AgentState(String sessionId, String gateway, String publicKey, Str
         return new AgentState(sessionId, gatewayName, publicKey, privateKey);
     }
 
+    /**
+     * Where an agent keeps its state unless told otherwise: {@code $HOME/.baton/agent.state}. The {@code HOME}
+     * variable decides when it is set, not Java's {@code user.home}, which comes from the password database: with
+     * it, two agents of one user started with different {@code HOME}s would share one file.
+     *
+     * @param env the process environment ({@link System#getenv()})
+     */
+    public static Path defaultFile(java.util.Map<String, String> env) {
+        String home = env.get("HOME");
+        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home, ".baton", "agent.state");
+    }
+
     /** Whether the agent holds a session. */
     public boolean signedIn() {
         return sessionId != null;

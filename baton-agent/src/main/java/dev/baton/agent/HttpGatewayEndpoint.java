@@ -151,11 +151,12 @@ public final class HttpGatewayEndpoint implements GatewayEndpoint {
                 return json;
             });
         } catch (ConnectException | SocketTimeoutException e) { // incl. HttpHostConnectException, ConnectTimeoutException
-            throw new BatonException(ResultCode.UNAVAILABLE, "gateway " + base + " is unreachable: " + e, e);
+            throw new BatonException(ResultCode.UNAVAILABLE, "gateway " + base + " is unreachable: " + e
+                    + "; check --gateway and that the gateway runs and listens there", e);
         } catch (IOException e) {
             if (limit.fired()) {
                 throw new BatonException(ResultCode.UNAVAILABLE, "gateway " + base + " did not answer within "
-                        + timeout.toMillis() + " ms", e);
+                        + timeout.toMillis() + " ms; try again, or wait longer with --timeout", e);
             }
             throw new BatonException(ResultCode.UNAVAILABLE, "talking to gateway " + base + " failed: " + e, e);
         }

@@ -30,6 +30,25 @@ class AgentStateTest {
     }
 
     @Test
+    void theDefaultStateFileFollowsTheHomeVariableNotThePasswordDatabase() {
+        // Regression: the default came from Java's user.home, so two agents started with two HOMEs shared one file.
+        assertThat(AgentState.defaultFile(Map.of("HOME", dir.resolve("a").toString()))).isEqualTo(dir.resolve("a/.baton/agent.state"));
+        assertThat(AgentState.defaultFile(Map.of("HOME", dir.resolve("b").toString()))).isEqualTo(dir.resolve("b/.baton/agent.state"));
+        assertThat(AgentState.defaultFile(Map.of())).isEqualTo(Path.of(System.getProperty("user.home"), ".baton", "agent.state"));
+        assertThat(AgentState.defaultFile(Map.of("HOME", " "))).isEqualTo(Path.of(System.getProperty("user.home"), ".baton", "agent.state"));
+    }
+
+    @Test
+    void twoAgentsWithTwoStateFoldersKeepTheirOwnSessions() {
+        Path a = AgentState.defaultFile(Map.of("HOME", dir.resolve("a").toString()));
+        Path b = AgentState.defaultFile(Map.of("HOME", dir.resolve("b").toString()));
+        new AgentState("a".repeat(43), "gateway-a", "pub-a", "priv-a").save(a);
+        new AgentState("b".repeat(43), "gateway-b", "pub-b", "priv-b").save(b);
+        assertThat(new Agent(a, Map.of()).state().sessionId()).isEqualTo("a".repeat(43));
+        assertThat(new Agent(b, Map.of()).state().sessionId()).isEqualTo("b".repeat(43));
+    }
+
+    @Test
     void anAgentWithoutASessionSaysSo() {
         Agent agent = new Agent(dir.resolve("none"), Map.of());
         assertThatThrownBy(() -> agent.access(null)).isInstanceOf(BatonException.class)

@@ -32,8 +32,10 @@ import java.util.concurrent.Callable;
         subcommands = {AgentCommand.SignIn.class, AgentCommand.Connect.class, AgentCommand.KeepAlive.class,
                 AgentCommand.Status.class, AgentCommand.SignOut.class})
 final class AgentCommand {
-    @Option(names = "--state", description = "Agent state file (default: ${DEFAULT-VALUE}).",
-            defaultValue = "${sys:user.home}/.baton/agent.state")
+    /** Its default is {@code $HOME/.baton/agent.state} ({@link AgentState#defaultFile}), set by {@link BatonCommand}. */
+    @Option(names = "--state", paramLabel = "FILE", description = "Agent state file: session id and private key, owner-only "
+            + "(default: $HOME/.baton/agent.state, now ${DEFAULT-VALUE}). Give each agent of one user its own file, "
+            + "or its own HOME.")
     Path state;
 
     @Option(names = "--gateway", description = "Gateway (or load balancer) URL, e.g. https://127.0.0.1:8444.")
@@ -57,7 +59,8 @@ final class AgentCommand {
 
     HttpGatewayEndpoint endpoint() {
         if (gateway == null) {
-            throw new BatonException(ResultCode.INVALID_REQUEST, "--gateway URL is required");
+            throw new BatonException(ResultCode.INVALID_REQUEST, "--gateway URL is required: the gateway's (or load"
+                    + " balancer's) agent API, e.g. --gateway https://127.0.0.1:8444");
         }
         if (!insecure && truststore == null) {
             throw new BatonException(ResultCode.INVALID_REQUEST, "give --truststore FILE, or --insecure for a self-signed gateway on loopback");
@@ -82,28 +85,42 @@ final class AgentCommand {
         out.flush();
     }
 
-    @Command(name = "sign-in", mixinStandardHelpOptions = true, description = "Sign in with a password; the password is read from standard input.")
+    @Command(name = "sign-in", mixinStandardHelpOptions = true, description = {"Sign in at a realm. With --user, the password "
+            + "is read from standard input (one line) or --password-file. Without --user nothing is read: for anonymous "
+            + "realms (everyone signs in as the realm's one user name) and certificate realms."})
     static final class SignIn implements Callable<Integer> {
         @ParentCommand
         AgentCommand parent;
         @Spec
         CommandSpec spec;
-        @Option(names = "--realm", required = true)
+        @Option(names = "--realm", required = true, description = "The realm to sign in to, as the gateway's configuration names it.")
         String realm;
-        @Option(names = "--user", required = true)
+        @Option(names = "--user", description = "The user name; leave out for anonymous and certificate realms.")
         String user;
         @Option(names = "--password-file", description = "Read the password from this file instead of standard input.")
         Path passwordFile;
 
         @Override
         public Integer call() throws Exception {
-            String password = passwordFile != null ? Files.readString(passwordFile).strip()
-                    : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (password == null) {
-                throw new BatonException(ResultCode.INVALID_REQUEST, "no password on standard input");
-            }
-            print(spec.commandLine().getOut(), parent.agent().signIn(parent.endpoint(), realm, user, password));
+            String password = password();
+            print(spec.commandLine().getOut(), parent.agent().signIn(parent.endpoint(), realm, user == null ? "" : user, password));
             return 0;
+        }
+
+        /** The password: from the file, else a line of standard input when a user is named, else none. */
+        private String password() throws java.io.IOException {
+            if (passwordFile != null) {
+                return Files.readString(passwordFile).strip();
+            }
+            if (user == null) {
+                return "";
+            }
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (line == null) {
+                throw new BatonException(ResultCode.INVALID_REQUEST, "no password on standard input: give it there (one line) or"
+                        + " with --password-file FILE; anonymous and certificate realms need no --user and no password");
+            }
+            return line;
         }
     }
 
@@ -160,7 +177,7 @@ final class AgentCommand {
             PrintWriter out = spec.commandLine().getOut();
             AgentState s = AgentState.load(parent.state);
             if (!s.signedIn()) {
-                out.println("no session");
+                out.println("no session kept in " + parent.state + "; sign in first (baton agent --gateway URL sign-in --realm NAME ...)");
                 out.flush();
                 return ResultCode.UNKNOWN_SESSION.exitStatus();
             }

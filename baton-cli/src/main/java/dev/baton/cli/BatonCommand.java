@@ -1,10 +1,12 @@
 package dev.baton.cli;
 
+import dev.baton.agent.AgentState;
 import dev.baton.core.BatonException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.Map;
 
 /**
  * The {@code baton} command. Each subcommand is a small class; this one only wires them and maps failures to
@@ -27,7 +29,19 @@ public final class BatonCommand implements Runnable {
 
     /** Runs the command line and returns the exit status; testable without a process. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return execute(out, err, System.getenv(), args);
+    }
+
+    /**
+     * As above, with the environment the defaults are read from given ({@code HOME} places the agent's state file),
+     * so tests can run agents with homes of their own.
+     */
+    static int execute(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
         CommandLine cli = new CommandLine(new BatonCommand());
+        cli.setDefaultValueProvider(arg -> arg instanceof CommandLine.Model.OptionSpec o && o.longestName().equals("--state")
+                && o.command().name().equals("agent") ? AgentState.defaultFile(env).toString() : null);
+        cli.getCommandSpec().usageMessage().footer(HelpFooter.text());
+        cli.getCommandSpec().exitCodeOnInvalidInput(dev.baton.core.ResultCode.INVALID_REQUEST.exitStatus());
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -36,7 +50,7 @@ public final class BatonCommand implements Runnable {
                 err.flush();
                 return be.code().exitStatus();
             }
-            err.println("baton: internal error: " + e);
+            err.println("baton: internal error: " + e + " (a defect; BATON_LOG_LEVEL=DEBUG shows more, please report it)");
             err.flush();
             return 1;
         });

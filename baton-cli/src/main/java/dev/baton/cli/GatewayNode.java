@@ -261,14 +261,18 @@ final class GatewayNode implements AutoCloseable {
     static SessionStore openStore(GatewaySettings.Storage s, Path dataDir, String gateway) {
         return switch (s.type()) {
             case "memory" -> new MemorySessionStore();
-            case "h2" -> JdbcSessionStore.open(JdbcStoreConfig.of(s.url().isEmpty()
-                    ? "jdbc:h2:file:" + dataDir.resolve("sessions-" + gateway).toAbsolutePath() : s.url(), s.user(), s.password())
+            case "h2" -> JdbcSessionStore.open(JdbcStoreConfig.of(h2Url(s, dataDir, gateway), s.user(), s.password())
                     .withEncryptionKey(s.encryptionKey()));
             case "postgresql", "mariadb" -> JdbcSessionStore.open(JdbcStoreConfig.of(s.url(), s.user(), s.password())
                     .withEncryptionKey(s.encryptionKey()));
             case "ldap" -> LdapSessionStore.connect(directory(s).store());
             default -> throw new BatonException(ResultCode.CONFIGURATION, "storage.type: " + s.type() + " is not available in this build");
         };
+    }
+
+    /** The H2 database of {@code storage.type: h2}: the configured URL, else {@code sessions-<gateway>} in the data folder. */
+    static String h2Url(GatewaySettings.Storage s, Path dataDir, String gateway) {
+        return s.url().isEmpty() ? "jdbc:h2:file:" + dataDir.resolve("sessions-" + gateway).toAbsolutePath().normalize() : s.url();
     }
 
     private static GatewaySettings.Directory directory(GatewaySettings.Storage s) {

@@ -54,6 +54,21 @@ final class SimulatedClockOffset implements InstantSource {
         return clock;
     }
 
+    /**
+     * The clock a command runs on: the system clock, or with {@code file} (its {@code --simulated-clock-offset-file})
+     * the simulated one, announced with a loud warning naming {@code who} uses it.
+     */
+    static InstantSource forCommand(Path file, String who) {
+        if (file == null) {
+            return java.time.Clock.systemUTC();
+        }
+        SimulatedClockOffset clock = open(file, java.time.Clock.systemUTC());
+        org.slf4j.LoggerFactory.getLogger(SimulatedClockOffset.class).warn("SIMULATED CLOCK, FOR TESTS ONLY, NEVER IN PRODUCTION: "
+                + "{} reads time as the system clock plus the offset in {} (now {}, so the time is {}); every session deadline "
+                + "follows that file", who, file.toAbsolutePath(), clock.offset(), clock.instant());
+        return clock;
+    }
+
     /** The file the offset is read from. */
     Path file() {
         return file;

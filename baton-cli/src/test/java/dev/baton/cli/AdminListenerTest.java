@@ -88,7 +88,7 @@ class AdminListenerTest {
             assertThat(console.statusCode()).isEqualTo(200);
             assertThat(console.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'none'"));
             post(adminB, "api/admin/v1/sessions/" + hash + "/revoke");
-            assertThat(BatonRefusal.of(() -> alice.access(atB))).isEqualTo(ResultCode.UNKNOWN_SESSION);
+            assertThat(BatonRefusal.of(() -> alice.access(atB))).isEqualTo(ResultCode.SESSION_EXPIRED); // "it was revoked ..."
             assertThat(Files.readString(dir.resolve("gw-b/audit/audit.jsonl")))
                     .contains("\"event\":\"migration-in\"", "\"event\":\"admin-action\"", "\"operator\":\"ops\"", hash)
                     .doesNotContain(alice.state().sessionId());

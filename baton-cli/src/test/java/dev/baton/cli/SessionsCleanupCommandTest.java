@@ -64,4 +64,45 @@ class SessionsCleanupCommandTest {
             assertThat(store.loadOwnedBy("gw", Instant.now(), 1_000)).hasSize(200);
         }
     }
+
+    @Test
+    void theSimulatedClockOfAGatewayIsHonouredAndAnnounced() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("sessions").toAbsolutePath();
+        Instant now = Instant.now();
+        try (JdbcSessionStore store = JdbcSessionStore.open(JdbcStoreConfig.of(url, "sa", ""))) {
+            for (int i = 0; i < 10; i++) {
+                Session s = Session.start(SessionId.generate().hash(), "u" + i, "users", new AuthGroup("corp"), AuthServerKind.LOCAL,
+                        Set.of("staff"), Map.of(), now, "gw");
+                store.store(new StoredSession(s, now.plus(Duration.ofHours(1))));
+            }
+        }
+        Path config = dir.resolve("gw.yaml");
+        Files.writeString(config, """
+                name: gw
+                storage: { type: h2, url: "%s", user: sa }
+                roles: { staff: {} }
+                realms: [ { name: users, auth-server: { kind: anonymous } } ]
+                """.formatted(url));
+        StringWriter out = new StringWriter();
+        assertThat(BatonCommand.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "sessions", "cleanup",
+                "--config", config.toString(), "--dry-run")).isZero();
+        assertThat(out.toString()).contains("0 sessions would be removed");
+
+        Path offset = dir.resolve("offset");
+        Files.writeString(offset, "PT2H");
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SimulatedClockOffset.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings = new ch.qos.logback.core.read.ListAppender<>();
+        warnings.start();
+        log.addAppender(warnings);
+        StringWriter run = new StringWriter();
+        try {
+            assertThat(BatonCommand.execute(new PrintWriter(run), new PrintWriter(new StringWriter()), "sessions", "cleanup",
+                    "--config", config.toString(), "--simulated-clock-offset-file", offset.toString())).isZero();
+        } finally {
+            log.detachAppender(warnings);
+        }
+        assertThat(run.toString()).contains("COMPLETED: 10 sessions removed");
+        assertThat(warnings.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                .startsWith("SIMULATED CLOCK, FOR TESTS ONLY, NEVER IN PRODUCTION: sessions cleanup reads time"));
+    }
 }

@@ -62,7 +62,8 @@ public final class AccessPolicy {
         Set<String> mapped = map(realm, user);
         if (mapped.isEmpty()) {
             throw new BatonException(ResultCode.NOT_AUTHORIZED, "no role-mapping rule of realm " + realm.name()
-                    + " gives user " + user.username() + " a role");
+                    + " gives user " + user.username() + " a role, so the user may not sign in there; ask the gateway's operator"
+                    + " to map a role for this user (realms[].role-mapping)");
         }
         List<String> failures = new ArrayList<>();
         realm.hostCheckerPolicies().forEach(p -> failures.addAll(policies.get(p).failures(posture)));
@@ -85,7 +86,8 @@ public final class AccessPolicy {
             return new Decision(Set.of(realm.remediationRole()), true, failures);
         }
         throw new BatonException(ResultCode.HOST_CHECK_FAILED, "Host Checker failed and realm " + realm.name()
-                + " has no remediation role: " + String.join("; ", failures));
+                + " has no remediation role: " + String.join("; ", failures) + "; bring the endpoint into line (the failed"
+                + " requirements above) and try again");
     }
 
     /** The roles the realm's rules map {@code user} to, in rule order, honouring {@code stop}. */

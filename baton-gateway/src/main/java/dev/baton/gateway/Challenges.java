@@ -188,7 +188,8 @@ final class Challenges {
     }
 
     private static BatonException stale(String why) {
-        return new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: " + why);
+        return new BatonException(ResultCode.STALE_CHALLENGE, "proof of possession failed: " + why
+                + "; ask the gateway for a new challenge and sign it (the agent does this by itself)");
     }
 
     /**
@@ -203,7 +204,9 @@ final class Challenges {
         }
         if (!ProofOfPossession.verify(s.agentKey(), operation, gateway, s.hash(), challenge, signature)) {
             throw new BatonException(ResultCode.AUTHENTICATION_FAILED,
-                    "proof of possession failed: the signature does not match the session's agent key", s.hash(), gateway, null);
+                    "proof of possession failed: the signature does not match the key the session was bound to at sign-in, so this"
+                            + " agent is not the one that signed in (or its state file was replaced); sign in again from this agent",
+                    s.hash(), gateway, null);
         }
         consume(checked);
     }

@@ -42,6 +42,12 @@ public final class Credentials {
     public record Verified(RealmBinding binding, String user, Map<String, List<String>> facts, AccessPolicy.Decision decision) {
     }
 
+    /** The realm named {@code name}; {@link ResultCode#INVALID_REQUEST} naming it if this gateway has none. */
+    RealmBinding realm(String name) {
+        return config.realm(name).orElseThrow(() -> new BatonException(ResultCode.INVALID_REQUEST, "gateway " + config.name()
+                + " has no realm named '" + name + "'; check the realm's name with the gateway's operator"));
+    }
+
     /**
      * Checks a browser's credentials: {@link #check} that also counts and audits a refusal as a sign-in
      * failure, as an agent's sign-in does.
@@ -53,12 +59,6 @@ public final class Credentials {
             events.signInFailed(request.realm(), request.username(), e, source);
             throw e;
         }
-    }
-
-    /** The realm of that name, or {@link ResultCode#INVALID_REQUEST} naming it. */
-    RealmBinding realm(String name) {
-        return config.realm(name).orElseThrow(() -> new BatonException(
-                ResultCode.INVALID_REQUEST, "gateway " + config.name() + " has no realm named '" + name + "'"));
     }
 
     /**

@@ -32,7 +32,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.baton.gateway.admission.AdmissionControl;
-import dev.baton.gateway.admission.LogSafe;
 import dev.baton.gateway.auth.AnonymousAuthenticator;
 import dev.baton.gateway.auth.CertificateAuthenticator;
 import java.security.cert.X509Certificate;
@@ -96,7 +95,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         this.hostCheck = new HostCheck(config, clock);
         this.tier = new TieredSessionStore(store, settings, config.name(), clock, registry, this::expired);
         this.table = new SessionTable(tier, hostCheck::expiry);
-        this.events = new GatewayEvents(registry, audit, config.realms().stream().map(r -> r.realm().name())
+        this.events = new GatewayEvents(config.name(), registry, audit, config.realms().stream().map(r -> r.realm().name())
                 .collect(java.util.stream.Collectors.toSet()), clock, table::size);
         this.limits = new SessionLimits(federation, config.name(), events);
         this.revocations = new Revocations(federation, config.name());
@@ -158,7 +157,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     }
 
     private SignInResult signInAt(SignInRequest request, List<X509Certificate> clientCertificates, String source) {
-        credentials.realm(request.realm()); // an unknown realm is named first
+        credentials.realm(request.realm()); // an unknown realm is named first, as it was before browser sign-in came
         if (request.agentKey() == null || request.agentKey().isBlank()) {
             // Every later request of the session is proven with this key; a session without one could not be used.
             throw new BatonException(ResultCode.INVALID_REQUEST, "sign-in needs the agent's public key (agentKey): every"
@@ -179,8 +178,6 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         if (session.migratable()) {
             federation.publish(session, hostCheck.capabilities(session.hash()));
         }
-        log.info("{} signed in at {} (realm {}, session {}, roles {})", LogSafe.name(session.user()), name(), session.realm(),
-                session.hash().abbreviated(), session.roles());
         events.signedIn(session, source);
         return new SignInResult(id.reveal(), describe(session, "signed-in"));
     }
@@ -241,6 +238,9 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
             table.dropTakenOver(hash);
             hostCheck.forget(hash);
         }
+        if (published.isEmpty() && local.isEmpty()) { // ended here? Then say how, not that it is unknown
+            revocations.endedHere(hash).ifPresent(e -> { throw e; });
+        }
         hostCheck.reported(hash, request.posture());
         Session arrived;
         try {
@@ -280,9 +280,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     @Override
     public void signOut(SessionProof proof) {
         SessionIdHash hash = proven(proof, SIGN_OUT);
-        Session s = table.get(hash).orElseThrow(() -> revocations.notHeld(hash));
         end(hash, "signed-out");
-        log.info("{} signed out of {} (session {})", LogSafe.name(s.user()), name(), hash.abbreviated());
     }
 
     /**
@@ -295,8 +293,9 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
         Session s = endOnFailure(hash, () -> hostCheck.applyTimeout(before));
         TimeoutRules.Verdict verdict = TimeoutRules.verdict(s, options(s), config.kind(), clock);
         if (verdict != TimeoutRules.Verdict.ALIVE) {
+            revocations.ended(hash, EndReasons.timeout(verdict, options(s)));
             end(hash, verdict.reason());
-            throw new BatonException(ResultCode.SESSION_EXPIRED, "session ended: " + verdict.reason(), hash, name(), null);
+            throw revocations.endedHere(hash).orElseThrow();
         }
         Session after = endOnFailure(hash, () -> table.update(hash, cur -> change.apply(hostCheck.applyTimeout(cur)))
                 .orElseThrow(() -> revocations.notHeld(hash)));
@@ -319,6 +318,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
 
     /** Ends a session here: out of the table, out of the federation; {@code why} goes to the audit event. */
     private void end(SessionIdHash hash, String why) {
+        revocations.ended(hash, EndReasons.of(why));
         table.remove(hash).ifPresent(s -> events.ended(s, why));
         hostCheck.forget(hash);
         federation.withdraw(hash, name());
@@ -345,20 +345,19 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
 
     /** A session reached its deadline in memory: withdraw it from the federation too. */
     private void expired(StoredSession s) {
+        revocations.ended(s.session().hash(), EndReasons.timeout(TimeoutRules.verdict(s.session(), options(s.session()),
+                config.kind(), clock), options(s.session())));
         events.ended(s.session(), "expired");
         hostCheck.forget(s.session().hash());
         federation.withdraw(s.session().hash(), name());
-        log.info("session {} of {} expired on {}", s.session().hash().abbreviated(), LogSafe.name(s.session().user()), name());
     }
 
     /** Ends a session held here on an operator's order, here, in storage and in the federation; false if not held. */
     public boolean revoke(SessionIdHash hash) {
-        Optional<Session> s = table.get(hash);
-        if (s.isEmpty()) {
+        if (table.get(hash).isEmpty()) {
             return false;
         }
         end(hash, "revoked");
-        log.info("session {} of {} revoked on {}", hash.abbreviated(), LogSafe.name(s.get().user()), name());
         return true;
     }
 
@@ -380,6 +379,7 @@ public final class Gateway implements GatewayEndpoint, AutoCloseable {
     /** Schedules the tier's activity flushes and expiry sweeps on {@code scheduler}. */
     public void startMaintenance(ScheduledExecutorService scheduler) {
         tier.start(scheduler);
+        scheduler.scheduleWithFixedDelay(events::flushLog, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** Whether external storage answered the last write. */

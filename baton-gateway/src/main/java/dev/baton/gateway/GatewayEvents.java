@@ -6,6 +6,7 @@ import dev.baton.core.ResultCode;
 import dev.baton.core.SessionIdHash;
 import dev.baton.core.api.AccessResult;
 import dev.baton.core.Session;
+import dev.baton.gateway.admission.LogSafe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -19,8 +20,8 @@ import java.util.Set;
 import java.util.function.IntSupplier;
 
 /**
- * What a gateway tells its operators: audit events (one JSON line each, session by hash, see {@link AuditLog})
- * and metrics. It counts sign-ins by realm and outcome, migrations in and out and refusals
+ * What a gateway tells its operators: audit events (one JSON line each, session by hash, see {@link AuditLog}),
+ * a log line per event at the default level, rate-limited ({@link EventLog}), and metrics. It counts sign-ins by realm and outcome, migrations in and out and refusals
  * by reason, sessions held, session length and migration latency. In Prometheus these are
  * {@code baton_signins_total}, {@code baton_migrations_total}, {@code baton_sessions_held},
  * {@code baton_session_length_seconds} and {@code baton_migration_duration_seconds} (docs/operations.md).
@@ -36,8 +37,12 @@ final class GatewayEvents {
     private final InstantSource clock;
     private final DistributionSummary sessionLength;
     private final Timer migrationTime;
+    private final EventLog log;
+    private final String gateway;
 
-    GatewayEvents(MeterRegistry registry, AuditLog audit, Set<String> realms, InstantSource clock, IntSupplier held) {
+    GatewayEvents(String gateway, MeterRegistry registry, AuditLog audit, Set<String> realms, InstantSource clock, IntSupplier held) {
+        this.gateway = gateway;
+        this.log = new EventLog(gateway, clock);
         this.registry = registry;
         this.audit = audit;
         this.realms = Set.copyOf(realms);
@@ -57,12 +62,16 @@ final class GatewayEvents {
         count("baton.signins", "realm", s.realm(), null);
         audit.event("sign-in", "outcome", "ok", "user", s.user(), "realm", s.realm(), "session", s.hash().hex(),
                 "roles", List.copyOf(s.roles()), "source", source);
+        log.info(EventLog.Kind.SIGN_IN, "sign-in: {} at {} (realm {}, session {}, roles {}, from {})", LogSafe.name(s.user()), gateway,
+                s.realm(), s.hash().abbreviated(), s.roles(), LogSafe.name(source));
     }
 
     void signInFailed(String realm, String user, BatonException e, String source) {
         count("baton.signins", "realm", realms.contains(realm) ? realm : "unknown", e.code());
         audit.event("sign-in", "outcome", label(e.code()), "user", user, "realm", realms.contains(realm) ? realm : null,
                 "reason", e.getMessage(), "source", source);
+        log.info(EventLog.Kind.REFUSAL, "sign-in refused: {} at {} (realm {}, from {}): {}: {}", LogSafe.name(user), gateway,
+                realms.contains(realm) ? realm : "unknown", LogSafe.name(source), e.code(), e.getMessage());
     }
 
     /** A connect that took a session in ({@code migrated}) or resumed one held here. */
@@ -72,6 +81,8 @@ final class GatewayEvents {
         if (migrated) {
             migrationTime.record(Duration.ofNanos(nanos));
             audit.event("migration-in", "user", result.user(), "session", hash.hex(), "roles", List.copyOf(result.roles()));
+            log.info(EventLog.Kind.MIGRATION_IN, "migration in: session {} of {} to {} (realm {}, roles {})", hash.abbreviated(),
+                    LogSafe.name(result.user()), gateway, result.realm(), result.roles());
         }
     }
 
@@ -79,11 +90,15 @@ final class GatewayEvents {
         count("baton.migrations", "direction", "in", e.code());
         audit.event("refusal", "operation", "connect", "outcome", label(e.code()), "session", hash == null ? null : hash.hex(),
                 "reason", e.getMessage());
+        log.info(EventLog.Kind.REFUSAL, "connect refused: session {} at {}: {}: {}", hash == null ? "(malformed id)" : hash.abbreviated(),
+                gateway, e.code(), e.getMessage());
     }
 
     void migratedOut(SessionIdHash hash, String newOwner) {
         count("baton.migrations", "direction", "out", null);
         audit.event("migration-out", "session", hash.hex(), "to", newOwner);
+        log.info(EventLog.Kind.MIGRATION_OUT, "migration out: session {} moved from {} to {}", hash.abbreviated(), gateway,
+                LogSafe.name(newOwner));
     }
 
     /** A sign-in or migration found {@code user} at the realm's limit; under end-oldest {@code oldest} are revoked. */
@@ -97,6 +112,12 @@ final class GatewayEvents {
     void ended(Session s, String why) {
         sessionLength.record(Math.max(0, Duration.between(s.startTime(), clock.instant()).toSeconds()));
         audit.event("session-end", "user", s.user(), "session", s.hash().hex(), "reason", why);
+        log.info(EventLog.Kind.END, "session end: session {} of {} on {}: {}", s.hash().abbreviated(), LogSafe.name(s.user()), gateway, why);
+    }
+
+    /** Writes the summary of event lines the rate limit held back, if one is due (on the maintenance timer). */
+    void flushLog() {
+        log.flush();
     }
 
     /** Counts one sign-in or migration; each counter is built once, not on every request. */

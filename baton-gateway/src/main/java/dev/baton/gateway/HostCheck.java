@@ -112,7 +112,8 @@ final class HostCheck {
         String remediation = config.realm(s.realm()).map(b -> b.realm().remediationRole()).orElse(null);
         if (remediation == null) {
             throw new BatonException(ResultCode.HOST_CHECK_FAILED, "no posture report since " + last
-                    + " (Host Checker timeout " + config.hostCheckTimeout() + ") and realm " + s.realm() + " has no remediation role");
+                    + " (Host Checker timeout " + config.hostCheckTimeout() + ") and realm " + s.realm() + " has no remediation role;"
+                    + " keep the agent sending heartbeats with its posture (baton agent keep-alive) and sign in again");
         }
         return s.withRoles(Set.of(remediation), true);
     }

@@ -81,7 +81,8 @@ public final class IfmapFederation implements Federation, AutoCloseable {
     public void claim(Published seen, Session claimed, Set<String> capabilities) {
         requireMine(claimed);
         if (!client.claim(seen.hash(), seen.owner(), seen.generation(), claimed, capabilities)) {
-            throw new BatonException(ResultCode.CONFLICT, "another gateway took the session first", seen.hash(),
+            throw new BatonException(ResultCode.CONFLICT, "another gateway took the session first"
+                    + " (the agent connected to two gateways at once); connect again to the one that holds it", seen.hash(),
                     gateway, null);
         }
     }

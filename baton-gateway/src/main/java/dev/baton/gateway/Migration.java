@@ -63,14 +63,15 @@ final class Migration {
                     + "; sign in again", hash);
         }
         Federation.Published seen = lookedUp.orElseThrow(() -> refuse(ResultCode.UNKNOWN_SESSION,
-                "no gateway of the federation holds this session", hash));
+                "no gateway of the federation holds this session: it ended (signed out, timed out or revoked), or it belongs to a"
+                + " realm whose sessions never leave their gateway (anonymous, certificate); sign in again", hash));
         if (seen.revoked()) {
             throw refuse(ResultCode.MIGRATION_REFUSED, REVOKED, hash);
         }
         Session published = seen.session();
         if (published.owner().equals(config.name())) {
             federation.withdraw(hash, config.name());
-            throw refuse(ResultCode.SESSION_EXPIRED, "session ended on this gateway; sign in again", hash);
+            throw refuse(ResultCode.SESSION_EXPIRED, EndReasons.ended(config.name(), "it timed out or was ended here"), hash);
         }
         proofOfPossession.accept(published);
         RealmBinding realm = realmOfGroup(published, hash);
@@ -86,9 +87,10 @@ final class Migration {
         // closes that gap either way.
         if (!federation.owns(hash, config.name())) {
             table.remove(hash);
-            throw refuse(ResultCode.CONFLICT, "another gateway took the session while it arrived here", hash);
+            throw refuse(ResultCode.CONFLICT, "another gateway took the session while it"
+                    + " arrived here (the agent connected to two gateways at once); connect again to the one that holds it", hash);
         }
-        log.info("session {} of {} migrated from {} to {} (realm {}, roles {})", hash.abbreviated(), dev.baton.gateway.admission.LogSafe.name(arrived.user()),
+        log.debug("session {} of {} migrated from {} to {} (realm {}, roles {})", hash.abbreviated(), dev.baton.gateway.admission.LogSafe.name(arrived.user()),
                 published.owner(), config.name(), arrived.realm(), arrived.roles());
         return arrived;
     }
@@ -103,19 +105,20 @@ final class Migration {
         // A notice can arrive late: after this gateway took the session back (claim, then put). The claim makes
         // us the owner before the put, and the check is atomic with the put, so a copy that came back stays.
         table.dropTakenOverUnless(hash, () -> federation.owns(hash, config.name())).ifPresent(s ->
-                log.info("session {} of {} moved to {}; dropped from {}", hash.abbreviated(), dev.baton.gateway.admission.LogSafe.name(s.user()), newOwner, config.name()));
+                log.debug("session {} of {} moved to {}; dropped from {}", hash.abbreviated(), dev.baton.gateway.admission.LogSafe.name(s.user()), newOwner, config.name()));
     }
 
     private RealmBinding realmOfGroup(Session published, SessionIdHash hash) {
         if (!published.migratable()) {
             throw refuse(ResultCode.MIGRATION_REFUSED, "sessions authenticated by "
-                    + published.authServerKind().displayName() + " never migrate", hash);
+                    + published.authServerKind().displayName() + " never migrate; sign in at gateway " + config.name(), hash);
         }
         return config.realms().stream()
                 .filter(b -> b.realm().group().equals(java.util.Optional.of(published.authGroup())))
                 .findFirst()
                 .orElseThrow(() -> refuse(ResultCode.MIGRATION_REFUSED, "gateway " + config.name()
-                        + " has no realm in authentication group " + published.authGroup(), hash));
+                        + " has no realm in authentication group " + published.authGroup() + ", so sessions of that group do not move"
+                        + " here; sign in at this gateway, or connect to a gateway of group " + published.authGroup(), hash));
     }
 
     private Map<String, List<String>> admit(Session published, RealmBinding realm, SessionIdHash hash) {
@@ -130,8 +133,9 @@ final class Migration {
         SessionOptions options = config.access().optionsFor(arrived.roles());
         TimeoutRules.Verdict verdict = TimeoutRules.verdict(arrived, options, config.kind(), clock);
         if (verdict != TimeoutRules.Verdict.ALIVE) {
-            throw refuse(ResultCode.SESSION_EXPIRED, "session cannot migrate: " + verdict.reason()
-                    + " (started " + arrived.startTime() + ")", arrived.hash());
+            throw refuse(ResultCode.SESSION_EXPIRED, "the session cannot migrate to gateway " + config.name() + ": "
+                    + EndReasons.timeout(verdict, options) + ", counted from its start at " + arrived.startTime()
+                    + "; sign in again", arrived.hash());
         }
     }
 

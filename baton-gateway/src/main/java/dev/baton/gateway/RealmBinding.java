@@ -43,10 +43,12 @@ public record RealmBinding(Realm realm, Authenticator server, SessionLimit limit
                         + " signs in with a TLS client certificate, and none was presented");
             }
             return certificates.authenticate(chain).orElseThrow(() -> new BatonException(ResultCode.AUTHENTICATION_FAILED,
-                    "the client certificate is not trusted by realm " + request.realm()));
+                    "the client certificate is not trusted by realm " + request.realm()
+                    + "; present a certificate issued by one of the realm's CAs (certificate.caFile)"));
         }
         char[] password = request.password() == null ? new char[0] : request.password().toCharArray();
         return server().authenticate(request.username(), password).orElseThrow(() ->
-                new BatonException(ResultCode.AUTHENTICATION_FAILED, "wrong username or password for realm " + request.realm()));
+                new BatonException(ResultCode.AUTHENTICATION_FAILED, "wrong username or password for realm " + request.realm()
+                        + "; check both and try again (repeated failures are delayed, then locked for a while)"));
     }
 }

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What a gateway knows of the federation's revocation marks beyond its look-ups: it asks the federation when it
  * first uses a session loaded from storage (marks made while it was down reached no subscription of its), and it
- * remembers for a while the sessions it ended because they were revoked, so an agent that comes back is told why.
+ * remembers for a while why it ended the sessions it ended (revoked, timed out, signed out), so an agent that comes
+ * back is told why rather than that the session is unknown.
  * Thread-safe.
  */
 final class Revocations {
@@ -20,8 +21,10 @@ final class Revocations {
 
     private final Federation federation;
     private final String gateway;
-    private final Cache<SessionIdHash, Boolean> ended = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(Duration.ofHours(1)).build();
+    /** Why each session ended here, for a day: bounded, so a flood of sign-ins and sign-outs cannot fill the heap. */
+    private final Cache<SessionIdHash, String> ended = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofHours(24)).build();
+    private final java.util.Map<String, String> messages = new java.util.concurrent.ConcurrentHashMap<>();
 
     Revocations(Federation federation, String gateway) {
         this.federation = federation;
@@ -47,7 +50,19 @@ final class Revocations {
 
     /** This gateway ends {@code hash} because it was revoked. */
     void ending(SessionIdHash hash) {
-        ended.put(hash, Boolean.TRUE);
+        ended.put(hash, Migration.REVOKED);
+    }
+
+    /** This gateway ended {@code hash} for {@code why} (an agent-facing sentence, {@link EndReasons}). */
+    void ended(SessionIdHash hash, String why) {
+        // The reasons come from the configuration (roles' timeouts), so there are few: each is kept once, not per session.
+        ended.asMap().putIfAbsent(hash, messages.computeIfAbsent(EndReasons.ended(gateway, why), m -> m));
+    }
+
+    /** The answer to an agent whose session ended here, if this gateway remembers ending it. */
+    java.util.Optional<BatonException> endedHere(SessionIdHash hash) {
+        return java.util.Optional.ofNullable(ended.getIfPresent(hash))
+                .map(why -> new BatonException(ResultCode.SESSION_EXPIRED, why, hash, gateway, null));
     }
 
     /**
@@ -61,9 +76,8 @@ final class Revocations {
 
     /** The answer to an agent whose session this gateway does not hold; it names a revocation that ended it here. */
     BatonException notHeld(SessionIdHash hash) {
-        return ended.getIfPresent(hash) != null
-                ? new BatonException(ResultCode.SESSION_EXPIRED, Migration.REVOKED, hash, gateway, null)
-                : new BatonException(ResultCode.UNKNOWN_SESSION, "gateway " + gateway
-                + " does not hold this session (it ended, moved to another gateway, or was never here)", hash, gateway, null);
+        return endedHere(hash).orElseGet(() -> new BatonException(ResultCode.UNKNOWN_SESSION, "gateway " + gateway
+                + " does not hold this session (it moved to another gateway, ended, or was never here); connect again to take"
+                + " it here if another gateway holds it, else sign in again", hash, gateway, null));
     }
 }

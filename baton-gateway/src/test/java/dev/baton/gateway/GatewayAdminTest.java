@@ -165,12 +165,14 @@ class GatewayAdminTest {
         assertThat(one.access(a).outcome()).isEqualTo("active");
 
         call(admin, ROOT, "POST", "/sessions/" + SessionId.hashOf(id).hex() + "/revoke", Map.of());
-        assertThatThrownBy(() -> one.access(a)).extracting(t -> ((BatonException) t).code()).isEqualTo(ResultCode.UNKNOWN_SESSION);
+        // The agent is told why: revoked, sign in again (it was "unknown session" before issue 19).
+        assertThatThrownBy(() -> one.access(a)).hasMessageContaining("it was revoked by an operator")
+                .extracting(t -> ((BatonException) t).code()).isEqualTo(ResultCode.SESSION_EXPIRED);
         assertThat(federation.lookup(SessionId.hashOf(id))).isEmpty();
 
         var revoked = (com.fasterxml.jackson.databind.JsonNode) call(admin, ROOT, "POST", "/users/alice/revoke", Map.of());
         assertThat(revoked.get("revoked")).hasSize(1);
-        assertThatThrownBy(() -> two.access(a)).extracting(t -> ((BatonException) t).code()).isEqualTo(ResultCode.UNKNOWN_SESSION);
+        assertThatThrownBy(() -> two.access(a)).extracting(t -> ((BatonException) t).code()).isEqualTo(ResultCode.SESSION_EXPIRED);
         assertThat(bob.access(a).outcome()).isEqualTo("active");
         assertThat(events).filteredOn(e -> e.get("event").equals("admin-action"))
                 .extracting(e -> e.get("action") + ":" + e.get("operator"))

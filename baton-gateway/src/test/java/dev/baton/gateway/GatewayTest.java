@@ -101,14 +101,14 @@ class GatewayTest {
         gateways.add(g);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
         log.start();
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Gateway.class)).addAppender(log);
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EventLog.LOGGER)).addAppender(log);
         try {
             g.signIn(new SignInRequest("users", crafted, "pw", Map.of(), KEY));
         } finally {
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Gateway.class)).detachAppender(log);
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EventLog.LOGGER)).detachAppender(log);
         }
-        assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("eve?12:00:00.000 INFO")
-                .contains("signed in at logs").doesNotContain("\n"));
+        assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("sign-in: eve?12:00:00.000 INFO")
+                .contains(" at logs (realm users").doesNotContain("\n"));
     }
 
     @Test
@@ -197,7 +197,8 @@ class GatewayTest {
         }
         now.set(T0.plus(Duration.ofHours(8)));
         assertThatThrownBy(() -> alice.connect(b))
-                .hasMessageContaining("maximum session length reached")
+                .hasMessageContaining("the session cannot migrate to gateway b: it reached its maximum length (max-session-length 8 h from its first sign-in")
+                .hasMessageContaining("; sign in again")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.SESSION_EXPIRED));
     }
 
@@ -212,12 +213,18 @@ class GatewayTest {
         now.set(T0.plus(Duration.ofMinutes(9)));
         assertThat(policyAgent.connect(policy).outcome()).isEqualTo("resumed");
         now.set(T0.plus(Duration.ofMinutes(20)));
+        // Regression: past the window the gateway answered that no gateway of the federation holds the session;
+        // it names the timeout that ended it, with its key and value, and says to sign in again.
         assertThatThrownBy(() -> policyAgent.connect(policy))
-                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.UNKNOWN_SESSION));
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.SESSION_EXPIRED))
+                .hasMessage("the session ended on gateway p: its heartbeat timeout passed (heartbeat-timeout 10 m without a"
+                        + " heartbeat from the agent on this policy gateway; that is also how long a rebooted endpoint may resume);"
+                        + " sign in again");
         assertThat(federation.lookup(SessionId.hashOf(onPolicy))).as("expired sessions are withdrawn").isEmpty();
         assertThat(remoteAgent.connect(remote).outcome()).isEqualTo("resumed");
         now.set(T0.plus(Duration.ofMinutes(51)));
-        assertThatThrownBy(() -> remoteAgent.connect(remote)).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.UNKNOWN_SESSION));
+        assertThatThrownBy(() -> remoteAgent.connect(remote)).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.SESSION_EXPIRED))
+                .hasMessageContaining("the session ended on gateway r: its idle timeout passed (idle-timeout 30 m without a request");
         assertThat(federation.lookup(SessionId.hashOf(onRemote))).isEmpty();
     }
 
@@ -320,7 +327,8 @@ class GatewayTest {
         String id = alice.signIn(a, "alice", "secret");
         alice.signOut(a);
         assertThat(federation.size()).isZero();
-        assertThatThrownBy(() -> alice.access(a)).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.UNKNOWN_SESSION));
+        assertThatThrownBy(() -> alice.access(a)).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ResultCode.SESSION_EXPIRED))
+                .hasMessage("the session ended on gateway a: it was signed out; sign in again");
     }
 
     @Test

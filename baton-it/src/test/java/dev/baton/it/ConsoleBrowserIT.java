@@ -194,7 +194,8 @@ class ConsoleBrowserIT {
         browser.findElement(By.xpath("//button[normalize-space()='Revoke this session']")).click();
         assertThat(browser.findElement(By.cssSelector("[role=status]")).getText()).contains("Revoked 1 session");
         assertThatThrownBy(() -> access("alice-laptop")).isInstanceOf(BatonException.class)
-                .extracting(t -> ((BatonException) t).code()).isEqualTo(ResultCode.UNKNOWN_SESSION);
+                .hasMessageContaining("it was revoked by an operator")
+                .extracting(t -> ((BatonException) t).code()).isEqualTo(ResultCode.SESSION_EXPIRED);
         assertThat(access("alice-phone")).isEqualTo("active");
 
         browser.get("http://127.0.0.1:" + otherSite.getAddress().getPort() + "/");

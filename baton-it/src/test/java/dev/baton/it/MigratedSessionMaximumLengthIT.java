@@ -84,15 +84,15 @@ class MigratedSessionMaximumLengthIT {
             assertThat(agent.heartbeat(gatewayB).outcome()).isEqualTo("active");
 
             // 11:00 and a second: start + 3 h has passed. gateway-b refuses the session, although it migrated only two
-            // hours ago and had a heartbeat and a request a minute ago. The session ended at its deadline, so gateway-b
-            // answers as for any session it does not hold: UNKNOWN_SESSION (HTTP 404), and its log tells the expiry.
+            // hours ago and had a heartbeat and a request a minute ago. The session ended at its deadline; gateway-b
+            // says so, naming the maximum length (SESSION_EXPIRED, HTTP 410), and its event log tells the end.
             clock.moveTo(start.plus(B_MAX).plusSeconds(1));
             assertThatThrownBy(() -> agent.heartbeat(gatewayB))
-                    .satisfies(e -> assertThat(code(e)).isEqualTo(ResultCode.UNKNOWN_SESSION))
-                    .hasMessageContaining("gateway gateway-b does not hold this session (it ended");
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ResultCode.SESSION_EXPIRED))
+                    .hasMessageContaining("the session ended on gateway gateway-b: it reached its maximum length (max-session-length");
             assertThatThrownBy(() -> agent.access(gatewayB))
-                    .satisfies(e -> assertThat(code(e)).isEqualTo(ResultCode.UNKNOWN_SESSION));
-            assertThat(b.output()).contains("session " + hash.abbreviated() + " of alice expired on gateway-b");
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ResultCode.SESSION_EXPIRED));
+            assertThat(b.output()).contains("session end: session " + hash.abbreviated() + " of alice on gateway-b: ");
 
             // It is over in the whole federation: gateway-a, whose own 8 h would still allow it, cannot take it back either.
             assertThatThrownBy(() -> agent.connect(gatewayA))

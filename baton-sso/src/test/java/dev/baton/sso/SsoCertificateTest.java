@@ -6,10 +6,6 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -69,7 +62,7 @@ class SsoCertificateTest {
 
     /** Opens the sign-in page and presses the certificate realm's button, presenting {@code client}'s certificate. */
     private static HttpResponse<String> signIn(SsoRig rig, TestCertificates.Issued client) throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(tls(client)).cookieHandler(new CookieManager())
+        HttpClient http = HttpClient.newBuilder().sslContext(TestCertificates.clientContext(client)).cookieHandler(new CookieManager())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         SsoFlowTest.Ask ask = SsoFlowTest.Ask.of("app1", SsoFlowTest.APP1_CB);
         try {
@@ -83,25 +76,5 @@ class SsoCertificateTest {
         } catch (java.io.IOException handshakeRefused) {
             return null;
         }
-    }
-
-    private static SSLContext tls(TestCertificates.Issued client) throws Exception {
-        KeyManagerFactory kmf = null;
-        if (client != null) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("client", client.keys().getPrivate(), "k".toCharArray(), new Certificate[] {client.certificate()});
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, "k".toCharArray());
-        }
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) { }
-            public void checkServerTrusted(X509Certificate[] c, String a) { }
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return ssl;
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -292,25 +291,12 @@ public final class ThrowawayApacheOidc implements AutoCloseable {
 
     /** Whether the Apache parent process is still running. */
     public boolean alive() {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return ThrowawayProcess.alive(pid);
     }
 
     /** Stops Apache by its PID (SIGTERM, which also ends its workers; SIGKILL after 10 s) and deletes the folder. */
     @Override
     public void close() {
-        ProcessHandle.of(pid).ifPresent(h -> {
-            h.destroy();
-            try {
-                h.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                h.descendants().forEach(ProcessHandle::destroyForcibly);
-                h.destroyForcibly();
-            }
-        });
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp folder is harmless
-        }
+        ThrowawayProcess.stop(pid, dir);
     }
 }

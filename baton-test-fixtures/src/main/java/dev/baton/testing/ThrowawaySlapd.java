@@ -15,11 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * An OpenLDAP slapd for tests and benchmarks: a config and an mdb database in a fresh temp folder, the Baton
@@ -194,24 +192,12 @@ public final class ThrowawaySlapd implements AutoCloseable {
 
     /** Whether the process is still running. */
     public boolean alive() {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return ThrowawayProcess.alive(pid);
     }
 
     /** Stops slapd by its PID (SIGTERM, then SIGKILL after 10 s) and deletes the folder. */
     @Override
     public void close() {
-        ProcessHandle.of(pid).ifPresent(h -> {
-            h.destroy();
-            try {
-                h.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                h.destroyForcibly();
-            }
-        });
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp folder is harmless
-        }
+        ThrowawayProcess.stop(pid, dir);
     }
 }

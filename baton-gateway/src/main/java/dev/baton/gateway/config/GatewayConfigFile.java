@@ -98,7 +98,7 @@ public final class GatewayConfigFile {
         GatewayConfig config = new GatewayConfig(name, kind, root.bool("migration", true), realms, access, hostCheckTimeout,
                 admission(root.get("admission")));
         return new GatewaySettings(config, address(root.optionalText("listen").orElse("127.0.0.1:8444"), "listen"),
-                tls(root.get("tls")), federation(root.get("federation")), StorageSection.read(root.get("storage"), name),
+                tls(root.get("tls")), federation(root.get("federation"), name), StorageSection.read(root.get("storage"), name),
                 admin(root.get("admin")), root.has("sso") ? Optional.of(root.get("sso")) : Optional.empty());
     }
 
@@ -176,7 +176,8 @@ public final class GatewayConfigFile {
                 Path.of(n.text("operators")), n.path("audit-dir")));
     }
 
-    private static GatewaySettings.Federation federation(ConfigNode n) {
+    /** The federation section; its {@code user} defaults to the gateway's name, as its publisher id. */
+    private static GatewaySettings.Federation federation(ConfigNode n, String gateway) {
         n.allowOnly(Set.of("url", "user", "password", "trust-all", "truststore", "poll-coalesce-ms"));
         String url = n.optionalText("url").orElse("https://127.0.0.1:8443");
         if (!url.startsWith("https://")) {
@@ -184,7 +185,7 @@ public final class GatewayConfigFile {
         }
         Duration pollCoalesce = Duration.ofMillis(n.number("poll-coalesce-ms",
                 FederationClientConfig.DEFAULT_POLL_COALESCE.toMillis(), 0, FederationClientConfig.MAX_POLL_COALESCE.toMillis()));
-        return new GatewaySettings.Federation(url, n.optionalText("user").orElse(""), n.optionalText("password").orElse(""),
+        return new GatewaySettings.Federation(url, n.optionalText("user").filter(u -> !u.isBlank()).orElse(gateway), n.optionalText("password").orElse(""),
                 n.bool("trust-all", false), n.optionalText("truststore").map(Path::of), pollCoalesce);
     }
 

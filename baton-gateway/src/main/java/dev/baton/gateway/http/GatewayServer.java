@@ -157,7 +157,8 @@ public final class GatewayServer implements AutoCloseable {
                 ctx.status(404);
             }
         });
-        config.routes.error(413, ctx -> error(ctx, ResultCode.TOO_LARGE, "request body larger than " + MAX_BODY_BYTES + " bytes"));
+        config.routes.error(413, ctx -> error(ctx, ResultCode.TOO_LARGE, "request body larger than " + MAX_BODY_BYTES
+                + " bytes; send a smaller request (fewer or shorter posture facts)"));
     }
 
     /** The port actually bound. */

@@ -15,19 +15,12 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,21 +65,7 @@ class CertificateSignInOverTlsTest {
     }
 
     private static HttpResponse<String> post(int port, String body, TestCertificates.Issued client) throws Exception {
-        KeyManagerFactory kmf = null;
-        if (client != null) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("client", client.keys().getPrivate(), "k".toCharArray(), new Certificate[] {client.certificate()});
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, "k".toCharArray());
-        }
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) { }
-            public void checkServerTrusted(X509Certificate[] c, String a) { }
-            public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-        }}, null);
-        HttpClient http = HttpClient.newBuilder().sslContext(ssl).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(TestCertificates.clientContext(client)).build();
         try {
             return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/api/v1/sign-in"))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -99,4 +99,28 @@ public final class TestCertificates {
         g.initialize(256);
         return g.generateKeyPair();
     }
+
+    /**
+     * A TLS client context that presents {@code client}'s certificate (none when null) and trusts any server: the
+     * servers under test use certificates they generated themselves on loopback.
+     */
+    public static javax.net.ssl.SSLContext clientContext(Issued client) throws Exception {
+        javax.net.ssl.KeyManagerFactory kmf = null;
+        if (client != null) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("client", client.keys().getPrivate(), "k".toCharArray(), new java.security.cert.Certificate[] {client.certificate()});
+            kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, "k".toCharArray());
+        }
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(kmf == null ? null : kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] c, String a) { }
+            public void checkServerTrusted(X509Certificate[] c, String a) { }
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return ssl;
+    }
 }

@@ -14,7 +14,6 @@ import dev.baton.store.SessionPage;
 import dev.baton.store.SessionStore;
 import dev.baton.store.StoredSession;
 import dev.baton.store.TimestampColumn;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -67,23 +65,19 @@ public final class JdbcSessionStore implements SessionStore, CleanupLease {
      * Opens a pool to the configured database, brings its schema up to date, and returns the store, which
      * owns the pool.
      *
-     * @throws BatonException {@link ResultCode#UNAVAILABLE} if the database cannot be reached or migrated
+     * @throws BatonException {@link ResultCode#UNAVAILABLE} if the database cannot be reached or migrated within a
+     *                        minute, or, at once, if it is an H2 file another process holds ({@link #heldByAnotherProcess})
      */
     public static JdbcSessionStore open(JdbcStoreConfig config) {
-        LOG.info("opening session store {}", config);
-        HikariDataSource pool = new HikariDataSource(Pools.hikari(config));
-        try {
-            Flyway.configure().dataSource(pool).locations(config.dialect().migrations())
-                    .table(config.tablePrefix() + "schema_history").placeholders(Map.of("prefix", config.tablePrefix()))
-                    .baselineOnMigrate(true).baselineVersion("0").load().migrate();
-        } catch (RuntimeException e) {
-            pool.close();
-            throw new BatonException(ResultCode.UNAVAILABLE, "cannot prepare the session store schema at "
-                    + config.url().replaceAll("\\?.*", "") + ": " + e.getMessage(), e);
-        }
+        HikariDataSource pool = StoreStartup.open(config);
         SessionCodec codec = config.encryptionKey().isEmpty() ? SessionCodec.plain()
                 : SessionCodec.encrypting(AttributeCipher.fromBase64Key(config.encryptionKey()));
         return new JdbcSessionStore(pool, config.dialect(), config.tablePrefix(), codec);
+    }
+
+    /** Whether {@code e} (from {@link #open}) says another process holds the H2 database file, e.g. a running gateway. */
+    public static boolean heldByAnotherProcess(Throwable e) {
+        return StoreStartup.h2InUse(e);
     }
 
     @Override

@@ -117,7 +117,7 @@ class JdbcStoreFeaturesTest {
     @Test
     void unreachableDatabaseFailsLoudlyAsUnavailable() {
         JdbcStoreConfig nowhere = new JdbcStoreConfig("jdbc:postgresql://127.0.0.1:1/none?user=x", "", "", "baton_", 1,
-                Duration.ofMillis(300), "");
+                Duration.ofMillis(300), "").withStartupTimeout(Duration.ofMillis(300));
         assertThatThrownBy(() -> JdbcSessionStore.open(nowhere)).isInstanceOf(BatonException.class)
                 .satisfies(e -> assertThat(((BatonException) e).code()).isEqualTo(ResultCode.UNAVAILABLE));
     }
