@@ -44,7 +44,9 @@ public final class BenchRegistry {
                             return true;
                         })
                 .register("admin", "admin API on a million stored sessions: user filter p99, count; revoking a user everywhere",
-                        dev.baton.bench.admin.AdminBenchmark::new);
+                        dev.baton.bench.admin.AdminBenchmark::new)
+                .register("memory", "live heap per session: a gateway's memory tier, the federation server vs irond; restart with preload",
+                        dev.baton.bench.memory.MemoryBenchmark::new);
     }
 
     /**
