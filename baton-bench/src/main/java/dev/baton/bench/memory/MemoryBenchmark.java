@@ -28,12 +28,16 @@ import java.util.function.IntFunction;
  *   <li>{@code restart}: a gateway with N sessions in an H2 store restarting with {@code store.preload} and serving
  *       its first resume ({@link MemoryChild} {@code restart}); its heap after the preload, per session.</li>
  * </ul>
- * N is 1,000,000 in a full run, 50,000 with {@code --quick}. Not thread safe.
+ * N is 1,000,000 in a full run; with {@code --quick} 50,000 for the store and 20,000 for the others (publishing
+ * and writing H2 take most of the time). {@code -Dbaton.bench.memory.only=store,restart} runs some parts only.
+ * Not thread safe.
  */
 public final class MemoryBenchmark implements Benchmark {
     static final String PEER = "irond";
     private static final int WARM_UP = 1_000;
     private static final int SHOWN_CLASSES = 8;
+    /** System property naming the parts to run ({@code store}, {@code federation}, {@code restart}); default all. */
+    static final String ONLY = "baton.bench.memory.only";
 
     private final String irondHome;
     private final Optional<Integer> sessions;
@@ -51,12 +55,24 @@ public final class MemoryBenchmark implements Benchmark {
 
     @Override
     public boolean run(RunMode mode, Results results) throws Exception {
-        int n = sessions.orElse(mode == RunMode.QUICK ? 50_000 : 1_000_000);
-        results.figure("memory.sessions", n);
-        double store = measureTier(n, results);
-        measureFederation(n, results);
-        measureRestart(n, results);
-        results.note("goal: memory.store_bytes_per_session <= 1024 (" + (store <= 1024 ? "met" : "not met") + ")");
+        boolean quick = mode == RunMode.QUICK;
+        String only = System.getProperty(ONLY, "");
+        if (only.isEmpty() || only.contains("store")) {
+            int n = sessions.orElse(quick ? 50_000 : 1_000_000);
+            results.figure("memory.store_sessions", n);
+            double store = measureTier(n, results);
+            results.note("goal: memory.store_bytes_per_session <= 1024 (" + (store <= 1024 ? "met" : "not met") + ")");
+        }
+        if (only.isEmpty() || only.contains("federation")) {
+            int n = sessions.orElse(quick ? 20_000 : 1_000_000);
+            results.figure("memory.federation_sessions", n);
+            measureFederation(n, results);
+        }
+        if (only.isEmpty() || only.contains("restart")) {
+            int n = sessions.orElse(quick ? 20_000 : 1_000_000);
+            results.figure("memory.restart_sessions", n);
+            measureRestart(n, results);
+        }
         return true;
     }
 
@@ -110,23 +126,33 @@ public final class MemoryBenchmark implements Benchmark {
             String first = fillStore(url, n);
             results.note("restart: " + n + " sessions written to H2 in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             try (ChildJvm child = ChildJvm.start("restart", url, first)) {
-                child.expect("OPENED");
-                HeapProbe.Histogram before = HeapProbe.histogram(HeapProbe.jcmd(), child.pid(), 400);
-                child.tell("preload");
-                String[] f = child.expect("RESTARTED");
-                results.figure("memory.restart_open_ms", Double.parseDouble(f[0]));
-                results.figure("memory.restart_preload_ms", Double.parseDouble(f[1]));
-                results.figure("memory.restart_first_lookup_ms", Double.parseDouble(f[2]));
-                results.figure("memory.restart_first_resume_ms", Double.parseDouble(f[3]));
-                results.figure("memory.restart_preloaded", Long.parseLong(f[4]));
-                HeapProbe.Histogram after = HeapProbe.histogram(HeapProbe.jcmd(), child.pid(), 40);
-                results.figure("memory.store_bytes_per_session_preloaded", (double) (after.totalBytes() - before.totalBytes()) / n);
-                results.note("restart: live heap " + before.totalBytes() + " -> " + after.totalBytes()
-                        + " bytes; per session by class: " + HeapProbe.growthPerSession(before, after, n, SHOWN_CLASSES));
+                restart(child, n, results);
             }
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** Restarts the gateway in {@code child} and measures it: times, then heap with the store open and closed. */
+    private static void restart(ChildJvm child, int n, Results results) throws Exception {
+        child.expect("OPENED");
+        HeapProbe.Histogram before = HeapProbe.histogram(HeapProbe.jcmd(), child.pid(), 400);
+        child.tell("preload");
+        String[] f = child.expect("RESTARTED");
+        results.figure("memory.restart_open_ms", Double.parseDouble(f[0]));
+        results.figure("memory.restart_preload_ms", Double.parseDouble(f[1]));
+        results.figure("memory.restart_first_lookup_ms", Double.parseDouble(f[2]));
+        results.figure("memory.restart_first_resume_ms", Double.parseDouble(f[3]));
+        results.figure("memory.restart_preloaded", Long.parseLong(f[4]));
+        HeapProbe.Histogram after = HeapProbe.histogram(HeapProbe.jcmd(), child.pid(), 40);
+        results.figure("memory.restart_heap_bytes_per_session", (double) (after.totalBytes() - before.totalBytes()) / n);
+        child.tell("close-store");
+        child.expect("CLOSED");
+        HeapProbe.Histogram tierOnly = HeapProbe.histogram(HeapProbe.jcmd(), child.pid(), 40);
+        results.figure("memory.store_bytes_per_session_preloaded", (double) (tierOnly.totalBytes() - before.totalBytes()) / n);
+        results.note("restart: live heap " + before.totalBytes() + " -> " + after.totalBytes() + " bytes with H2 open, "
+                + tierOnly.totalBytes() + " with it closed; per session by class: "
+                + HeapProbe.growthPerSession(before, tierOnly, n, SHOWN_CLASSES));
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {

@@ -31,7 +31,9 @@ import java.util.concurrent.ScheduledExecutorService;
  *       {@code store.preload}: opens the store and says {@code OPENED}; on {@code preload} preloads this
  *       gateway's sessions, serves the look-up of session HASH, and says
  *       {@code RESTARTED OPEN_MS PRELOAD_MS LOOKUP_MS SINCE_START_MS COUNT USER}, where SINCE_START_MS runs from the
- *       process's start to the look-up served, less the pause between {@code OPENED} and {@code preload}.</li>
+ *       process's start to the look-up served, less the pause between {@code OPENED} and {@code preload}. On
+ *       {@code close-store} closes the store (H2 and its page cache, the pool), keeping the tier, and says
+ *       {@code CLOSED}.</li>
  * </ul>
  * Either then waits for {@code quit} (or the end of its input) and exits. Not thread safe; one per process.
  */
@@ -51,7 +53,13 @@ public final class MemoryChild {
             throw new IllegalArgumentException("usage: MemoryChild tier N | restart JDBC_URL HASH");
         }
         for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
-            System.out.println("? " + line);
+            if (line.equals("close-store") && keep instanceof Restarted r) {
+                r.store().close(); // the tier keeps its sessions; H2's page cache and the pool go
+                System.out.println("CLOSED");
+            } else {
+                System.out.println("? " + line);
+            }
+            System.out.flush();
         }
         System.out.println("# kept " + keep.getClass().getSimpleName());
     }
@@ -77,7 +85,11 @@ public final class MemoryChild {
         return tier;
     }
 
-    private static TieredSessionStore restart(String url, SessionIdHash first, BufferedReader in) throws Exception {
+    /** A restarted gateway's tier and the store under it. */
+    private record Restarted(TieredSessionStore tier, JdbcSessionStore store) {
+    }
+
+    private static Restarted restart(String url, SessionIdHash first, BufferedReader in) throws Exception {
         long t0 = System.nanoTime();
         JdbcSessionStore store = JdbcSessionStore.open(JdbcStoreConfig.of(url, "sa", ""));
         TieredStoreSettings d = TieredStoreSettings.DEFAULTS;
@@ -103,7 +115,7 @@ public final class MemoryChild {
         System.out.println("RESTARTED " + ms(t1 - t0) + " " + ms(t2 - t1) + " " + ms(t3 - t2) + " " + sinceStart
                 + " " + tier.sessionsInMemory() + " " + resumed.session().user());
         System.out.flush();
-        return tier;
+        return new Restarted(tier, store);
     }
 
     private static String ms(long nanos) {

@@ -34,16 +34,20 @@ final class SampleSessions {
 
     private final SecureRandom random = new SecureRandom();
 
-    /** Session number {@code i}, signed in at {@code now}. */
+    /**
+     * Session number {@code i}, signed in {@code i} microseconds after {@code now}: its own instant, as each sign-in
+     * reads the clock (start, activity and heartbeat share it; the deadline is another).
+     */
     StoredSession next(int i, Instant now) {
+        Instant at = now.plusNanos(1_000L * i + 1);
         String user = "user" + i;
         Map<String, List<String>> attributes = Map.of(
                 "department", List.of(new String(DEPARTMENTS[i % DEPARTMENTS.length])),
                 "mail", List.of(user + "@example.org"),
                 "memberOf", List.of("cn=" + DEPARTMENTS[i % DEPARTMENTS.length] + ",ou=groups,dc=example,dc=org"));
         Session s = Session.start(SessionId.generate().hash(), user, REALM, GROUP, AuthServerKind.LDAP, ROLES,
-                attributes, now, OWNER).withAgentKey(agentKey());
-        return new StoredSession(s, now.plus(IDLE));
+                attributes, at, OWNER).withAgentKey(agentKey());
+        return new StoredSession(s, at.plus(IDLE));
     }
 
     private String agentKey() {
