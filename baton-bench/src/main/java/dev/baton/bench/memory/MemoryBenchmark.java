@@ -41,34 +41,45 @@ public final class MemoryBenchmark implements Benchmark {
 
     private final String irondHome;
     private final Optional<Integer> sessions;
+    private final String parts;
 
-    /** The benchmark as registered: irond from {@code IROND_HOME}, N from the run mode. */
+    /**
+     * The benchmark as registered: irond from {@code IROND_HOME}, N from the run mode, the parts named by
+     * {@value #ONLY} (all when unset).
+     */
     public MemoryBenchmark() {
-        this(System.getenv("IROND_HOME"), Optional.empty());
+        this(System.getenv("IROND_HOME"), Optional.empty(), System.getProperty(ONLY, ""));
     }
 
-    /** With irond from {@code irondHome} (null: none) and {@code sessions} instead of the mode's N (for tests). */
-    MemoryBenchmark(String irondHome, Optional<Integer> sessions) {
+    /**
+     * With irond from {@code irondHome} (null: none), {@code sessions} instead of the mode's N, and only the
+     * {@code parts} named ({@code store}, {@code federation}, {@code restart}, comma-separated; empty: all).
+     */
+    MemoryBenchmark(String irondHome, Optional<Integer> sessions, String parts) {
         this.irondHome = irondHome;
         this.sessions = sessions;
+        this.parts = parts;
+    }
+
+    private boolean runs(String part) {
+        return parts.isBlank() || java.util.Arrays.asList(parts.split(",")).contains(part);
     }
 
     @Override
     public boolean run(RunMode mode, Results results) throws Exception {
         boolean quick = mode == RunMode.QUICK;
-        String only = System.getProperty(ONLY, "");
-        if (only.isEmpty() || only.contains("store")) {
+        if (runs("store")) {
             int n = sessions.orElse(quick ? 50_000 : 1_000_000);
             results.figure("memory.store_sessions", n);
             double store = measureTier(n, results);
             results.note("goal: memory.store_bytes_per_session <= 1024 (" + (store <= 1024 ? "met" : "not met") + ")");
         }
-        if (only.isEmpty() || only.contains("federation")) {
+        if (runs("federation")) {
             int n = sessions.orElse(quick ? 20_000 : 1_000_000);
             results.figure("memory.federation_sessions", n);
             measureFederation(n, results);
         }
-        if (only.isEmpty() || only.contains("restart")) {
+        if (runs("restart")) {
             int n = sessions.orElse(quick ? 20_000 : 1_000_000);
             results.figure("memory.restart_sessions", n);
             measureRestart(n, results);
