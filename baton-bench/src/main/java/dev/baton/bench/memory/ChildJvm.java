@@ -18,11 +18,13 @@ import java.util.concurrent.TimeUnit;
  * if it has not ended within ten seconds. Not thread safe.
  */
 final class ChildJvm implements AutoCloseable {
+    private final long started;
     private final Process process;
     private final BufferedReader out;
     private final PrintWriter in;
 
-    private ChildJvm(Process process) {
+    private ChildJvm(long started, Process process) {
+        this.started = started;
         this.process = process;
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -35,12 +37,18 @@ final class ChildJvm implements AutoCloseable {
                 "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "baton-bench-logback.xml"),
                 MemoryChild.class.getName()));
         command.addAll(List.of(args));
-        return new ChildJvm(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        long started = System.nanoTime();
+        return new ChildJvm(started, new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
 
     /** The child's process id, for {@link HeapProbe}. */
     long pid() {
         return process.pid();
+    }
+
+    /** Milliseconds since this child was started (from just before its process was created). */
+    double millisSinceStart() {
+        return (System.nanoTime() - started) / 1e6;
     }
 
     /** Sends one line. */
