@@ -16,7 +16,7 @@ if [ -z "${JAVA_HOME:-}" ] || ! java_ok "$JAVA_HOME"; then
   export JAVA_HOME
 fi
 
-# baton-cli too: the ifmap benchmark runs the shipped `baton federation` (baton-cli/target/baton.jar) as one of its servers.
+# baton-cli too: the ifmap and memory benchmarks run the shipped `baton federation` (baton-cli/target/baton.jar).
 ./mvnw -B -q -pl baton-bench,baton-cli -am package -DskipTests >&2
 jar=$(ls baton-bench/target/baton-bench-*.jar | head -n 1)
 exec "$JAVA_HOME/bin/java" -cp "$jar:baton-bench/target/lib/*" dev.baton.bench.Bench "$@"

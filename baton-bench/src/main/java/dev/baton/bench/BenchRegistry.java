@@ -46,7 +46,9 @@ public final class BenchRegistry {
                 .register("admin", "admin API on a million stored sessions: user filter p99, count; revoking a user everywhere",
                         dev.baton.bench.admin.AdminBenchmark::new)
                 .register("sso", "browser single sign-on: code flows with a session and full sign-ins per second, vs Keycloak",
-                        dev.baton.bench.sso.SsoBenchmark::new);
+                        dev.baton.bench.sso.SsoBenchmark::new)
+                .register("memory", "live heap per session: a gateway's memory tier, the federation server vs irond; restart with preload",
+                        dev.baton.bench.memory.MemoryBenchmark::new);
     }
 
     /**

@@ -61,6 +61,11 @@ final class IrondPeer implements FederationUnderTest {
         return Optional.of(process.consoleSummary());
     }
 
+    /** irond's process id, for measuring its heap ({@code jcmd PID GC.class_histogram}). */
+    long pid() {
+        return process.pid();
+    }
+
     /** The private configuration copy irond runs in (its working directory). */
     Path workDir() {
         return workDir;

@@ -31,7 +31,7 @@ class BenchTest {
         int status = bench(BenchRegistry.standard()).run("nosuch", "--quick");
 
         assertThat(status).isEqualTo(ResultCode.INVALID_REQUEST.exitStatus());
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("unknown benchmark 'nosuch'; known: [ifmap, migration, attack, requests, store, cleanup, purge, admin, sso]\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("unknown benchmark 'nosuch'; known: [ifmap, migration, attack, requests, store, cleanup, purge, admin, sso, memory]\n");
         assertThat(out.size()).isZero();
     }
 

@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * @param authGroup      the realm's authentication group, or {@code null} if the realm has none (never migrates)
  * @param authServerKind the kind of server that authenticated the user at sign-in
  * @param roles          the roles granted on the owning gateway (sorted, immutable)
- * @param attributes     user attributes (name to values), imported on migration for role mapping
+ * @param attributes     user attributes (name to values, in name order, immutable), imported on migration for role
+ *                       mapping
  * @param startTime      when the user signed in; kept across migrations (F9)
  * @param lastActivity   the last request of the user
  * @param lastHeartbeat  the last heartbeat of the agent
@@ -110,8 +111,11 @@ public record Session(
     }
 
     private static Map<String, List<String>> freeze(Map<String, List<String>> in) {
+        if (in instanceof SortedArrayMap frozen) {
+            return frozen; // another session's, already checked and immutable: the with... methods share it
+        }
         TreeMap<String, List<String>> out = new TreeMap<>();
         in.forEach((k, v) -> out.put(Objects.requireNonNull(k, "attribute name"), List.copyOf(v)));
-        return java.util.Collections.unmodifiableMap(out);
+        return SortedArrayMap.of(out);
     }
 }

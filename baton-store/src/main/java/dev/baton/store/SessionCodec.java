@@ -32,6 +32,8 @@ public final class SessionCodec {
             .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedBoundedPool()).build())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final TypeReference<Map<String, List<String>>> ATTRIBUTES = new TypeReference<>() { };
+    /** Shared by every codec: a gateway reads the same realm, group, owner and role names into every session. */
+    private static final Interner SHARED = new Interner();
 
     private final Optional<AttributeCipher> cipher;
 
@@ -74,11 +76,33 @@ public final class SessionCodec {
                 : read(cipher.orElseThrow(() -> new BatonException(ResultCode.CONFIGURATION,
                         "the store holds encrypted session attributes but store.encryption.key is not set"))
                         .open(hash, d.attributesSealed()), ATTRIBUTES);
-        Session session = new Session(hash, d.user(), d.realm(), d.authGroup() == null ? null : new AuthGroup(d.authGroup()),
-                AuthServerKind.valueOf(d.authServerKind()), d.roles(), attributes == null ? Map.of() : attributes,
-                Instant.parse(d.startTime()), Instant.parse(d.lastActivity()), Instant.parse(d.lastHeartbeat()),
-                d.owner(), d.remediation(), d.agentKey());
+        Instant start = Instant.parse(d.startTime());
+        Instant lastActivity = sameOr(start, d.startTime(), d.lastActivity());
+        Session session = new Session(hash, d.user(), SHARED.string(d.realm()), SHARED.group(d.authGroup()),
+                AuthServerKind.valueOf(d.authServerKind()), shared(d.roles()), shared(attributes == null ? Map.of() : attributes),
+                start, lastActivity, sameOr(lastActivity, d.lastActivity(), d.lastHeartbeat()),
+                SHARED.string(d.owner()), d.remediation(), d.agentKey());
         return new StoredSession(session, Instant.parse(d.expiryTime()));
+    }
+
+    /** {@code known} (written as {@code knownText}) when {@code text} says the same instant, else it parsed. */
+    private static Instant sameOr(Instant known, String knownText, String text) {
+        return text.equals(knownText) ? known : Instant.parse(text);
+    }
+
+    private static Set<String> shared(Set<String> names) {
+        if (names == null) {
+            return null; // Session refuses it, naming the field
+        }
+        Set<String> out = new java.util.HashSet<>();
+        names.forEach(n -> out.add(SHARED.string(n)));
+        return out;
+    }
+
+    private static Map<String, List<String>> shared(Map<String, List<String>> attributes) {
+        Map<String, List<String>> out = new java.util.HashMap<>();
+        attributes.forEach((name, values) -> out.put(SHARED.string(name), values));
+        return out;
     }
 
     private static String write(Object value) {

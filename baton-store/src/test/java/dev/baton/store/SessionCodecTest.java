@@ -26,6 +26,20 @@ class SessionCodecTest {
     }
 
     @Test
+    void sessionsReadBackShareTheNamesTheyRepeatAndTheirStartInstant() {
+        StoredSession other = TestSessions.session("bob", "gw-a", clock.instant(), Duration.ofMinutes(30));
+        var a = SessionCodec.plain().decode(SessionCodec.plain().encode(s)).session();
+        var b = SessionCodec.plain().decode(SessionCodec.plain().encode(other)).session();
+        assertThat(a.realm()).isSameAs(b.realm());
+        assertThat(a.owner()).isSameAs(b.owner());
+        assertThat(a.authGroup()).isSameAs(b.authGroup());
+        assertThat(a.roles().iterator().next()).isSameAs(b.roles().iterator().next());
+        assertThat(a.attributes().keySet().iterator().next()).isSameAs(b.attributes().keySet().iterator().next());
+        assertThat(a.lastActivity()).as("written as the start: one instant").isSameAs(a.startTime());
+        assertThat(a.user()).isEqualTo("alice");
+    }
+
+    @Test
     void sealedAttributesRoundTripAndAreNotInClear() {
         SessionCodec codec = SessionCodec.encrypting(AttributeCipher.fromBase64Key(KEY));
         String json = codec.encode(s);
