@@ -212,12 +212,14 @@ class ConsoleBrowserIT {
         assertThat(browser.findElements(By.xpath("//button[contains(., 'Revoke')]"))).isEmpty();
     }
 
-    private static void signIn(String name, String password) {
+    /** Signs in and waits for the dashboard: the click returns before the redirect's page has replaced the form. */
+    private static void signIn(String name, String password) throws InterruptedException {
         browser.get(base + "console/");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Sign in");
         browser.findElement(By.id("name")).sendKeys(name);
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.xpath("//button[normalize-space()='Sign in']")).click();
+        awaitTitle("Dashboard");
     }
 
     private static void awaitTitle(String h1) throws InterruptedException {
