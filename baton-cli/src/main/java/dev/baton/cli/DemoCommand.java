@@ -25,10 +25,20 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new MigrationDemo(spec.commandLine().getOut()).run();
-        spec.commandLine().getOut().println();
-        new BrowserDemo(spec.commandLine().getOut()).run(noWait ? Optional.empty() : untilEnter(System.console()));
-        return 0;
+        // The story narrates what the gateways' event log would say; BATON_EVENT_LOG_LEVEL=INFO shows both.
+        ch.qos.logback.classic.Logger events = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("baton.events");
+        ch.qos.logback.classic.Level level = events.getLevel();
+        if (System.getenv("BATON_EVENT_LOG_LEVEL") == null) {
+            events.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+        try {
+            new MigrationDemo(spec.commandLine().getOut()).run();
+            spec.commandLine().getOut().println();
+            new BrowserDemo(spec.commandLine().getOut()).run(noWait ? Optional.empty() : untilEnter(System.console()));
+            return 0;
+        } finally {
+            events.setLevel(level);
+        }
     }
 
     /**
