@@ -144,11 +144,13 @@ class FederationConsoleBrowserIT {
         assertThat(access("bob-laptop", gateways.get(1))).isEqualTo("active");
     }
 
+    /** Signs in and waits for the dashboard: the click returns before the redirect's page has replaced the form. */
     private static void signInAs(String name, String password) {
         browser.get(base + "console/");
         browser.findElement(By.id("name")).sendKeys(name);
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.xpath("//button[normalize-space()='Sign in']")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getPageSource().contains("<h1>Dashboard</h1>"));
     }
 
     private static List<String> cells() {
